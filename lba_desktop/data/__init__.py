@@ -1,0 +1,1 @@
+"""Storage, referentials, upstream clients and parsers (no Qt)."""
