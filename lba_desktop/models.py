@@ -214,7 +214,7 @@ class SearchCriteria:
     kinds: frozenset[Kind] = ALL_KINDS
     opco: str = ""
     handi_friendly_only: bool = False
-    limits: Mapping[str, int] = DEFAULT_LIMITS
+    limits: Mapping[str, int] = field(default_factory=lambda: DEFAULT_LIMITS, hash=False)
 
 
 @dataclass(frozen=True, slots=True)

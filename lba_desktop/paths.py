@@ -12,7 +12,7 @@ RESOURCES_DIR = Path(__file__).resolve().parent.parent / "resources"
 
 
 def data_root() -> Path:
-    """The data folder: `LBA_DESKTOP_HOME` if set (tests, portable installs), else the OS default."""
+    """The data folder: `LBA_DESKTOP_HOME` if set (tests, portable installs), else the OS one."""
     override = os.environ.get("LBA_DESKTOP_HOME")
     root = Path(override) if override else Path(user_data_dir(APP_NAME, appauthor=False))
     root.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,499 @@
+"""The catalogue database: schema, migrations, bulk writing and the spatial/text queries.
+
+One `items` table holds the four kinds (formation, offre, entreprise, partenariat): they share
+almost every column a search filters on, and one table keeps one FTS index and one R*Tree.
+`item_romes` repeats each item once per ROME code with its kind and position, so a
+"métier around a point" query is a range scan on one covering index
+(rome, kind, lat, lon) instead of a join over the whole catalogue.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from lba_desktop.errors import CatalogueError, StorageFull
+from lba_desktop.models import Item, Kind
+
+SCHEMA_VERSION = 2
+KM_PER_DEGREE = 111.195  # mean Earth radius 6371.0 km × π / 180
+
+ITEM_COLUMNS: tuple[str, ...] = (
+    "kind",
+    "id",
+    "title",
+    "organisation",
+    "address",
+    "commune",
+    "insee",
+    "postcode",
+    "departement",
+    "lat",
+    "lon",
+    "romes",
+    "diploma_level",
+    "source",
+    "created",
+    "updated",
+    "phone",
+    "email",
+    "url",
+    "siret",
+    "opco",
+    "handi_friendly",
+    "fictitious",
+    "details",
+)
+_SELECT_ITEM = "SELECT " + ", ".join(f"i.{c}" for c in ITEM_COLUMNS)
+_INSERT_ITEM = (
+    f"INSERT OR REPLACE INTO items ({', '.join(ITEM_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in ITEM_COLUMNS)})"
+)
+
+
+# --- Row conversion ----------------------------------------------------------------------
+
+
+def item_to_row(item: Item) -> tuple[Any, ...]:
+    return (
+        item.kind.value,
+        item.id,
+        item.title,
+        item.organisation,
+        item.address,
+        item.commune,
+        item.insee,
+        item.postcode,
+        item.departement,
+        item.lat,
+        item.lon,
+        " ".join(item.romes),
+        item.diploma_level,
+        item.source,
+        item.created.isoformat() if item.created else None,
+        item.updated.isoformat() if item.updated else None,
+        item.phone,
+        item.email,
+        item.url,
+        item.siret,
+        item.opco,
+        int(item.handi_friendly),
+        int(item.fictitious),
+        json.dumps(item.details, ensure_ascii=False, separators=(",", ":"))
+        if item.details
+        else None,
+    )
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def row_to_item(row: Sequence[Any]) -> Item:
+    (kind, id_, title, organisation, address, commune, insee, postcode, departement, lat, lon,
+     romes, diploma_level, source, created, updated, phone, email, url, siret, opco, handi,
+     fictitious, details) = row  # fmt: skip
+    return Item(
+        kind=Kind(kind),
+        id=id_,
+        title=title or "",
+        organisation=organisation or "",
+        address=address or "",
+        commune=commune or "",
+        insee=insee or "",
+        postcode=postcode or "",
+        departement=departement or "",
+        lat=lat,
+        lon=lon,
+        romes=tuple(romes.split()) if romes else (),
+        diploma_level=diploma_level,
+        source=source or "",
+        created=_date(created),
+        updated=_date(updated),
+        phone=phone or "",
+        email=email or "",
+        url=url or "",
+        siret=siret or "",
+        opco=opco or "",
+        handi_friendly=bool(handi),
+        fictitious=bool(fictitious),
+        details=json.loads(details) if details else {},
+    )
+
+
+# --- Schema and migrations ---------------------------------------------------------------
+
+
+def _create_v1(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["items"].create(
+        {
+            "rowid": int,
+            "kind": str,
+            "id": str,
+            "title": str,
+            "organisation": str,
+            "address": str,
+            "commune": str,
+            "insee": str,
+            "postcode": str,
+            "departement": str,
+            "lat": float,
+            "lon": float,
+            "romes": str,
+            "diploma_level": int,
+            "source": str,
+            "created": str,
+            "updated": str,
+            "phone": str,
+            "email": str,
+            "url": str,
+            "siret": str,
+            "opco": str,
+            "handi_friendly": int,
+            "fictitious": int,
+            "details": str,
+        },
+        pk="rowid",
+        not_null={"kind", "id", "title"},
+    )
+    db["items"].create_index(["kind", "id"], unique=True)
+    db["items"].create_index(["departement", "kind"])
+    db["items"].create_index(["source", "departement"])
+    # One row per (item, ROME code); WITHOUT ROWID so the primary key *is* the covering index.
+    db.execute(
+        "CREATE TABLE item_romes (rome TEXT NOT NULL, kind TEXT NOT NULL, lat REAL NOT NULL, "
+        "lon REAL NOT NULL, item INTEGER NOT NULL, PRIMARY KEY (rome, kind, lat, lon, item)) "
+        "WITHOUT ROWID"
+    )
+    db.execute(
+        "CREATE VIRTUAL TABLE items_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon)"
+    )
+    db["items"].enable_fts(
+        ["title", "organisation", "commune"], tokenize="unicode61 remove_diacritics 2"
+    )
+    # Freshness of each (source, département) the catalogue holds.
+    db["freshness"].create(
+        {"source": str, "departement": str, "updated_at": str, "items": int},
+        pk=("source", "departement"),
+    )
+
+
+def _migrate_v1_to_v2(db: sqlite_utils.Database) -> None:
+    db["sync_journal"].create(
+        {
+            "id": int,
+            "started_at": str,
+            "ended_at": str,
+            "scope": str,
+            "status": str,
+            "calls": int,
+            "items": int,
+            "warnings": str,
+            "errors": str,
+        },
+        pk="id",
+    )
+
+
+# Index i creates version i + 1 from version i; version 0 is an empty file.
+MIGRATIONS = (_create_v1, _migrate_v1_to_v2)
+
+
+def migrate(conn: sqlite3.Connection, *, target: int = SCHEMA_VERSION) -> int:
+    """Bring the file to `target` version; refuse a file written by a newer application."""
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current > SCHEMA_VERSION:
+        raise CatalogueError(
+            "Ce catalogue a été créé par une version plus récente de LBA Desktop.",
+            hint="Mettez l'application à jour pour l'ouvrir.",
+        )
+    db = sqlite_utils.Database(conn)
+    for version in range(current, target):
+        with conn:
+            MIGRATIONS[version](db)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+    return max(current, target)
+
+
+# --- Writing -----------------------------------------------------------------------------
+
+
+class CatalogueWriter:
+    """Writes a new catalogue file (a staging file, swapped in by the caller once validated).
+
+    Secondary structures (ROME index, R*Tree, FTS) are filled once at `finish()`: building them
+    from a sorted scan is several times faster than maintaining them per insert.
+    """
+
+    def __init__(self, path: Path, *, schema_version: int = SCHEMA_VERSION) -> None:
+        self.path = path
+        if path.exists():
+            path.unlink()
+        self.conn = sqlite3.connect(path, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode = OFF")  # a staging file is rebuilt, not repaired
+        self.conn.execute("PRAGMA synchronous = OFF")
+        self.conn.execute("PRAGMA cache_size = -65536")
+        migrate(self.conn, target=schema_version)
+        self.conn.execute("BEGIN")
+
+    def add_items(self, items: Iterable[Item]) -> int:
+        rows = [item_to_row(item) for item in items]
+        try:
+            self.conn.executemany(_INSERT_ITEM, rows)
+        except sqlite3.OperationalError as exc:
+            raise _storage_error(exc) from exc
+        return len(rows)
+
+    def set_meta(self, values: Mapping[str, Any]) -> None:
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+            [(k, v if isinstance(v, str) else json.dumps(v)) for k, v in values.items()],
+        )
+
+    def set_freshness(self, source: str, departement: str, updated_at: str, items: int) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO freshness VALUES (?, ?, ?, ?)",
+            (source, departement, updated_at, items),
+        )
+
+    def finish(self) -> None:
+        """Fill the secondary indexes, check the file and close it (fsynced)."""
+        conn = self.conn
+        try:
+            conn.execute("DELETE FROM item_romes")
+            conn.execute("DELETE FROM items_rtree")
+            _fill_rome_index(conn)
+            conn.execute(
+                "INSERT INTO items_rtree SELECT rowid, lat, lat, lon, lon FROM items "
+                "WHERE lat IS NOT NULL AND lon IS NOT NULL"
+            )
+            conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
+            conn.execute("COMMIT")
+            conn.execute("ANALYZE")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA journal_mode = DELETE")
+            check = conn.execute("PRAGMA quick_check").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            raise _storage_error(exc) from exc
+        conn.close()
+        if check != "ok":
+            raise CatalogueError(f"Le nouveau catalogue est incohérent ({check}).")
+        # Make the content durable before anyone renames the file over the current catalogue.
+        with open(self.path, "rb+") as fh:
+            os.fsync(fh.fileno())
+
+    def abort(self) -> None:
+        self.conn.close()
+        self.path.unlink(missing_ok=True)
+
+
+def _fill_rome_index(conn: sqlite3.Connection) -> None:
+    rows = conn.execute(
+        "SELECT rowid, kind, lat, lon, romes FROM items "
+        "WHERE lat IS NOT NULL AND lon IS NOT NULL AND romes != ''"
+    )
+    batch: list[tuple[str, str, float, float, int]] = []
+    for rowid, kind, lat, lon, romes in rows:
+        batch.extend((rome, kind, lat, lon, rowid) for rome in set(romes.split()))
+    batch.sort()
+    conn.executemany("INSERT INTO item_romes VALUES (?, ?, ?, ?, ?)", batch)
+
+
+def _storage_error(exc: sqlite3.OperationalError) -> Exception:
+    text = str(exc).lower()
+    if "full" in text or "no space" in text:
+        return StorageFull()
+    return CatalogueError(f"Écriture du catalogue impossible : {exc}.")
+
+
+# --- Reading -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """Where to look: a bounding box around a point, or a set of départements, or everywhere."""
+
+    centre_lat: float
+    centre_lon: float
+    radius_km: float | None = None  # None: no distance limit
+    departements: tuple[str, ...] = ()
+
+    def bbox(self) -> tuple[float, float, float, float] | None:
+        if self.radius_km is None:
+            return None
+        dlat = self.radius_km / KM_PER_DEGREE
+        dlon = self.radius_km / (KM_PER_DEGREE * max(math.cos(math.radians(self.centre_lat)), 0.01))
+        return (
+            self.centre_lat - dlat,
+            self.centre_lat + dlat,
+            self.centre_lon - dlon,
+            self.centre_lon + dlon,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ItemFilter:
+    """Filters on indexed columns, applied in SQL."""
+
+    kind: Kind
+    romes: tuple[str, ...] = ()
+    fts_query: str = ""  # an FTS5 MATCH expression, already escaped
+    diploma_level: int | None = None
+    opco: str = ""
+    handi_friendly_only: bool = False
+
+
+class CatalogueStore:
+    """Read access to a catalogue file; safe to share between threads (one lock)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        if not path.exists():
+            raise CatalogueError(
+                "Aucun catalogue local.",
+                hint="Lancez « lba-desktop demo » ou importez un paquet de données.",
+            )
+        try:
+            self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise CatalogueError(
+                "Le catalogue local est illisible ou endommagé.",
+                hint="Reconstruisez-le (« lba-desktop demo ») ou réimportez un paquet de données.",
+            ) from exc
+        if version != SCHEMA_VERSION:
+            self.conn.close()
+            if version > SCHEMA_VERSION or version == 0:
+                raise CatalogueError(
+                    "Ce catalogue n'a pas un format que cette version sait lire.",
+                    hint="Mettez l'application à jour ou reconstruisez le catalogue.",
+                )
+            upgrade_in_place(path)
+            self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self.conn.execute("PRAGMA cache_size = -32768")
+        self.conn.execute("PRAGMA mmap_size = 268435456")
+        self.lock = threading.Lock()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- metadata
+
+    def meta(self) -> dict[str, str]:
+        with self.lock:
+            return dict(self.conn.execute("SELECT key, value FROM meta"))
+
+    def counts(self) -> dict[Kind, int]:
+        with self.lock:
+            rows = self.conn.execute("SELECT kind, count(*) FROM items GROUP BY kind").fetchall()
+        found = {Kind(kind): n for kind, n in rows}
+        return {kind: found.get(kind, 0) for kind in Kind}
+
+    def freshness(self) -> list[tuple[str, str, str, int]]:
+        with self.lock:
+            return self.conn.execute(
+                "SELECT source, departement, updated_at, items FROM freshness "
+                "ORDER BY source, departement"
+            ).fetchall()
+
+    def get(self, kind: Kind, item_id: str) -> Item | None:
+        with self.lock:
+            row = self.conn.execute(
+                f"{_SELECT_ITEM} FROM items i WHERE kind = ? AND id = ?", (kind.value, item_id)
+            ).fetchone()
+        return row_to_item(row) if row else None
+
+    def iter_items(self) -> Iterator[Item]:
+        with self.lock:
+            rows = self.conn.execute(f"{_SELECT_ITEM} FROM items i ORDER BY kind, id").fetchall()
+        return (row_to_item(r) for r in rows)
+
+    # -- search
+
+    def nearest(self, area: Area, flt: ItemFilter, *, limit: int) -> list[tuple[Item, float]]:
+        """Up to `limit` items matching `flt` in `area`, nearest first by an equirectangular
+        approximation (exact distances are the caller's job on this short list).
+
+        Returns (item, approximate squared distance in degrees²).
+        """
+        sql, params = self._nearest_sql(area, flt, limit)
+        with self.lock:
+            rows = self.conn.execute(sql, params).fetchall()
+        return [(row_to_item(r[:-1]), r[-1]) for r in rows]
+
+    def _nearest_sql(self, area: Area, flt: ItemFilter, limit: int) -> tuple[str, list[Any]]:
+        coslat = math.cos(math.radians(area.centre_lat))
+        # Plain arithmetic SQLite evaluates in C; good enough to rank, exact distance comes after.
+        dist = "((i.lat - ?) * (i.lat - ?) + (i.lon - ?) * (i.lon - ?) * ?)"
+        params: list[Any] = [area.centre_lat, area.centre_lat, area.centre_lon, area.centre_lon,
+                             coslat * coslat]  # fmt: skip
+        where = ["i.kind = ?", "i.lat IS NOT NULL"]
+        where_params: list[Any] = [flt.kind.value]
+        bbox = area.bbox()
+
+        if flt.romes:
+            marks = ", ".join("?" for _ in flt.romes)
+            sub = f"SELECT item FROM item_romes WHERE rome IN ({marks}) AND kind = ?"
+            sub_params: list[Any] = [*flt.romes, flt.kind.value]
+            if bbox:
+                sub += " AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"
+                sub_params += list(bbox)
+            where.append(f"i.rowid IN ({sub})")
+            where_params += sub_params
+        elif bbox:
+            where.append(
+                "i.rowid IN (SELECT id FROM items_rtree WHERE min_lat >= ? AND max_lat <= ? "
+                "AND min_lon >= ? AND max_lon <= ?)"
+            )
+            where_params += list(bbox)
+        if flt.fts_query:
+            where.append("i.rowid IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
+            where_params.append(flt.fts_query)
+        if area.departements:
+            marks = ", ".join("?" for _ in area.departements)
+            where.append(f"i.departement IN ({marks})")
+            where_params += list(area.departements)
+        if flt.diploma_level is not None:
+            if flt.kind is Kind.FORMATION:
+                where.append("i.diploma_level = ?")
+            else:
+                # An offer open to any level ("Indifférent") matches every requested level.
+                where.append("(i.diploma_level = ? OR i.diploma_level IS NULL)")
+            where_params.append(flt.diploma_level)
+        if flt.opco:
+            where.append("i.opco = ? COLLATE NOCASE")
+            where_params.append(flt.opco)
+        if flt.handi_friendly_only:
+            where.append("i.handi_friendly = 1")
+
+        sql = (
+            f"{_SELECT_ITEM}, {dist} AS d2 FROM items i WHERE {' AND '.join(where)} "
+            "ORDER BY d2 LIMIT ?"
+        )
+        return sql, [*params, *where_params, limit]
+
+
+def upgrade_in_place(path: Path) -> None:
+    """Run pending migrations on an older catalogue file."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        migrate(conn)
+    finally:
+        conn.close()
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
