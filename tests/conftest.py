@@ -1,0 +1,45 @@
+"""Shared test setup: an isolated data folder per test, Qt offscreen, one demo catalogue."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Qt must never look for a display, and QtWebEngine as root needs these flags (DESIGN.md §3).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
+
+DEMO_TODAY = "2026-11-23"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own data folder, so no test sees another's files or the user's."""
+    home = tmp_path / "lba-home"
+    home.mkdir()
+    monkeypatch.setenv("LBA_DESKTOP_HOME", str(home))
+    for var in ("LBA_API_URL", "LBA_API_APPRENTISSAGE_URL", "LBA_CALLER", "LBA_API_KEY"):
+        monkeypatch.delenv(var, raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def demo_catalogue_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo-scale catalogue, built once for the whole run (a few seconds)."""
+    from datetime import date
+
+    from lba_desktop.data.demo import build_demo_catalogue
+
+    path = tmp_path_factory.mktemp("demo") / "catalogue.sqlite"
+    build_demo_catalogue(path, scale="demo", today=date.fromisoformat(DEMO_TODAY))
+    return path
+
+
+@pytest.fixture
+def demo_home(isolated_home: Path, demo_catalogue_file: Path) -> Path:
+    """A data folder holding a copy of the demo catalogue (tests may replace or damage it)."""
+    shutil.copyfile(demo_catalogue_file, isolated_home / "catalogue.sqlite")
+    return isolated_home
