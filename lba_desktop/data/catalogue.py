@@ -100,9 +100,32 @@ def _date(value: str | None) -> date | None:
 
 
 def row_to_item(row: Sequence[Any]) -> Item:
-    (kind, id_, title, organisation, address, commune, insee, postcode, departement, lat, lon,
-     romes, diploma_level, source, created, updated, phone, email, url, siret, opco, handi,
-     fictitious, details) = row  # fmt: skip
+    (
+        kind,
+        id_,
+        title,
+        organisation,
+        address,
+        commune,
+        insee,
+        postcode,
+        departement,
+        lat,
+        lon,
+        romes,
+        diploma_level,
+        source,
+        created,
+        updated,
+        phone,
+        email,
+        url,
+        siret,
+        opco,
+        handi,
+        fictitious,
+        details,
+    ) = row
     return Item(
         kind=Kind(kind),
         id=id_,
@@ -438,8 +461,13 @@ class CatalogueStore:
         coslat = math.cos(math.radians(area.centre_lat))
         # Plain arithmetic SQLite evaluates in C; good enough to rank, exact distance comes after.
         dist = "((i.lat - ?) * (i.lat - ?) + (i.lon - ?) * (i.lon - ?) * ?)"
-        params: list[Any] = [area.centre_lat, area.centre_lat, area.centre_lon, area.centre_lon,
-                             coslat * coslat]  # fmt: skip
+        params: list[Any] = [
+            area.centre_lat,
+            area.centre_lat,
+            area.centre_lon,
+            area.centre_lon,
+            coslat * coslat,
+        ]
         where = ["i.kind = ?", "i.lat IS NOT NULL"]
         where_params: list[Any] = [flt.kind.value]
         bbox = area.bbox()

@@ -1,0 +1,56 @@
+"""Access to the local catalogue file: open it (building the demo data on first run) and
+describe where its data comes from."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from lba_desktop import paths
+from lba_desktop.data.catalogue import SCHEMA_VERSION, CatalogueStore
+from lba_desktop.data.demo import ensure_demo_catalogue
+from lba_desktop.models import CatalogueInfo
+
+ORIGIN_LABELS_FR = {
+    "demo": "Données de démonstration (fictives)",
+    "sync": "Données synchronisées",
+    "datapack": "Paquet de données",
+}
+
+
+def open_catalogue(
+    path: Path | None = None, *, build_demo_if_missing: bool = True
+) -> CatalogueStore:
+    """Open the catalogue; on a first run, build the demo catalogue so the app works at once."""
+    path = path or paths.catalogue_path()
+    if build_demo_if_missing:
+        ensure_demo_catalogue(path)
+    return CatalogueStore(path)
+
+
+def describe(store: CatalogueStore) -> CatalogueInfo:
+    meta = store.meta()
+    origin = meta.get("origin", "demo")
+    freshness = store.freshness()
+    return CatalogueInfo(
+        origin=origin,
+        label_fr=meta.get("label_fr") or ORIGIN_LABELS_FR.get(origin, origin),
+        built_at=meta.get("built_at", ""),
+        counts=store.counts(),
+        schema_version=SCHEMA_VERSION,
+        details={
+            "meta": {k: _maybe_json(v) for k, v in meta.items()},
+            "freshness": [
+                {"source": s, "departement": d, "updated_at": u, "items": n}
+                for s, d, u, n in freshness
+            ],
+            "path": str(store.path),
+        },
+    )
+
+
+def _maybe_json(value: str) -> object:
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value

@@ -1,0 +1,170 @@
+"""The search service: criteria from what a person typed, then trainings, offers and companies
+around a place, nearest first, from the local catalogue only."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from lba_desktop.data.catalogue import Area, CatalogueStore, ItemFilter
+from lba_desktop.errors import InvalidInput
+from lba_desktop.geo import distance_km
+from lba_desktop.geocoding import Geocoder, default_geocoder
+from lba_desktop.metiers import MetierIndex, default_metier_index
+from lba_desktop.models import (
+    ALL_KINDS,
+    DEFAULT_RADIUS_KM,
+    DIPLOMA_LEVELS,
+    FEW_RESULTS_THRESHOLD,
+    MAX_RADIUS_KM,
+    MAX_ROMES,
+    Hit,
+    Kind,
+    Place,
+    PlaceKind,
+    SearchCriteria,
+    SearchResult,
+)
+from lba_desktop.text import fold
+
+# When nothing is within the radius, how many of the nearest results per kind to show anyway.
+NEAREST_ANYWHERE_PER_KIND = 10
+
+
+class SearchService:
+    """Turns typed criteria into a `SearchResult`; holds no state beyond its catalogue."""
+
+    def __init__(
+        self,
+        store: CatalogueStore,
+        *,
+        geocoder: Geocoder | None = None,
+        metiers: MetierIndex | None = None,
+    ) -> None:
+        self.store = store
+        self.geocoder = geocoder or default_geocoder()
+        self.metiers = metiers or default_metier_index()
+
+    # -- criteria
+
+    def build_criteria(
+        self,
+        *,
+        lieu: str | Place,
+        metier: str = "",
+        romes: Iterable[str] = (),
+        texte: str = "",
+        rayon: int | None = None,
+        niveau: int | None = None,
+        types: Iterable[Kind] | None = None,
+        opco: str = "",
+        handi: bool = False,
+    ) -> SearchCriteria:
+        """Validate and resolve what a person typed; raise `InvalidInput` (French) otherwise."""
+        place = lieu if isinstance(lieu, Place) else self.geocoder.resolve(lieu)
+        codes = tuple(dict.fromkeys(r.strip().upper() for r in romes if r.strip()))
+        if metier.strip():
+            codes = tuple(dict.fromkeys(codes + self.metiers.romes_for(metier)))
+        if len(codes) > MAX_ROMES:
+            raise InvalidInput(
+                f"Trop de métiers : {len(codes)} codes ROME, {MAX_ROMES} au plus par recherche.",
+                hint="Retirez des métiers ou choisissez-en de plus précis.",
+            )
+        text = texte.strip()
+        if not codes and not text:
+            raise InvalidInput(
+                "Indiquez un métier (ou un mot-clé) pour lancer la recherche.",
+                hint="Par exemple « boulanger », « aide-soignant » ou le code ROME « D1102 ».",
+            )
+        radius = DEFAULT_RADIUS_KM if rayon is None else rayon
+        if not 1 <= radius <= MAX_RADIUS_KM:
+            raise InvalidInput(
+                f"Rayon invalide : {radius} km.",
+                hint=f"Choisissez un rayon entre 1 et {MAX_RADIUS_KM} km.",
+            )
+        if niveau is not None and niveau not in DIPLOMA_LEVELS:
+            raise InvalidInput(
+                f"Niveau de diplôme invalide : {niveau}.",
+                hint="Niveaux possibles : 3 (CAP), 4 (Bac), 5 (BTS), 6 (Licence), 7 (Master).",
+            )
+        kinds = frozenset(types) if types is not None else ALL_KINDS
+        if not kinds:
+            raise InvalidInput("Choisissez au moins un type de résultat.")
+        return SearchCriteria(
+            place=place,
+            romes=codes,
+            text=text,
+            radius_km=radius,
+            diploma_level=niveau,
+            kinds=kinds,
+            opco=opco.strip(),
+            handi_friendly_only=handi,
+        )
+
+    # -- search
+
+    def search(self, criteria: SearchCriteria) -> SearchResult:
+        started = time.perf_counter()
+        area = _area_of(criteria.place, criteria.radius_km, self.geocoder)
+        hits = self._collect(criteria, area, per_kind=None)
+        nearest_anywhere = False
+        if not hits and area.radius_km is not None:
+            # As upstream: nothing within the radius, so show the nearest results anywhere.
+            anywhere = Area(area.centre_lat, area.centre_lon)
+            hits = self._collect(criteria, anywhere, per_kind=NEAREST_ANYWHERE_PER_KIND)
+            nearest_anywhere = bool(hits)
+        hits.sort(key=_hit_order)
+        counts = dict.fromkeys(Kind, 0)
+        for hit in hits:
+            counts[hit.item.kind] += 1
+        return SearchResult(
+            criteria=criteria,
+            hits=tuple(hits),
+            counts=counts,
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+            nearest_anywhere=nearest_anywhere,
+            widen_hint=len(hits) < FEW_RESULTS_THRESHOLD,
+        )
+
+    def _collect(self, criteria: SearchCriteria, area: Area, *, per_kind: int | None) -> list[Hit]:
+        fts = fts_query(criteria.text)
+        show_distance = criteria.place.kind is not PlaceKind.FRANCE
+        hits: list[Hit] = []
+        for kind in Kind:
+            if kind not in criteria.kinds:
+                continue
+            limit = per_kind or criteria.limits.get(kind.value, 100)
+            flt = ItemFilter(
+                kind=kind,
+                romes=criteria.romes,
+                fts_query=fts,
+                diploma_level=criteria.diploma_level,
+                opco=criteria.opco,
+                handi_friendly_only=criteria.handi_friendly_only,
+            )
+            for item, _approx in self.store.nearest(area, flt, limit=limit):
+                d = distance_km(area.centre_lat, area.centre_lon, item.lat, item.lon)
+                # The SQL box is a square around the circle: drop its corners.
+                if area.radius_km is not None and d > area.radius_km:
+                    continue
+                hits.append(Hit(item=item, distance_km=round(d, 1) if show_distance else None))
+        return hits
+
+
+def _area_of(place: Place, radius_km: int, geocoder: Geocoder) -> Area:
+    if place.kind is PlaceKind.COMMUNE:
+        return Area(place.lat, place.lon, radius_km=radius_km)
+    if place.kind is PlaceKind.FRANCE:
+        return Area(place.lat, place.lon)
+    return Area(place.lat, place.lon, departements=geocoder.departement_codes_of(place))
+
+
+def _hit_order(hit: Hit) -> tuple[float, str, str]:
+    return (hit.distance_km if hit.distance_km is not None else 0.0, hit.item.kind, hit.item.id)
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 expression where every typed word must start a word of the item (accents and
+    case ignored by the index); quoting each word keeps FTS syntax out of user input."""
+    words = fold(text).split()
+    return " AND ".join(f'"{w}"*' for w in words)

@@ -1,0 +1,190 @@
+"""Catalogue store: round-trips, indexes, filters, migrations and damaged files."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from lba_desktop.data.catalogue import (
+    SCHEMA_VERSION,
+    Area,
+    CatalogueStore,
+    CatalogueWriter,
+    ItemFilter,
+)
+from lba_desktop.errors import CatalogueError
+from lba_desktop.models import Item, Kind
+
+AURILLAC = (44.9264, 2.4398)
+
+
+def _item(kind: Kind, id_: str, lat: float, lon: float, **kw) -> Item:
+    defaults = dict(title=f"{kind.value} {id_}", organisation="Org", romes=("D1102",))
+    defaults.update(kw)
+    return Item(kind=kind, id=id_, lat=lat, lon=lon, **defaults)
+
+
+def _write(path: Path, items: list[Item], **writer_kw) -> Path:
+    writer = CatalogueWriter(path, **writer_kw)
+    writer.add_items(items)
+    writer.set_meta({"origin": "demo", "label_fr": "Test"})
+    writer.finish()
+    return path
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> CatalogueStore:
+    lat, lon = AURILLAC
+    items = [
+        _item(
+            Kind.FORMATION,
+            "near-cap",
+            lat + 0.05,
+            lon,
+            diploma_level=3,
+            title="CAP Boulanger",
+            details={"sessions": [{"debut": "2027-09-01"}]},
+            created=date(2026, 9, 1),
+        ),
+        _item(
+            Kind.FORMATION,
+            "far-bts",
+            lat + 0.5,
+            lon,
+            diploma_level=5,
+            title="BTS Commerce",
+            romes=("D1106",),
+        ),
+        _item(
+            Kind.OFFRE,
+            "any-level",
+            lat,
+            lon + 0.1,
+            diploma_level=None,
+            title="Apprenti boulanger H/F",
+        ),
+        _item(Kind.OFFRE, "level-5", lat, lon + 0.12, diploma_level=5),
+        _item(
+            Kind.ENTREPRISE,
+            "handi",
+            lat - 0.1,
+            lon,
+            handi_friendly=True,
+            opco="OPCO EP",
+            romes=("D1102", "D1104"),
+        ),
+        _item(Kind.ENTREPRISE, "other", lat - 0.11, lon, opco="AKTO"),
+        _item(Kind.ENTREPRISE, "no-position", None, None),  # type: ignore[arg-type]
+    ]
+    return CatalogueStore(_write(tmp_path / "c.sqlite", items))
+
+
+def _ids(rows) -> list[str]:
+    return [item.id for item, _ in rows]
+
+
+def test_round_trip_keeps_every_field(store: CatalogueStore) -> None:
+    item = store.get(Kind.FORMATION, "near-cap")
+    assert item is not None
+    assert item.title == "CAP Boulanger"
+    assert item.diploma_level == 3
+    assert item.created == date(2026, 9, 1)
+    assert item.details == {"sessions": [{"debut": "2027-09-01"}]}
+    assert store.counts() == {
+        Kind.FORMATION: 2,
+        Kind.OFFRE: 2,
+        Kind.ENTREPRISE: 3,
+        Kind.PARTENARIAT: 0,
+    }
+
+
+def test_rome_and_radius_filter_nearest_first(store: CatalogueStore) -> None:
+    area = Area(*AURILLAC, radius_km=30)
+    rows = store.nearest(area, ItemFilter(Kind.ENTREPRISE, romes=("D1102",)), limit=10)
+    assert _ids(rows) == ["handi", "other"]  # the item without coordinates is never on a map
+    far = store.nearest(area, ItemFilter(Kind.FORMATION, romes=("D1106",)), limit=10)
+    assert far == []  # 55 km away
+
+
+def test_diploma_level_indifferent_offers_match_any_level(store: CatalogueStore) -> None:
+    area = Area(*AURILLAC, radius_km=30)
+    offers = store.nearest(area, ItemFilter(Kind.OFFRE, romes=("D1102",), diploma_level=3), limit=9)
+    assert _ids(offers) == ["any-level"]
+    trainings = store.nearest(area, ItemFilter(Kind.FORMATION, diploma_level=5), limit=9)
+    assert trainings == []
+
+
+def test_opco_handi_and_text_filters(store: CatalogueStore) -> None:
+    area = Area(*AURILLAC, radius_km=30)
+    assert _ids(store.nearest(area, ItemFilter(Kind.ENTREPRISE, opco="opco ep"), limit=9)) == [
+        "handi"
+    ]
+    assert _ids(
+        store.nearest(area, ItemFilter(Kind.ENTREPRISE, handi_friendly_only=True), limit=9)
+    ) == ["handi"]
+    text = store.nearest(area, ItemFilter(Kind.OFFRE, fts_query='"boulang"*'), limit=9)
+    assert _ids(text) == ["any-level"]
+
+
+def test_departement_area_and_limit(tmp_path: Path) -> None:
+    items = [
+        _item(Kind.OFFRE, str(i), 45 + i / 100, 2.0, departement="15" if i % 2 else "63")
+        for i in range(10)
+    ]
+    store = CatalogueStore(_write(tmp_path / "d.sqlite", items))
+    rows = store.nearest(Area(45.0, 2.0, departements=("15",)), ItemFilter(Kind.OFFRE), limit=3)
+    assert _ids(rows) == ["1", "3", "5"]
+
+
+def test_missing_file_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(CatalogueError) as err:
+        CatalogueStore(tmp_path / "absent.sqlite")
+    assert "lba-desktop demo" in err.value.hint
+
+
+def test_corrupt_file_is_refused_with_a_french_message(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    path.write_bytes(b"ceci n'est pas une base SQLite" * 100)
+    with pytest.raises(CatalogueError) as err:
+        CatalogueStore(path)
+    assert "endommagé" in err.value.message
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path / "c.sqlite", [])
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(CatalogueError):
+        CatalogueStore(path)
+
+
+def test_older_schema_is_migrated_and_keeps_its_items(tmp_path: Path) -> None:
+    path = _write(tmp_path / "c.sqlite", [_item(Kind.OFFRE, "kept", 45.0, 2.0)], schema_version=1)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert "sync_journal" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    conn.close()
+    store = CatalogueStore(path)
+    assert store.get(Kind.OFFRE, "kept") is not None
+    tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
+    assert "sync_journal" in tables
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_writer_builds_the_indexes_a_search_uses(tmp_path: Path) -> None:
+    path = _write(tmp_path / "c.sqlite", [_item(Kind.OFFRE, "x", 45.0, 2.0, romes=("A1", "B2"))])
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM item_romes").fetchone()[0] == 2
+    assert conn.execute("SELECT count(*) FROM items_rtree").fetchone()[0] == 1
+    plan = " ".join(
+        str(r)
+        for r in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT item FROM item_romes WHERE rome IN ('A1') AND kind = 'offre'"
+            " AND lat BETWEEN 44 AND 46 AND lon BETWEEN 1 AND 3"
+        )
+    )
+    assert "USING PRIMARY KEY" in plan or "USING COVERING INDEX" in plan
