@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lba_desktop.models import Place
+
 
 class LbaError(Exception):
     """A known failure. `message` is French and shown as is; `hint` says what to do."""
@@ -65,3 +70,17 @@ class OfflineError(LbaError):
 
 class UpstreamError(LbaError):
     """The upstream answered, but with an error we cannot fix by retrying."""
+
+
+class AmbiguousPlace(InvalidInput):
+    """Several places match what was typed and none clearly dominates: the user must choose."""
+
+    def __init__(self, text: str, candidates: tuple[Place, ...]) -> None:
+        labels = ", ".join(place.label for place in candidates)
+        example = candidates[0].label if candidates else "Saint-Denis (93)"
+        super().__init__(
+            f"Plusieurs lieux correspondent à « {text} » : {labels}.",
+            hint=f"Précisez le département, par exemple « {example} ».",
+        )
+        self.text = text
+        self.candidates = candidates
