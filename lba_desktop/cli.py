@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from lba_desktop import __version__, paths
 from lba_desktop.errors import InvalidInput, LbaError
 from lba_desktop.models import Kind, SearchResult
+
+# Modules that add their own sub-commands: each has `add_commands(subparsers) -> {name: handler}`
+# where a handler takes the parsed arguments and returns the exit code.
+EXTRA_COMMAND_MODULES: tuple[str, ...] = ()
 
 KIND_OPTIONS = {
     "formations": Kind.FORMATION,
@@ -59,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="reconstruire le catalogue de démonstration")
     demo.add_argument("--scale", choices=("demo", "france"), default="demo")
+
+    for module_name in EXTRA_COMMAND_MODULES:
+        COMMANDS.update(importlib.import_module(module_name).add_commands(sub))
     return parser
 
 
@@ -269,4 +277,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"search": cmd_search, "info": cmd_info, "demo": cmd_demo}
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "search": cmd_search,
+    "info": cmd_info,
+    "demo": cmd_demo,
+}
