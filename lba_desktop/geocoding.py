@@ -486,9 +486,12 @@ class Geocoder:
     def _suggestions(self, key: str, started: Sequence[Place]) -> tuple[str, ...]:
         """Close names for a "did you mean": prefix matches, then spelling neighbours."""
         labels = [p.label for p in started]
-        pool = self._keys_by_initial.get(key[:1], [])
-        area_keys = [k for k, _ in self._area_keys]
-        close = difflib.get_close_matches(key, pool + area_keys, n=5, cutoff=0.75)
+        # A name more than 3 letters longer or shorter cannot reach the 0.75 similarity
+        # cut-off anyway for usual lengths; skipping it keeps difflib on a few hundred names.
+        size = len(key)
+        pool = [k for k in self._keys_by_initial.get(key[:1], ()) if abs(len(k) - size) <= 3]
+        pool += [k for k, _ in self._area_keys]
+        close = difflib.get_close_matches(key, pool, n=5, cutoff=0.75)
         for match in close:
             places = [self._commune_place(i) for i in self._by_key.get(match, ())]
             places += self._exact_areas(match)

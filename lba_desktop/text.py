@@ -8,6 +8,7 @@ import unicodedata
 # Ligatures NFKD leaves alone, and typographic apostrophes/dashes that must split words.
 _PRE = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_COMBINING = re.compile(r"[\u0300-\u036f]+")
 
 _SAINTS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 ARTICLES = frozenset({"le", "la", "les", "l"})
@@ -28,10 +29,10 @@ def fold(text: str) -> str:
     if text.isascii():
         # Fast path: most queries typed on a keyboard are ASCII, skip the Unicode work.
         return _NON_WORD.sub(" ", text.lower()).strip()
-    # Accents decompose into combining marks that the ASCII encoding drops; anything else
-    # outside [0-9a-z] would become a word break below anyway.
+    # Accents decompose into combining marks that are dropped; any other non-ASCII character
+    # (typographic apostrophe, dash, non-breaking space) becomes a word break below.
     decomposed = unicodedata.normalize("NFKD", text.translate(_PRE))
-    stripped = decomposed.encode("ascii", "ignore").decode("ascii")
+    stripped = _COMBINING.sub("", decomposed)
     return _NON_WORD.sub(" ", stripped.lower()).strip()
 
 

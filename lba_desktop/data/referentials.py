@@ -21,11 +21,7 @@ _OUTLINE_FILES = {
 
 def _rows(name: str) -> list[list[str]]:
     """Rows of a `;`-separated referential file, header left out."""
-    path = resource("referentials", name)
-    if name.endswith(".gz"):
-        text = gzip.decompress(path.read_bytes()).decode("utf-8")
-    else:
-        text = path.read_text(encoding="utf-8")
+    text = resource("referentials", name).read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     return rows[1:]
 
@@ -33,21 +29,25 @@ def _rows(name: str) -> list[list[str]]:
 @lru_cache(maxsize=1)
 def load_communes() -> tuple[Commune, ...]:
     """Every commune (≈35k, overseas included), sorted by INSEE code."""
-    return tuple(
-        Commune(
-            insee,
-            name,
-            tuple(postcodes.split()),
-            departement,
-            region,
-            int(population),
-            float(lat),
-            float(lon),
+    text = gzip.decompress(resource("referentials", "communes.csv.gz").read_bytes()).decode()
+    # A plain split is twice as fast as the csv module here, and safe: the builder refuses
+    # names holding ";" or quotes, so no field is ever quoted.
+    communes = []
+    for line in text.splitlines()[1:]:
+        insee, name, postcodes, departement, region, population, lat, lon = line.split(";")
+        communes.append(
+            Commune(
+                insee,
+                name,
+                tuple(postcodes.split()),
+                departement,
+                region,
+                int(population),
+                float(lat),
+                float(lon),
+            )
         )
-        for insee, name, postcodes, departement, region, population, lat, lon in _rows(
-            "communes.csv.gz"
-        )
-    )
+    return tuple(communes)
 
 
 @lru_cache(maxsize=1)
