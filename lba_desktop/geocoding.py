@@ -107,7 +107,6 @@ class Geocoder:
         departements: dict[str, Departement] | None = None,
         regions: dict[str, Region] | None = None,
     ) -> None:
-
         self._communes = tuple(communes if communes is not None else load_communes())
         self._departements = departements if departements is not None else load_departements()
         self._regions = regions if regions is not None else load_regions()
@@ -247,7 +246,6 @@ class Geocoder:
     # --- parsing --------------------------------------------------------------------------
 
     def _hints(self, text: str) -> _Hints:
-
         departement = typed_code = ""
         area: PlaceKind | None = None
         name = text
@@ -284,7 +282,6 @@ class Geocoder:
         return _Hints(folded, departement, area, typed_code or departement)
 
     def _departement_named(self, folded: str) -> str:
-
         key = place_key(folded)
         for area_key, place in self._area_keys:
             if area_key == key and place.kind is PlaceKind.DEPARTEMENT:
@@ -305,7 +302,6 @@ class Geocoder:
         return [place for _, place in self._area_keys[lo:hi]]
 
     def _exact_communes(self, folded: str) -> list[int]:
-
         full = expand_saints(folded)
         if full in self._by_full:
             # The name as typed wins: "le pin" means Le Pin, not La Pin; "Vergné" not La Vergne.
@@ -316,7 +312,6 @@ class Geocoder:
 
     def resolve(self, text: str) -> Place:
         """The one place `text` designates; raises PlaceNotFound, AmbiguousPlace or InvalidInput."""
-
         raw = (text or "").strip()
         if not fold(raw):
             raise InvalidInput(
@@ -378,7 +373,6 @@ class Geocoder:
 
     def candidates(self, text: str, *, limit: int = 10) -> tuple[Place, ...]:
         """Ranked places for autocomplete: exact matches first, then prefixes, bigger first."""
-
         if limit <= 0 or not text or not text.strip():
             return ()
         hints = self._hints(text.strip())
@@ -431,11 +425,11 @@ class Geocoder:
             last = folded.rsplit(" ", 1)[-1]
             if last in ("st", "ste"):
                 variants.add(strip_article(folded))
-            if hints.area is not PlaceKind.DEPARTEMENT or not hints.departement:
+            if not hints.departement:
                 for variant in variants:
                     exact_areas = self._exact_areas(variant)
                     for area in self._prefix_areas(variant):
-                        if hints.area in (None, area.kind) and not hints.departement:
+                        if hints.area in (None, area.kind):
                             add(area, 0 if area in exact_areas else 2 if typed_article else 1)
             if hints.area is None:
                 pool = limit if not hints.typed_code else max(limit * 20, 200)
