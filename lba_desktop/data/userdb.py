@@ -1,0 +1,213 @@
+"""The counsellors' database (user.sqlite): schema, migrations, connections and erasure."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from lba_desktop import paths
+from lba_desktop.errors import LbaError, StorageFull
+
+USER_SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 5000
+
+# Tables holding rows about one person, as (table, column naming the person). Modules that
+# add such a table (e.g. the appointment outbox) call `register_person_table` at import time.
+# Any table with a `person_id` column is erased too, even if its module was never imported:
+# forgetting a registration must not leave personal data behind.
+_PERSON_TABLES: list[tuple[str, str]] = [("shortlist_items", "person_id")]
+_registry_lock = threading.Lock()
+
+
+class UserDbError(LbaError):
+    """user.sqlite cannot be opened or written."""
+
+
+def register_person_table(table: str, column: str = "person_id") -> None:
+    """Declare a table whose rows belong to one person, so exports and erasure include it."""
+    if not (table.isidentifier() and column.isidentifier()):
+        raise ValueError("table and column must be plain SQL identifiers")
+    with _registry_lock:
+        if (table, column) not in _PERSON_TABLES:
+            _PERSON_TABLES.append((table, column))
+
+
+def person_tables(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """Registered tables plus every table with a `person_id` column, as present in the file."""
+    existing = {
+        name
+        for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    }
+    with _registry_lock:
+        found = [(t, c) for t, c in _PERSON_TABLES if t in existing]
+    for table in sorted(existing - {"people"}):
+        columns = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+        if "person_id" in columns and (table, "person_id") not in found:
+            found.append((table, "person_id"))
+    return found
+
+
+# --- Schema and migrations ---------------------------------------------------------------
+
+
+def _create_v1(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        """CREATE TABLE people (
+            id INTEGER PRIMARY KEY,
+            first_name TEXT NOT NULL CHECK (first_name != ''),
+            last_name TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT '',
+            home_insee TEXT NOT NULL DEFAULT '',
+            home_label TEXT NOT NULL DEFAULT '',
+            home_lat REAL,
+            home_lon REAL,
+            home_departement TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            search_key TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            last_activity_at TEXT NOT NULL
+        )"""
+    )
+    conn.execute("CREATE INDEX people_activity ON people (last_activity_at)")
+    conn.execute(
+        """CREATE TABLE shortlist_items (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            item_id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            added_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            organisation TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '',
+            commune TEXT NOT NULL DEFAULT '',
+            postcode TEXT NOT NULL DEFAULT '',
+            insee TEXT NOT NULL DEFAULT '',
+            departement TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT '',
+            url TEXT NOT NULL DEFAULT '',
+            lat REAL,
+            lon REAL,
+            distance_km REAL,
+            source TEXT NOT NULL DEFAULT '',
+            diploma_level INTEGER,
+            fictitious INTEGER NOT NULL DEFAULT 0,
+            available INTEGER NOT NULL DEFAULT 1,
+            checked_at TEXT NOT NULL DEFAULT '',
+            UNIQUE (person_id, kind, item_id)
+        )"""
+    )
+    conn.execute("CREATE INDEX shortlist_order ON shortlist_items (person_id, position)")
+
+
+# Index i creates version i + 1 from version i; version 0 is an empty file.
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_v1,)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the file to the current version; refuse a file written by a newer application."""
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current > USER_SCHEMA_VERSION:
+        raise UserDbError(
+            "Les données des conseillers ont été enregistrées par une version plus récente "
+            "de LBA Desktop.",
+            hint="Mettez l'application à jour pour les ouvrir.",
+        )
+    for version in range(current, USER_SCHEMA_VERSION):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS[version](conn)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    return USER_SCHEMA_VERSION
+
+
+def connect(path: Path | None = None) -> sqlite3.Connection:
+    """Open (creating and migrating if needed) user.sqlite for one service.
+
+    WAL lets the window read while a task writes; busy_timeout rides out short locks;
+    secure_delete zeroes deleted rows so erased personal data does not linger in free pages.
+    Autocommit mode: callers open explicit transactions.
+    """
+    path = path or paths.user_db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA secure_delete = ON")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        migrate(conn)
+    except sqlite3.DatabaseError as exc:
+        raise storage_error(exc) from exc
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def storage_error(exc: sqlite3.Error) -> LbaError:
+    text = str(exc).lower()
+    if "full" in text or "no space" in text:
+        return StorageFull()
+    if "locked" in text or "busy" in text:
+        return UserDbError(
+            "Les données des conseillers sont occupées par une autre opération.",
+            hint="Réessayez dans quelques secondes.",
+        )
+    return UserDbError(
+        "Les données des conseillers (user.sqlite) sont illisibles ou endommagées.",
+        hint="Restaurez une sauvegarde du fichier ou contactez votre support informatique.",
+    )
+
+
+def rows_of_person(conn: sqlite3.Connection, person_id: int) -> dict[str, list[dict[str, object]]]:
+    """Every stored row about one person, table by table (for the right of access)."""
+    found: dict[str, list[dict[str, object]]] = {}
+    cursor = conn.execute("SELECT * FROM people WHERE id = ?", (person_id,))
+    found["people"] = [
+        dict(zip([d[0] for d in cursor.description], r, strict=True)) for r in cursor
+    ]
+    for table, column in person_tables(conn):
+        cursor = conn.execute(f'SELECT * FROM "{table}" WHERE "{column}" = ?', (person_id,))
+        names = [d[0] for d in cursor.description]
+        found[table] = [dict(zip(names, r, strict=True)) for r in cursor]
+    return found
+
+
+def erase_person(conn: sqlite3.Connection, person_id: int) -> dict[str, int]:
+    """Delete every row about one person from every table, then rewrite the file.
+
+    VACUUM rebuilds the file without the freed pages, and the TRUNCATE checkpoint empties
+    the write-ahead log, which may still hold copies of the deleted pages.
+    Returns the number of rows deleted per table.
+    """
+    deleted: dict[str, int] = {}
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for table, column in person_tables(conn):
+            cur = conn.execute(f'DELETE FROM "{table}" WHERE "{column}" = ?', (person_id,))
+            deleted[table] = cur.rowcount
+        deleted["people"] = conn.execute("DELETE FROM people WHERE id = ?", (person_id,)).rowcount
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    compact(conn)
+    return deleted
+
+
+def compact(conn: sqlite3.Connection) -> None:
+    conn.execute("VACUUM")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
