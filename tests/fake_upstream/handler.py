@@ -1,0 +1,349 @@
+"""HTTP handler of the fake upstream: a routes table, auth, rate limits, validation and faults."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import socket
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from lba_desktop.data import upstream_validation as uv
+
+if TYPE_CHECKING:
+    from tests.fake_upstream.server import FakeUpstream
+
+RATE_LIMITS = {"formations": 7, "jobs": 5, "metiers": 20}  # calls per second, per family
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: Any
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+Handler = Callable[["FakeUpstream", dict[str, str], re.Match[str]], Answer]
+
+
+def _v1_error(messages: list[str]) -> Answer:
+    return Answer(400, uv.wrong_parameters_body(messages))
+
+
+def formations(server: FakeUpstream, params: dict[str, str], _m: re.Match[str]) -> Answer:
+    errors = uv.validate_formations(params)
+    if errors:
+        return _v1_error(errors)
+    return Answer(200, {"results": server.state.formations_near(params)})
+
+
+def formations_par_region(
+    server: FakeUpstream, params: dict[str, str], _m: re.Match[str]
+) -> Answer:
+    errors = uv.validate_formations_par_region(params)
+    if errors:
+        return _v1_error(errors)
+    return Answer(200, {"results": server.state.formations_in(params)})
+
+
+def formation(server: FakeUpstream, params: dict[str, str], match: re.Match[str]) -> Answer:
+    key = unquote(match.group("id"))
+    found = server.state.formation_by_id(key)
+    if found is None:
+        return Answer(404, {"error": "not_found", "message": "Formation introuvable"})
+    return Answer(200, {"results": [found]})
+
+
+def metiers(server: FakeUpstream, params: dict[str, str], _m: re.Match[str]) -> Answer:
+    errors = uv.validate_metiers(params)
+    if errors:
+        return _v1_error(errors)
+    from tests.fake_upstream.data import ROMES
+
+    title = params["title"].lower()
+    found = [
+        {"label": label, "romes": [code], "type": "job", "rncps": []}
+        for group in ROMES.values()
+        for code, label in group
+        if title in label.lower()
+    ]
+    return Answer(200, {"labelsAndRomes": found})
+
+
+def metiers_all(server: FakeUpstream, params: dict[str, str], _m: re.Match[str]) -> Answer:
+    from tests.fake_upstream.data import ROMES
+
+    labels = sorted(label for group in ROMES.values() for _c, label in group)
+    return Answer(200, {"metiers": labels})
+
+
+def jobs_search(server: FakeUpstream, params: dict[str, str], _m: re.Match[str]) -> Answer:
+    errors = uv.validate_jobs_search(params)
+    if errors:
+        return Answer(400, uv.zod_error_body(errors))
+    return Answer(200, server.state.jobs_search(params))
+
+
+def jobs_export(server: FakeUpstream, params: dict[str, str], _m: re.Match[str]) -> Answer:
+    url = server.url + "/__export/jobs.json"
+    return Answer(200, {"url": url, "lastUpdate": server.state.export_last_update})
+
+
+def export_file(server: FakeUpstream, params: dict[str, str], _m: re.Match[str]) -> Answer:
+    return Answer(200, server.state.export_jobs())
+
+
+def _v1_jobs_body(server: FakeUpstream, params: dict[str, str]) -> dict[str, Any]:
+    from tests.fake_upstream.data import v1_company, v1_offer
+
+    search = server.state.jobs_search(
+        {k: params[k] for k in ("latitude", "longitude", "radius", "romes") if k in params}
+    )
+    offers = [v1_offer(j) for j in search["jobs"]]
+    return {
+        "peJobs": {"results": [o for o in offers if o["ideaType"] == "peJob"]},
+        "matchas": {"results": [o for o in offers if o["ideaType"] == "matcha"]},
+        "partnerJobs": {
+            "results": [o for o in offers if o["ideaType"] == "offres_emploi_partenaires"]
+        },
+        "lbaCompanies": {"results": [v1_company(r) for r in search["recruiters"]]},
+        "lbbCompanies": None,
+    }
+
+
+def v1_jobs(server: FakeUpstream, params: dict[str, str], _m: re.Match[str]) -> Answer:
+    errors = uv.validate_v1_jobs(params)
+    if errors:
+        return _v1_error(errors)
+    return Answer(200, _v1_jobs_body(server, params))
+
+
+def v1_jobs_et_formations(
+    server: FakeUpstream, params: dict[str, str], _m: re.Match[str]
+) -> Answer:
+    errors = uv.validate_v1_jobs(params)
+    if errors:
+        return _v1_error(errors)
+    return Answer(
+        200,
+        {
+            "formations": {"results": server.state.formations_near(params)},
+            "jobs": _v1_jobs_body(server, params),
+        },
+    )
+
+
+# (route name, family for rate limits, needs the API key, pattern, handler); matched in order.
+ROUTES: list[tuple[str, str, bool, re.Pattern[str], Handler]] = [
+    (name, family, auth, re.compile(pattern, re.IGNORECASE), handler)
+    for name, family, auth, pattern, handler in (
+        ("formations", "formations", False, r"^/api/v1/formations$", formations),
+        (
+            "formationsParRegion",
+            "formations",
+            False,
+            r"^/api/v1/formationsParRegion$",
+            formations_par_region,
+        ),
+        (
+            "formation",
+            "formations",
+            False,
+            r"^/api/v1/formations/formation/(?P<id>[^/]+)$",
+            formation,
+        ),
+        ("metiers", "metiers", False, r"^/api/v1/metiers$", metiers),
+        ("metiers_all", "metiers", False, r"^/api/v1/metiers/all$", metiers_all),
+        ("jobs_search", "jobs", True, r"^/api/v3/jobs/search$", jobs_search),
+        ("jobs_export", "jobs", True, r"^/api/v3/jobs/export$", jobs_export),
+        ("export_file", "", False, r"^/__export/jobs\.json$", export_file),
+        ("v1_jobs", "jobs", False, r"^/api/v1/jobs$", v1_jobs),
+        (
+            "v1_jobsEtFormations",
+            "jobs",
+            False,
+            r"^/api/v1/jobsEtFormations$",
+            v1_jobs_et_formations,
+        ),
+    )
+]
+
+
+class RateWindows:
+    """Sliding one-second windows per route family."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock  # tests may freeze it to make the limit deterministic
+        self._calls: dict[str, deque[float]] = defaultdict(deque)
+
+    def allow(self, family: str) -> bool:
+        now = self.clock()
+        limit = RATE_LIMITS.get(family)
+        if limit is None:
+            return True
+        window = self._calls[family]
+        while window and now - window[0] >= 1.0:
+            window.popleft()
+        if len(window) >= limit:
+            return False
+        window.append(now)
+        return True
+
+
+def _subsource_errors(body: Any, names: list[str]) -> Any:
+    """Replace the named sub-sources by the upstream `{result: "error", …}` object."""
+    if not isinstance(body, dict) or not names:
+        return body
+    failure = {"result": "error", "error": "internal_error", "message": "Source indisponible"}
+    body = dict(body)
+    for name in names:
+        if name in body:
+            body[name] = dict(failure)
+        jobs = body.get("jobs")
+        if isinstance(jobs, dict) and name in jobs:
+            body["jobs"] = {**jobs, name: dict(failure)}
+    return body
+
+
+class FakeHandler(BaseHTTPRequestHandler):
+    server_version = "FakeLBA/1.0"
+    fake: FakeUpstream  # set on the subclass built by FakeUpstream
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.fake.verbose:
+            super().log_message(format, *args)
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        params = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        if parts.path == "/__faults":
+            self._send(Answer(200, self.fake.faults.as_dict()))
+            return
+        if parts.path == "/__calls":
+            with self.fake.state.lock:
+                self._send(Answer(200, dict(self.fake.state.calls)))
+            return
+        for name, family, auth, pattern, handler in ROUTES:
+            match = pattern.match(parts.path)
+            if match:
+                self._route(name, family, auth, handler, params, match)
+                return
+        self._send(Answer(404, {"error": "not_found", "message": f"Route {parts.path} inconnue"}))
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b"{}"
+        path = urlsplit(self.path).path
+        try:
+            payload = json.loads(raw or b"{}")
+            if path == "/__faults":
+                self.fake.faults.set(**payload)
+                self._send(Answer(200, self.fake.faults.as_dict()))
+            elif path == "/__reset":
+                self.fake.faults.reset()
+                with self.fake.state.lock:
+                    self.fake.state.calls.clear()
+                self._send(Answer(200, {"ok": True}))
+            else:
+                self._send(Answer(404, {"error": "not_found"}))
+        except (ValueError, TypeError) as exc:
+            self._send(Answer(400, {"error": "bad_request", "message": str(exc)}))
+
+    def _route(
+        self,
+        name: str,
+        family: str,
+        auth: bool,
+        handler: Handler,
+        params: dict[str, str],
+        match: re.Match[str],
+    ) -> None:
+        fake, faults = self.fake, self.fake.faults
+        with fake.state.lock:
+            fake.state.calls[name] += 1
+        if not faults.count_call():
+            self._cut()
+            return
+        if faults.consume("timeout", name):
+            # Wait past the client's read timeout; stop() wakes us so shutdown is quick.
+            fake.stopping.wait(faults.delay)
+        if faults.consume("http_500", name):
+            self._send(Answer(500, {"statusCode": 500, "error": "Internal Server Error",
+                                    "message": "Erreur interne simulée"}))  # fmt: skip
+            return
+        if faults.consume("http_429", name):
+            self._too_many(faults.retry_after)
+            return
+        if auth and not self._authorised():
+            self._send(Answer(401, {"statusCode": 401, "error": "Unauthorized",
+                                    "message": "Unauthorized"}))  # fmt: skip
+            return
+        if fake.state.rate_limits_enabled:
+            with fake.state.lock:
+                allowed = fake.rate_windows.allow(family)
+            if not allowed:
+                self._too_many("1")
+                return
+        answer = handler(fake, params, match)
+        if answer.status == 200 and faults.applies(name):
+            answer = Answer(200, _subsource_errors(answer.body, faults.subsource_error))
+            if faults.consume("malformed_json", name):
+                self._send_raw(200, b'{"results": [{"id": "abc", "title": ', truncate=False)
+                return
+            if faults.consume("truncated_body", name):
+                self._send_raw(200, json.dumps(answer.body).encode(), truncate=True)
+                return
+        self._send(answer)
+
+    def _authorised(self) -> bool:
+        value = (self.headers.get("authorization") or "").strip()
+        if value.lower().startswith("bearer "):
+            value = value[7:].strip()
+        return value in self.fake.state.api_keys
+
+    def _too_many(self, retry_after: str) -> None:
+        self._send(
+            Answer(
+                429,
+                {"statusCode": 429, "error": "Too Many Requests", "message": "Rate limit exceeded"},
+                (("Retry-After", retry_after),),
+            )
+        )
+
+    def _cut(self) -> None:
+        # Close without a status line: the client sees the connection dropped.
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def _send(self, answer: Answer) -> None:
+        body = json.dumps(answer.body, ensure_ascii=False).encode("utf-8")
+        try:
+            self.send_response(answer.status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            for key, value in answer.headers:
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (timeout test): nothing to answer to
+
+    def _send_raw(self, status: int, body: bytes, *, truncate: bool) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[: len(body) // 2] if truncate else body)
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+        if truncate:
+            self._cut()
