@@ -1,0 +1,69 @@
+"""Exports of one person's shortlist (PDF, CSV, XLSX, HTML map) and of their personal data."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lba_desktop.errors import InvalidInput
+from lba_desktop.exports.common import DEFAULT_STRUCTURE, Handout
+
+if TYPE_CHECKING:
+    from lba_desktop.people import PeopleService
+
+FORMATS: tuple[str, ...] = ("pdf", "csv", "xlsx", "html")
+
+
+def build_handout(
+    service: PeopleService,
+    person_id: int,
+    *,
+    structure: str = DEFAULT_STRUCTURE,
+    today: date | None = None,
+) -> Handout:
+    """What every export shows: one person and their shortlist, nobody else's."""
+    person = service.get_person(person_id)
+    return Handout(
+        person=person,
+        entries=tuple(service.shortlist(person_id)),
+        structure=structure.strip() or DEFAULT_STRUCTURE,
+        today=today or date.today(),
+    )
+
+
+def write_handout(handout: Handout, *, fmt: str, output: Path) -> Path:
+    """Write `handout` as `fmt` (pdf, csv, xlsx or html) to `output`; returns the path."""
+    fmt = fmt.lower().lstrip(".")
+    if fmt == "pdf":
+        from lba_desktop.exports.pdf_export import write_pdf as writer
+    elif fmt == "csv":
+        from lba_desktop.exports.csv_export import write_csv as writer
+    elif fmt == "xlsx":
+        from lba_desktop.exports.xlsx_export import write_xlsx as writer
+    elif fmt == "html":
+        from lba_desktop.exports.html_map_export import write_html as writer
+    else:
+        raise InvalidInput(
+            f"Format d'export inconnu : « {fmt} ».", hint="Formats : " + ", ".join(FORMATS) + "."
+        )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    writer(handout, output)
+    return output
+
+
+def export_shortlist(
+    service: PeopleService,
+    person_id: int,
+    *,
+    fmt: str,
+    output: Path,
+    structure: str = DEFAULT_STRUCTURE,
+    today: date | None = None,
+) -> Path:
+    """Export one person's shortlist to a file a counsellor can hand over."""
+    handout = build_handout(service, person_id, structure=structure, today=today)
+    return write_handout(handout, fmt=fmt, output=output)
+
+
+__all__ = ["DEFAULT_STRUCTURE", "FORMATS", "Handout", "build_handout", "export_shortlist"]

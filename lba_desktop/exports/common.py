@@ -1,0 +1,125 @@
+"""What the shortlist exports share: the handout record, French formatting, table columns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from lba_desktop.models import DIPLOMA_LABELS_FR
+from lba_desktop.people import Person, ShortlistEntry
+
+DEFAULT_STRUCTURE = "Mission Locale"
+UNAVAILABLE_FR = "N'est plus disponible"
+FICTITIOUS_FR = "Données fictives (démonstration)"
+
+MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Handout:
+    """One person's shortlist as exported: built from that person only, by construction."""
+
+    person: Person
+    entries: tuple[ShortlistEntry, ...]
+    structure: str
+    today: date
+
+    @property
+    def title_fr(self) -> str:
+        return f"Sélection de {self.person.display_name}"
+
+
+def french_date(day: date) -> str:
+    """23 novembre 2026 (1er for the first day, as French writes it)."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {MONTHS_FR[day.month - 1]} {day.year}"
+
+
+def short_date(day: date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def local_date(moment: datetime | None) -> date | None:
+    """Timestamps are stored in UTC; the counsellor reads them in local time."""
+    return moment.astimezone().date() if moment else None
+
+
+def french_number(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return ""
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def distance_fr(value: float | None) -> str:
+    return f"{french_number(value)} km" if value is not None else ""
+
+
+def diploma_fr(level: int | None) -> str:
+    if level is None:
+        return ""
+    return f"{level} — {DIPLOMA_LABELS_FR.get(level, '')}".rstrip(" —")
+
+
+def phone_fr(phone: str) -> str:
+    """0612345678 → 06 12 34 56 78 (other shapes left as they are)."""
+    digits = phone.replace(" ", "")
+    if len(digits) == 10 and digits.isdigit():
+        return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+    return phone
+
+
+def where_fr(entry: ShortlistEntry) -> str:
+    town = " ".join(p for p in (entry.postcode, entry.commune) if p)
+    if entry.address and town and town.lower() not in entry.address.lower():
+        return f"{entry.address}, {town}"
+    return entry.address or town
+
+
+# One column of the CSV and XLSX tables: header, value (typed: str, float, date or None) and
+# width hint in characters.
+Column = tuple[str, Callable[[int, ShortlistEntry], Any], int]
+
+COLUMNS: tuple[Column, ...] = (
+    ("N°", lambda n, e: n, 5),
+    ("Type", lambda n, e: e.kind.label_fr, 14),
+    ("Intitulé", lambda n, e: e.title, 40),
+    ("Organisme", lambda n, e: e.organisation, 30),
+    ("Adresse", lambda n, e: e.address, 30),
+    ("Code postal", lambda n, e: e.postcode, 11),
+    ("Commune", lambda n, e: e.commune, 20),
+    ("Distance du domicile (km)", lambda n, e: e.distance_km, 12),
+    ("Téléphone", lambda n, e: phone_fr(e.phone), 15),
+    ("Courriel", lambda n, e: e.email, 28),
+    ("Lien", lambda n, e: e.url, 40),
+    ("Niveau de diplôme", lambda n, e: diploma_fr(e.diploma_level), 18),
+    ("Statut", lambda n, e: e.status.label_fr, 18),
+    ("Prochaine étape", lambda n, e: e.status.next_step_fr, 30),
+    ("Note", lambda n, e: e.note, 40),
+    ("Ajouté le", lambda n, e: local_date(e.added_at), 11),
+    ("Disponibilité", lambda n, e: "Disponible" if e.available else UNAVAILABLE_FR, 16),
+    ("Données fictives", lambda n, e: "Oui" if e.fictitious else "Non", 9),
+    ("Source", lambda n, e: e.source, 14),
+    ("Identifiant", lambda n, e: e.item_id, 20),
+    ("Latitude", lambda n, e: e.lat, 10),
+    ("Longitude", lambda n, e: e.lon, 10),
+)
+HEADERS: tuple[str, ...] = tuple(c[0] for c in COLUMNS)
+
+
+def table_rows(handout: Handout) -> list[list[Any]]:
+    return [[get(n, e) for _, get, _ in COLUMNS] for n, e in enumerate(handout.entries, 1)]

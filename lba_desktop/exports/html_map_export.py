@@ -1,0 +1,246 @@
+"""A shortlist as one self-contained HTML file: an offline Leaflet map and the list of items."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import folium
+import xstatic.pkg.jquery as xs_jquery
+import xstatic.pkg.leaflet as xs_leaflet
+from branca.element import Element
+
+from lba_desktop.exports.common import (
+    FICTITIOUS_FR,
+    UNAVAILABLE_FR,
+    Handout,
+    diploma_fr,
+    distance_fr,
+    french_date,
+    phone_fr,
+    where_fr,
+)
+from lba_desktop.exports.pdf_export import departement_outlines
+from lba_desktop.people import ShortlistEntry
+
+PAGE_CSS = """
+body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; margin: 0; color: #111; }
+header, main { max-width: 960px; margin: 0 auto; padding: 0 16px; }
+h1 { font-size: 1.5em; margin: 16px 0 4px; }
+.sub { color: #444; margin: 0 0 12px; }
+.folium-map { max-width: 960px; margin: 0 auto; border: 1px solid #999; }
+ol.items { padding-left: 0; list-style: none; }
+ol.items li { border-bottom: 1px solid #ccc; padding: 10px 0 10px 44px; position: relative; }
+.num, .pin { display: inline-flex; align-items: center; justify-content: center;
+  width: 24px; height: 24px; border-radius: 50%; background: #111; color: #fff;
+  font-weight: bold; font-size: 13px; border: 2px solid #111; box-sizing: border-box; }
+.num.gone, .pin.gone { background: #fff; color: #111; }
+ol.items .num { position: absolute; left: 6px; top: 10px; }
+.home { font-size: 28px; line-height: 28px; color: #111; text-shadow: 0 0 3px #fff; }
+.gone-label { font-weight: bold; text-transform: uppercase; font-size: .85em; }
+.title { font-weight: bold; font-size: 1.1em; }
+.meta { color: #333; }
+@media print { .folium-map { break-inside: avoid; } }
+"""
+
+
+def _inline_assets() -> tuple[str, str]:
+    """Leaflet and jQuery (folium popups call `$`) as inline script and style texts."""
+    leaflet = Path(xs_leaflet.BASE_DIR)
+    js = (leaflet / "leaflet.js").read_text(encoding="utf-8")
+    js += "\n" + (Path(xs_jquery.BASE_DIR) / "jquery.min.js").read_text(encoding="utf-8")
+    css = (leaflet / "leaflet.css").read_text(encoding="utf-8")
+    # Inlined code must not close its own <script> element early.
+    return js.replace("</script", "<\\/script"), css
+
+
+def write_html(handout: Handout, output: Path) -> None:
+    output.write_text(render_html(handout), encoding="utf-8")
+
+
+def render_html(handout: Handout) -> str:
+    person = handout.person
+    numbered = list(enumerate(handout.entries, 1))
+    points: list[tuple[float, float]] = [
+        (e.lat, e.lon) for _, e in numbered if e.lat is not None and e.lon is not None
+    ]
+    if person.home_lat is not None and person.home_lon is not None:
+        points.append((person.home_lat, person.home_lon))
+    centre = (
+        (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+        if points
+        else (46.6, 2.4)
+    )
+    fmap = folium.Map(
+        location=centre,
+        zoom_start=9 if points else 5,
+        tiles=None,
+        max_zoom=18,
+        height="60vh",
+        control_scale=True,
+        prefer_canvas=False,
+    )
+    # Nothing may come from a CDN: Leaflet and jQuery are inlined below, and no folium Icon
+    # is used, so Bootstrap and Font Awesome are not needed at all.
+    fmap.default_js = []
+    fmap.default_css = []
+    root = fmap.get_root()
+    leaflet_js, leaflet_css = _inline_assets()
+    root.header.add_child(Element(f"<style>{leaflet_css}</style>"), name="leaflet_css_inline")
+    root.header.add_child(Element(f"<script>{leaflet_js}</script>"), name="leaflet_js_inline")
+    root.header.add_child(Element(f"<style>{PAGE_CSS}</style>"), name="page_css")
+    root.header.add_child(Element(f"<title>{escape(handout.title_fr)}</title>"), name="title")
+
+    outlines = _outlines_geojson(handout, points)
+    if outlines["features"]:
+        folium.GeoJson(
+            outlines,
+            name="Départements",
+            style_function=_outline_style,
+            tooltip=folium.GeoJsonTooltip(fields=["nom"], labels=False),
+        ).add_to(fmap)
+    if person.home_lat is not None and person.home_lon is not None:
+        folium.Marker(
+            (person.home_lat, person.home_lon),
+            icon=folium.DivIcon(
+                html='<div class="home">★</div>', icon_size=(28, 28), icon_anchor=(14, 16)
+            ),
+            tooltip=escape(f"Domicile : {person.home_label}"),
+        ).add_to(fmap)
+    for number, entry in numbered:
+        if entry.lat is None or entry.lon is None:
+            continue
+        gone = "" if entry.available else " gone"
+        folium.Marker(
+            (entry.lat, entry.lon),
+            icon=folium.DivIcon(
+                html=f'<div class="pin{gone}">{number}</div>',
+                icon_size=(24, 24),
+                icon_anchor=(12, 12),
+            ),
+            popup=folium.Popup(_popup(number, entry), max_width=320),
+            tooltip=escape(f"{number}. {entry.title}"),
+        ).add_to(fmap)
+    if len(points) > 1:
+        lats = [p[0] for p in points]
+        lons = [p[1] for p in points]
+        fmap.fit_bounds([(min(lats), min(lons)), (max(lats), max(lons))], padding=(30, 30))
+
+    root.html.add_child(Element(_heading(handout)), name="heading", index=0)
+    root.html.add_child(Element(_item_list(handout)), name="item_list")
+    return root.render()
+
+
+def _outline_style(feature: dict[str, Any]) -> dict[str, Any]:
+    highlighted = feature["properties"].get("highlighted")
+    return {
+        "color": "#666",
+        "weight": 1.2,
+        "fillColor": "#e6e6e6" if highlighted else "#ffffff",
+        "fillOpacity": 1.0,
+    }
+
+
+def _outlines_geojson(handout: Handout, points: list[tuple[float, float]]) -> dict[str, Any]:
+    """The départements of the items and home, plus their neighbours in view (as background:
+    the export must draw something without online tiles)."""
+    if not points:
+        return {"type": "FeatureCollection", "features": []}
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    view = (min(lons) - 0.6, min(lats) - 0.4, max(lons) + 0.6, max(lats) + 0.4)
+    highlighted = {e.departement for e in handout.entries if e.departement}
+    if handout.person.home_departement:
+        highlighted.add(handout.person.home_departement)
+    features = []
+    for outline in departement_outlines():
+        b = outline.bbox
+        if not (b[0] <= view[2] and view[0] <= b[2] and b[1] <= view[3] and view[1] <= b[3]):
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "code": outline.code,
+                    "nom": f"{outline.name} ({outline.code})",
+                    "highlighted": outline.code in highlighted,
+                },
+                "geometry": {
+                    "type": "MultiPolygon",
+                    "coordinates": [[[list(p) for p in ring]] for ring in outline.rings],
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _heading(handout: Handout) -> str:
+    person = handout.person
+    facts = [f"Préparée par {handout.structure}, le {french_date(handout.today)}"]
+    if person.home_label:
+        facts.append(f"domicile : {person.home_label} (★ sur la carte)")
+    if any(e.fictitious for e in handout.entries):
+        facts.append(FICTITIOUS_FR.lower())
+    return (
+        f"<header><h1>{escape(handout.title_fr)}</h1>"
+        f'<p class="sub">{escape(" — ".join(facts))}</p></header>'
+    )
+
+
+def _details(entry: ShortlistEntry) -> list[str]:
+    """Escaped HTML lines describing one item (shared by the popup and the list)."""
+    who = entry.kind.label_fr + (f" — {entry.organisation}" if entry.organisation else "")
+    if entry.diploma_level:
+        who += f" — niveau {diploma_fr(entry.diploma_level)}"
+    lines = [f'<span class="meta">{escape(who)}</span>']
+    where = where_fr(entry)
+    if entry.distance_km is not None:
+        where = f"{where} — à {distance_fr(entry.distance_km)} du domicile".lstrip(" —")
+    if where:
+        lines.append(f"Où : {escape(where)}")
+    contact = []
+    if entry.phone:
+        tel = escape(entry.phone)
+        contact.append(f'<a href="tel:{tel}">{escape(phone_fr(entry.phone))}</a>')
+    if entry.email:
+        mail = escape(entry.email)
+        contact.append(f'<a href="mailto:{mail}">{mail}</a>')
+    if contact:
+        lines.append("Contact : " + " — ".join(contact))
+    lines.append(
+        f"Statut : {escape(entry.status.label_fr)}. "
+        f"Prochaine étape : {escape(entry.status.next_step_fr)}"
+    )
+    if entry.note:
+        lines.append(f"Note : {escape(entry.note)}")
+    if entry.url:
+        url = escape(entry.url)
+        lines.append(f'Lien : <a href="{url}" target="_blank" rel="noopener">{url}</a>')
+    return lines
+
+
+def _popup(number: int, entry: ShortlistEntry) -> str:
+    gone = "" if entry.available else f'<div class="gone-label">{UNAVAILABLE_FR}</div>'
+    return f'{gone}<div class="title">{number}. {escape(entry.title)}</div>' + "<br>".join(
+        _details(entry)
+    )
+
+
+def _item_list(handout: Handout) -> str:
+    if not handout.entries:
+        return "<main><p>Aucune piste dans la sélection pour l'instant.</p></main>"
+    rows = []
+    for number, entry in enumerate(handout.entries, 1):
+        gone = "" if entry.available else " gone"
+        label = "" if entry.available else f'<div class="gone-label">{UNAVAILABLE_FR}</div>'
+        rows.append(
+            f'<li id="piste-{number}"><span class="num{gone}">{number}</span>{label}'
+            f'<div class="title">{escape(entry.title)}</div>'
+            + "<br>".join(_details(entry))
+            + "</li>"
+        )
+    return f'<main><ol class="items">{"".join(rows)}</ol></main>'
+
+
+__all__ = ["render_html", "write_html"]

@@ -1,0 +1,489 @@
+"""The PDF hand-out of a shortlist: A4, French, printable in black and white, map and QR codes."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import qrcode
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from lba_desktop import paths
+from lba_desktop.exports.common import (
+    FICTITIOUS_FR,
+    UNAVAILABLE_FR,
+    Handout,
+    diploma_fr,
+    distance_fr,
+    french_date,
+    phone_fr,
+    where_fr,
+)
+from lba_desktop.people import ShortlistEntry
+
+MARGIN = 12.0
+PAGE_W, PAGE_H = 210.0, 297.0
+CONTENT_W = PAGE_W - 2 * MARGIN
+FOOTER_H = 10.0
+QR_SIZE = 17.0
+LINE_H = 3.6
+MAP_MAX_H = 78.0
+MAP_MIN_H = 48.0
+ONE_PAGE_ITEMS = 6
+FONT = "LBASans"
+
+# Fonts with the French characters and typographic signs (« », ’, œ, …) used in the text.
+# DejaVu is what Linux desktops (and our CI) have; Arial is on every Windows and macOS.
+_FONT_CANDIDATES: tuple[tuple[str, str], ...] = (
+    ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
+    ("arial.ttf", "arialbd.ttf"),
+    ("Arial.ttf", "Arial Bold.ttf"),
+)
+_FONT_DIRS: tuple[Path, ...] = (
+    paths.resource("fonts"),
+    Path("/usr/share/fonts/truetype/dejavu"),
+    Path("/usr/share/fonts/dejavu"),
+    Path("/usr/share/fonts/TTF"),
+    Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts",
+    Path("/System/Library/Fonts/Supplemental"),
+    Path("/Library/Fonts"),
+)
+
+
+@lru_cache(maxsize=1)
+def find_fonts() -> tuple[Path, Path] | None:
+    """(regular, bold) TrueType files, or None to fall back on the PDF core font."""
+    for folder in _FONT_DIRS:
+        for regular, bold in _FONT_CANDIDATES:
+            if (folder / regular).is_file() and (folder / bold).is_file():
+                return folder / regular, folder / bold
+    if shutil.which("fc-match"):
+        found = []
+        for style in ("DejaVu Sans:style=Book", "DejaVu Sans:style=Bold"):
+            try:
+                out = subprocess.run(
+                    ["fc-match", "-f", "%{file}", style],
+                    capture_output=True,
+                    text=True,
+                    timeout=5,
+                    check=False,
+                ).stdout.strip()
+            except OSError:
+                return None
+            # fc-match always answers something; only DejaVu is known to cover the text.
+            if not out.endswith(".ttf") or "DejaVu" not in out:
+                return None
+            found.append(Path(out))
+        return found[0], found[1]
+    return None
+
+
+_CORE_REPLACEMENTS = str.maketrans(
+    {"’": "'", "‘": "'", "“": '"', "”": '"', "…": "...", "–": "-", "—": "-", "œ": "oe",
+     "Œ": "OE", "€": "EUR", "\u202f": " ", "\u00a0": " "}
+)  # fmt: skip
+
+
+class HandoutPdf(FPDF):
+    def __init__(self, handout: Handout) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.handout = handout
+        fonts = find_fonts()
+        self.unicode = fonts is not None
+        if fonts:
+            self.add_font(FONT, "", str(fonts[0]))
+            self.add_font(FONT, "B", str(fonts[1]))
+            self.family = FONT
+        else:
+            self.family = "helvetica"
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(auto=True, margin=MARGIN + FOOTER_H)
+        self.set_title(handout.title_fr)
+        self.set_author(handout.structure)
+        self.set_creator("LBA Desktop")
+        self.set_lang("fr-FR")
+        self.set_draw_color(0)
+        self.set_text_color(0)
+
+    def txt(self, text: str) -> str:
+        if self.unicode:
+            return text
+        return text.translate(_CORE_REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")
+
+    def font(self, size: float, bold: bool = False) -> None:
+        self.set_font(self.family, "B" if bold else "", size)
+
+    def header(self) -> None:
+        if self.page_no() == 1:
+            return
+        self.font(8)
+        self.set_text_color(80)
+        self.cell(
+            0, 5, self.txt(f"{self.handout.title_fr} (suite)"), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
+        self.set_text_color(0)
+        self.ln(1)
+
+    def footer(self) -> None:
+        self.set_y(-MARGIN - 4)
+        self.font(7.5)
+        self.set_text_color(80)
+        left = f"{self.handout.structure} — édité le {french_date(self.handout.today)}"
+        self.cell(CONTENT_W / 2, 4, self.txt(left))
+        self.cell(CONTENT_W / 2, 4, self.txt(f"Page {self.page_no()}/{{nb}}"), align="R")
+        self.set_text_color(0)
+
+
+def write_pdf(handout: Handout, output: Path) -> None:
+    output.write_bytes(render_pdf(handout))
+
+
+def render_pdf(handout: Handout) -> bytes:
+    pdf = HandoutPdf(handout)
+    pdf.add_page()
+    _title(pdf, handout)
+    entries = handout.entries
+    text_w = CONTENT_W - 10 - QR_SIZE - 3
+    heights = [_block(pdf, n, e, text_w, measure=True) for n, e in enumerate(entries, 1)]
+    if any(e.has_position for e in entries) or handout.person.has_home:
+        available = PAGE_H - MARGIN - FOOTER_H - pdf.get_y() - 8
+        if len(entries) <= ONE_PAGE_ITEMS:
+            # Give the map what the blocks leave, so a short list fits on one sheet.
+            map_h = max(MAP_MIN_H, min(MAP_MAX_H, available - sum(heights) - 2))
+        else:
+            map_h = MAP_MAX_H
+        map_y = pdf.get_y()
+        _map(pdf, handout, x=MARGIN, y=map_y, w=CONTENT_W, h=map_h)
+        pdf.set_y(map_y + map_h + 1)
+        _legend(pdf)
+    if not entries:
+        pdf.ln(4)
+        pdf.font(10)
+        pdf.multi_cell(CONTENT_W, 5, pdf.txt("Aucune piste dans la sélection pour l'instant."))
+    for (n, entry), height in zip(enumerate(entries, 1), heights, strict=True):
+        if pdf.get_y() + height > pdf.page_break_trigger:
+            pdf.add_page()
+        _block(pdf, n, entry, text_w, measure=False)
+    return bytes(pdf.output())
+
+
+def _title(pdf: HandoutPdf, handout: Handout) -> None:
+    person = handout.person
+    pdf.font(17, bold=True)
+    pdf.multi_cell(
+        CONTENT_W, 8, pdf.txt(f"Sélection pour {person.display_name}"), new_x=XPos.LMARGIN
+    )
+    pdf.font(9.5)
+    pdf.multi_cell(
+        CONTENT_W,
+        5,
+        pdf.txt(f"Préparée par {handout.structure}, le {french_date(handout.today)}"),
+        new_x=XPos.LMARGIN,
+    )
+    count = len(handout.entries)
+    facts = [f"{count} piste{'s' if count > 1 else ''}"]
+    if person.home_label:
+        facts.append(f"domicile : {person.home_label}")
+    gone = sum(not e.available for e in handout.entries)
+    if gone:
+        facts.append(f"{gone} n'{'est' if gone == 1 else 'sont'} plus disponible{'s' * (gone > 1)}")
+    if any(e.fictitious for e in handout.entries):
+        facts.append(FICTITIOUS_FR.lower())
+    pdf.multi_cell(CONTENT_W, 5, pdf.txt(" — ".join(facts)), new_x=XPos.LMARGIN)
+    pdf.ln(2)
+
+
+# --- One block per item -------------------------------------------------------------------
+
+
+def _lines(entry: ShortlistEntry) -> list[tuple[str, float, bool]]:
+    """(text, font size, bold) lines under the title."""
+    who = entry.kind.label_fr + (f" — {entry.organisation}" if entry.organisation else "")
+    if entry.diploma_level:
+        who += f" — niveau {diploma_fr(entry.diploma_level)}"
+    if entry.fictitious:
+        who += " — fictif"
+    out: list[tuple[str, float, bool]] = [(who, 8.5, False)]
+    where = where_fr(entry)
+    if entry.distance_km is not None:
+        where = f"{where} — à {distance_fr(entry.distance_km)} du domicile".lstrip(" —")
+    if where:
+        out.append((f"Où : {where}", 8.5, False))
+    contact = " — ".join(p for p in (phone_fr(entry.phone), entry.email) if p)
+    if contact:
+        out.append((f"Contact : {contact}", 8.5, False))
+    out.append(
+        (f"Statut : {entry.status.label_fr}. Prochaine étape : {entry.status.next_step_fr}", 8.5,
+         False)
+    )  # fmt: skip
+    if entry.note:
+        note = " ".join(entry.note.split())
+        out.append((f"Note : {note if len(note) <= 300 else note[:299] + '…'}", 8.5, False))
+    if entry.url:
+        out.append((f"Lien : {entry.url}", 7.5, False))
+    return out
+
+
+def _block(pdf: HandoutPdf, number: int, entry: ShortlistEntry, text_w: float, *, measure: bool
+           ) -> float:  # fmt: skip
+    """Draw one item (or only measure its height)."""
+    title = entry.title
+    rows: list[tuple[str, float, bool]] = [(title, 10, True)]
+    if not entry.available:
+        rows.insert(0, (f"{UNAVAILABLE_FR.upper()} (retirée du catalogue)", 8, True))
+    rows += _lines(entry)
+    x0 = MARGIN + 10
+    y0 = pdf.get_y() + 1.5
+    height = 0.0
+    for text, size, bold in rows:
+        pdf.font(size, bold)
+        line_h = LINE_H * size / 8.5
+        lines = pdf.multi_cell(text_w, line_h, pdf.txt(text), dry_run=True, output="LINES")
+        if measure:
+            height += line_h * len(lines)
+            continue
+        pdf.set_xy(x0, y0 + height)
+        pdf.multi_cell(text_w, line_h, pdf.txt(text), align="L", new_x=XPos.LMARGIN)
+        height += line_h * len(lines)
+    total = max(height, QR_SIZE if entry.url else 7) + 3
+    if measure:
+        return total
+    _badge(pdf, MARGIN + 3.5, y0 + 3, number, filled=entry.available, radius=3.3, size=9)
+    if entry.url:
+        _qr(pdf, entry.url, x=PAGE_W - MARGIN - QR_SIZE, y=y0, size=QR_SIZE)
+    pdf.set_draw_color(170)
+    pdf.set_line_width(0.2)
+    pdf.line(MARGIN, y0 + total - 1.5, PAGE_W - MARGIN, y0 + total - 1.5)
+    pdf.set_draw_color(0)
+    pdf.set_y(y0 + total - 1.5)
+    return total
+
+
+def _badge(pdf: HandoutPdf, cx: float, cy: float, number: int, *, filled: bool, radius: float,
+           size: float) -> None:  # fmt: skip
+    """A numbered dot: black with a white number, or hollow for an item no longer available."""
+    pdf.set_line_width(0.35)
+    pdf.set_draw_color(0)
+    pdf.set_fill_color(0 if filled else 255)
+    pdf.ellipse(cx - radius, cy - radius, 2 * radius, 2 * radius, style="DF")
+    pdf.set_text_color(255 if filled else 0)
+    pdf.font(size if number < 10 else size * 0.8, bold=True)
+    pdf.set_xy(cx - radius, cy - radius)
+    pdf.cell(2 * radius, 2 * radius, str(number), align="C")
+    pdf.set_text_color(0)
+
+
+def _qr(pdf: HandoutPdf, data: str, *, x: float, y: float, size: float) -> None:
+    """A vector QR code (sharp at any printer resolution, no image to embed)."""
+    code = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(data)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    module = size / len(matrix)
+    pdf.set_fill_color(0)
+    for row, cells in enumerate(matrix):
+        col = 0
+        while col < len(cells):
+            if not cells[col]:
+                col += 1
+                continue
+            start = col
+            while col < len(cells) and cells[col]:
+                col += 1
+            # A hair wider than the module so adjacent runs leave no white seams when printed.
+            pdf.rect(x + start * module, y + row * module, (col - start) * module + 0.02,
+                     module + 0.02, style="F")  # fmt: skip
+
+
+# --- The map ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Outline:
+    code: str
+    name: str
+    rings: tuple[tuple[tuple[float, float], ...], ...]  # outer rings, (lon, lat)
+    bbox: tuple[float, float, float, float]  # min_lon, min_lat, max_lon, max_lat
+
+
+@lru_cache(maxsize=1)
+def departement_outlines() -> tuple[Outline, ...]:
+    path = paths.resource("geo", "departements.geojson")
+    if not path.is_file():
+        return ()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    outlines = []
+    for feature in data.get("features", []):
+        geometry = feature.get("geometry") or {}
+        if geometry.get("type") == "Polygon":
+            polygons = [geometry["coordinates"]]
+        elif geometry.get("type") == "MultiPolygon":
+            polygons = geometry["coordinates"]
+        else:
+            continue
+        rings = tuple(tuple((p[0], p[1]) for p in poly[0]) for poly in polygons if poly)
+        lons = [p[0] for ring in rings for p in ring]
+        lats = [p[1] for ring in rings for p in ring]
+        props = feature.get("properties") or {}
+        outlines.append(
+            Outline(
+                code=str(props.get("code", "")),
+                name=str(props.get("nom", "")),
+                rings=rings,
+                bbox=(min(lons), min(lats), max(lons), max(lats)),
+            )
+        )
+    return tuple(outlines)
+
+
+class Projection:
+    """Equirectangular projection of a lon/lat box onto a rectangle of the page."""
+
+    def __init__(self, points: Sequence[tuple[float, float]], *, x: float, y: float, w: float,
+                 h: float) -> None:  # fmt: skip
+        lons = [p[0] for p in points]
+        lats = [p[1] for p in points]
+        self.lon_c = (min(lons) + max(lons)) / 2
+        self.lat_c = (min(lats) + max(lats)) / 2
+        self.kx = math.cos(math.radians(self.lat_c))
+        # Padding keeps dots off the frame; the minimum span shows a single item in context.
+        span_lon = max((max(lons) - min(lons)) * 1.25, 0.3 / self.kx)
+        span_lat = max((max(lats) - min(lats)) * 1.25, 0.2)
+        self.scale = min(w / (span_lon * self.kx), h / span_lat)  # mm per degree of latitude
+        self.x, self.y, self.w, self.h = x, y, w, h
+
+    def __call__(self, lon: float, lat: float) -> tuple[float, float]:
+        return (
+            self.x + self.w / 2 + (lon - self.lon_c) * self.kx * self.scale,
+            self.y + self.h / 2 - (lat - self.lat_c) * self.scale,
+        )
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        half_lon = self.w / 2 / (self.kx * self.scale)
+        half_lat = self.h / 2 / self.scale
+        return (self.lon_c - half_lon, self.lat_c - half_lat, self.lon_c + half_lon,
+                self.lat_c + half_lat)  # fmt: skip
+
+    def km_per_mm(self) -> float:
+        return 111.195 / self.scale
+
+
+def _map(pdf: HandoutPdf, handout: Handout, *, x: float, y: float, w: float, h: float) -> None:
+    entries = [(n, e) for n, e in enumerate(handout.entries, 1) if e.has_position]
+    person = handout.person
+    points = [(e.lon, e.lat) for _, e in entries if e.lon is not None and e.lat is not None]
+    if person.home_lat is not None and person.home_lon is not None:
+        points.append((person.home_lon, person.home_lat))
+    if not points:
+        return
+    proj = Projection(points, x=x, y=y, w=w, h=h)
+    highlighted = {e.departement for _, e in entries if e.departement}
+    if person.home_departement:
+        highlighted.add(person.home_departement)
+    view = proj.bbox
+    with pdf.rect_clip(x, y, w, h):
+        pdf.set_fill_color(250)
+        pdf.rect(x, y, w, h, style="F")
+        pdf.set_line_width(0.25)
+        pdf.set_draw_color(110)
+        visible = [o for o in departement_outlines() if _overlaps(o.bbox, view)]
+        for outline in visible:
+            pdf.set_fill_color(232 if outline.code in highlighted else 255)
+            for ring in outline.rings:
+                pdf.polygon([proj(lon, lat) for lon, lat in ring], style="DF")
+        pdf.set_text_color(110)
+        pdf.font(6.5)
+        for outline in visible:
+            if outline.code not in highlighted:
+                continue
+            ring = max(outline.rings, key=len)
+            cx, cy = proj(sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring))
+            label = pdf.txt(f"{outline.name} ({outline.code})")
+            lw = pdf.get_string_width(label)
+            cx = min(max(cx - lw / 2, x + 1), x + w - lw - 1)
+            pdf.set_xy(cx, min(max(cy + 3, y + 1), y + h - 4))
+            pdf.cell(lw, 3, label)
+        pdf.set_text_color(0)
+        placed: list[tuple[float, float]] = []
+        if person.home_lat is not None and person.home_lon is not None:
+            hx, hy = proj(person.home_lon, person.home_lat)
+            placed.append((hx, hy))
+            pdf.set_fill_color(255)
+            pdf.set_draw_color(0)
+            pdf.set_line_width(0.5)
+            pdf.star(hx, hy, 1.6, 4.0, 5, rotate_degrees=-90, style="DF")
+        for n, entry in entries:
+            assert entry.lon is not None and entry.lat is not None
+            px, py = _spread(proj(entry.lon, entry.lat), placed)
+            placed.append((px, py))
+            _badge(pdf, px, py, n, filled=entry.available, radius=2.4, size=7)
+        _scale_bar(pdf, proj, x=x + 3, y=y + h - 4)
+    pdf.set_line_width(0.4)
+    pdf.set_draw_color(0)
+    pdf.rect(x, y, w, h)
+
+
+def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
+def _spread(point: tuple[float, float], placed: Iterable[tuple[float, float]]
+            ) -> tuple[float, float]:  # fmt: skip
+    """Move a dot that would cover another one (same address) onto a small ring around it."""
+    placed = list(placed)
+    px, py = point
+    for step in range(12):
+        if all(math.hypot(px - qx, py - qy) >= 4.6 for qx, qy in placed):
+            return px, py
+        angle = math.radians(60 * step - 30)
+        radius = 5.0 * (1 + step // 6)
+        px, py = point[0] + radius * math.cos(angle), point[1] + radius * math.sin(angle)
+    return px, py
+
+
+def _scale_bar(pdf: HandoutPdf, proj: Projection, *, x: float, y: float) -> None:
+    km_per_mm = proj.km_per_mm()
+    target = proj.w / 5 * km_per_mm
+    length_km = max((s for s in (0.5, 1, 2, 5, 10, 20, 50, 100, 200) if s <= target), default=0.5)
+    length = length_km / km_per_mm
+    label = pdf.txt(f"{length_km:g} km".replace(".", ","))
+    pdf.font(6.5)
+    pdf.set_fill_color(255)
+    pdf.rect(x - 1, y - 3.6, length + pdf.get_string_width(label) + 4, 5, style="F")
+    pdf.set_line_width(0.5)
+    pdf.set_draw_color(0)
+    pdf.line(x, y, x + length, y)
+    pdf.line(x, y - 1, x, y + 0.5)
+    pdf.line(x + length, y - 1, x + length, y + 0.5)
+    pdf.set_xy(x + length + 1, y - 2.4)
+    pdf.cell(pdf.get_string_width(label) + 1, 3, label)
+
+
+def _legend(pdf: HandoutPdf) -> None:
+    y = pdf.get_y() + 2
+    x = MARGIN + 2
+    pdf.font(7.5)
+    pdf.set_fill_color(255)
+    pdf.set_line_width(0.4)
+    pdf.star(x + 1, y, 0.9, 2.2, 5, rotate_degrees=-90, style="DF")
+    x += 4
+    for text, filled in (("domicile", None), ("piste (numéro du bloc)", True),
+                         ("n'est plus disponible", False)):  # fmt: skip
+        if filled is not None:
+            _badge(pdf, x + 1.8, y, 1, filled=filled, radius=1.8, size=5.5)
+            x += 4.5
+            pdf.font(7.5)
+        pdf.set_xy(x, y - 1.8)
+        label = pdf.txt(text)
+        pdf.cell(pdf.get_string_width(label) + 1, 3.6, label)
+        x += pdf.get_string_width(label) + 6
+    pdf.set_y(y + 3.5)
