@@ -121,5 +121,16 @@ COLUMNS: tuple[Column, ...] = (
 HEADERS: tuple[str, ...] = tuple(c[0] for c in COLUMNS)
 
 
-def table_rows(handout: Handout) -> list[list[Any]]:
-    return [[get(n, e) for _, get, _ in COLUMNS] for n, e in enumerate(handout.entries, 1)]
+# Spreadsheets run a cell starting with one of these as a formula: typed text must stay text.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def table_rows(handout: Handout, *, neutralise: bool = True) -> list[list[Any]]:
+    clean = neutralise_formula if neutralise else (lambda value: value)
+    return [[clean(get(n, e)) for _, get, _ in COLUMNS] for n, e in enumerate(handout.entries, 1)]

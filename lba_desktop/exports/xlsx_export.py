@@ -27,7 +27,7 @@ def write_xlsx(handout: Handout, output: Path) -> None:
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     column_of = {h: i + 1 for i, h in enumerate(HEADERS)}
-    for values in table_rows(handout):
+    for values in table_rows(handout, neutralise=False):
         sheet.append(values)
         row = sheet.max_row
         for header, value in zip(HEADERS, values, strict=True):
@@ -40,6 +40,8 @@ def write_xlsx(handout: Handout, output: Path) -> None:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             else:
                 cell.alignment = Alignment(vertical="top")
+            if cell.data_type == "f":
+                cell.data_type = "s"  # typed text such as "=1+1" is shown, never computed
             if header == "Lien" and value:
                 cell.hyperlink = str(value)
                 cell.font = LINK_FONT
