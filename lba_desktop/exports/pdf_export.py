@@ -407,6 +407,8 @@ def _map(pdf: HandoutPdf, handout: Handout, *, x: float, y: float, w: float, h: 
                 continue
             ring = max(outline.rings, key=len)
             cx, cy = proj(sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring))
+            if not (x + 2 < cx < x + w - 2 and y + 2 < cy < y + h - 9):
+                continue  # its centre is off the map (or under the scale bar): no label
             label = pdf.txt(f"{outline.name} ({outline.code})")
             lw = pdf.get_string_width(label)
             cx = min(max(cx - lw / 2, x + 1), x + w - lw - 1)
