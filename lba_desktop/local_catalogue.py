@@ -54,3 +54,34 @@ def _maybe_json(value: str) -> object:
         return json.loads(value)
     except ValueError:
         return value
+
+
+def swap_in(staging: Path, target: Path | None = None) -> None:
+    """Replace the catalogue by a finished, fsynced staging file, atomically.
+
+    `os.replace` is one rename: a reader (or a kill) sees the old file or the new one, never a
+    mix. Syncing the folder afterwards makes the rename itself survive a power cut.
+    """
+    import os
+
+    from lba_desktop.data.sync_store import storage_error
+
+    target = target or paths.catalogue_path()
+    try:
+        os.replace(staging, target)
+        _fsync_dir(target.parent)
+    except OSError as exc:
+        raise storage_error(exc) from exc
+
+
+def _fsync_dir(folder: Path) -> None:
+    import os
+
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # Windows cannot open a folder; its rename is durable enough
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

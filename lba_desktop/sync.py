@@ -1,0 +1,696 @@
+"""Sync orchestration: plan the upstream calls of a scope, run them resumably, then build, check
+and swap in the new catalogue without ever damaging the current one."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from lba_desktop import paths
+from lba_desktop.data.apprentissage_client import ApprentissageClient
+from lba_desktop.data.catalogue import CatalogueWriter, now_iso
+from lba_desktop.data.http import RetryPolicy, Sleep
+from lba_desktop.data.lba_client import LbaClient
+from lba_desktop.data.parsers import Locate, dedupe, parse_formations, parse_jobs_search
+from lba_desktop.data.referentials import load_communes, load_departements, load_metiers
+from lba_desktop.data.sync_store import (
+    JournalEntry,
+    ResumeStore,
+    add_journal_entries,
+    catalogue_breakdown,
+    catalogue_meta,
+    copy_kept_rows,
+    read_journal,
+    read_pending_journal,
+    staging_breakdown,
+    storage_error,
+)
+from lba_desktop.errors import InvalidInput, LbaError
+from lba_desktop.local_catalogue import swap_in
+from lba_desktop.models import MAX_ROMES, Item, Kind
+from lba_desktop.settings_env import ApiSettings, read_api_settings
+
+log = logging.getLogger(__name__)
+
+Report = Callable[[int, int, str], None]
+Cancelled = Callable[[], bool]
+
+FORMATIONS_CAP = 500  # upstream: beyond this many trainings an answer is a random sample
+SOURCES: tuple[str, ...] = ("formations", "offres")
+FAMILY_KINDS: dict[str, tuple[Kind, ...]] = {
+    "formations": (Kind.FORMATION,),
+    "offres": (Kind.OFFRE, Kind.ENTREPRISE, Kind.PARTENARIAT),
+}
+# Freshness is kept per kind, named like the CLI's --types values.
+FRESHNESS_SOURCE: dict[Kind, str] = {
+    Kind.FORMATION: "formations",
+    Kind.OFFRE: "offres",
+    Kind.ENTREPRISE: "entreprises",
+    Kind.PARTENARIAT: "partenariats",
+}
+# Which kinds a failed sub-source of a jobs answer would have brought.
+_JOBS_SUBSOURCE_KINDS = {"jobs": (Kind.OFFRE, Kind.PARTENARIAT), "recruiters": (Kind.ENTREPRISE,)}
+DIPLOMA_SPLIT = (3, 4, 5, 6, 7)
+CHUNK = 20_000
+
+STATE_FILE = "sync-state.sqlite"
+STAGING_SUFFIX = ".staging"
+
+
+class SyncCancelled(Exception):
+    """The user asked to stop: raised between two calls, never in the middle of a write."""
+
+
+# --- Scope and calls --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SyncScope:
+    """What to sync: départements, source families, and optionally a métier's ROME codes."""
+
+    departements: tuple[str, ...]
+    sources: tuple[str, ...] = SOURCES
+    romes: tuple[str, ...] = ()  # () means every métier
+
+    def key(self) -> str:
+        """Fingerprint of the scope: a resume state is only reused for the same one."""
+        return hashlib.sha256(
+            json.dumps(self.to_dict(), sort_keys=True).encode("utf-8")
+        ).hexdigest()[:24]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "departements": sorted(self.departements),
+            "sources": sorted(self.sources),
+            "romes": sorted(self.romes),
+        }
+
+    def replaced_pairs(self) -> set[tuple[Kind, str]]:
+        return {
+            (kind, dep)
+            for family in self.sources
+            for kind in FAMILY_KINDS[family]
+            for dep in self.departements
+        }
+
+
+def make_scope(
+    *,
+    departements: Iterable[str],
+    sources: Iterable[str] = SOURCES,
+    romes: Iterable[str] = (),
+) -> SyncScope:
+    """A checked scope; raises `InvalidInput` (French) on an unknown département or source."""
+    known = load_departements()
+    deps: list[str] = []
+    for raw in departements:
+        code = raw.strip().upper()
+        if not code:
+            continue
+        if code.isdigit() and len(code) == 1:
+            code = "0" + code
+        if code not in known:
+            raise InvalidInput(
+                f"Département inconnu : « {raw.strip()} ».",
+                hint="Donnez des codes de département séparés par des virgules, ex. 15,19,63.",
+            )
+        if code not in deps:
+            deps.append(code)
+    if not deps:
+        raise InvalidInput(
+            "Aucun département à synchroniser.", hint="Par exemple : --departements 15,19,63."
+        )
+    chosen: list[str] = []
+    for raw in sources:
+        name = raw.strip().lower()
+        if not name:
+            continue
+        if name not in FAMILY_KINDS:
+            raise InvalidInput(
+                f"Source inconnue : « {raw.strip()} ».",
+                hint="Sources possibles : " + ", ".join(SOURCES) + ".",
+            )
+        if name not in chosen:
+            chosen.append(name)
+    if not chosen:
+        raise InvalidInput("Aucune source à synchroniser.", hint="Sources : formations, offres.")
+    codes = tuple(dict.fromkeys(r.strip().upper() for r in romes if r.strip()))
+    return SyncScope(tuple(sorted(deps)), tuple(s for s in SOURCES if s in chosen), codes)
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One upstream call of the plan; `key()` identifies it in the resume state."""
+
+    family: str  # "formations" or "offres"
+    departement: str
+    domain: str = ""  # ROME grand domaine ("D") or domain ("D12"); only sent without romes
+    romes: tuple[str, ...] = ()
+    diploma: int | None = None
+
+    def key(self) -> str:
+        return json.dumps(
+            [self.family, self.departement, self.domain, list(self.romes), self.diploma]
+        )
+
+    def label(self) -> str:
+        dep = load_departements().get(self.departement)
+        where = f"{dep.name} ({self.departement})" if dep else self.departement
+        head = "Formations" if self.family == "formations" else "Offres et entreprises"
+        text = f"{head} – {where}"
+        if self.romes:
+            shown = ", ".join(self.romes[:3]) + ("…" if len(self.romes) > 3 else "")
+            text += f" — métiers {shown}"
+        elif self.domain:
+            text += f" — domaine {self.domain}"
+        if self.diploma is not None:
+            text += f" — niveau {self.diploma}"
+        return text
+
+
+@lru_cache(maxsize=1)
+def _rome_tree() -> tuple[tuple[str, ...], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """(grands domaines, domains per letter, ROME codes per domain) from the métier referential."""
+    letters: dict[str, list[str]] = {}
+    codes: dict[str, list[str]] = {}
+    for metier in load_metiers():
+        domains = letters.setdefault(metier.grand_domain, [])
+        if metier.domain not in domains:
+            domains.append(metier.domain)
+        codes.setdefault(metier.domain, []).append(metier.code)
+    return (
+        tuple(sorted(letters)),
+        {k: tuple(sorted(v)) for k, v in letters.items()},
+        {k: tuple(sorted(v)) for k, v in codes.items()},
+    )
+
+
+def initial_calls(scope: SyncScope) -> list[Call]:
+    """The first calls of the plan; trainings calls split later when an answer hits the cap."""
+    calls: list[Call] = []
+    for family in scope.sources:
+        for dep in scope.departements:
+            if scope.romes:
+                for i in range(0, len(scope.romes), MAX_ROMES):
+                    calls.append(Call(family, dep, romes=scope.romes[i : i + MAX_ROMES]))
+            else:
+                calls.append(Call(family, dep))
+    return calls
+
+
+def split_call(call: Call) -> list[Call]:
+    """Narrower calls covering a capped one: département → grand domaine → domain → ROME
+    codes (20, then halves) → diploma level. [] when it cannot be narrowed any further."""
+    letters, domains, codes = _rome_tree()
+    if call.romes:
+        if len(call.romes) > 1:
+            half = (len(call.romes) + 1) // 2
+            return [
+                replace(call, romes=call.romes[:half]),
+                replace(call, romes=call.romes[half:]),
+            ]
+    elif not call.domain:
+        return [replace(call, domain=letter) for letter in letters]
+    elif len(call.domain) == 1:
+        return [replace(call, domain=d) for d in domains.get(call.domain, ())]
+    else:
+        found = codes.get(call.domain, ())
+        if found:
+            return [
+                replace(call, romes=found[i : i + MAX_ROMES])
+                for i in range(0, len(found), MAX_ROMES)
+            ]
+    if call.diploma is None:
+        return [replace(call, diploma=level) for level in DIPLOMA_SPLIT]
+    return []
+
+
+# --- Report -------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class SyncReport:
+    """What a sync did; `summary_fr()` is what the user reads."""
+
+    scope: SyncScope
+    status: str = "running"  # "ok", "cancelled", "failed"
+    counts: dict[Kind, int] = field(default_factory=lambda: {k: 0 for k in Kind})
+    counts_by_departement: dict[str, dict[Kind, int]] = field(default_factory=dict)
+    catalogue_counts: dict[Kind, int] = field(default_factory=dict)
+    calls_made: int = 0
+    calls_skipped: int = 0  # finished by an interrupted run and resumed from its state
+    splits: int = 0
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    started_at: str = ""
+    ended_at: str = ""
+    duration_s: float = 0.0
+    rate_wait_s: float = 0.0  # time spent waiting on the client rate limiters
+    demo_removed: bool = False  # the previous catalogue was demo data, now gone
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def items(self) -> int:
+        return sum(self.counts.values())
+
+    def summary_fr(self) -> str:
+        deps = ", ".join(self.scope.departements)
+        head = {
+            "ok": f"Synchronisation terminée pour {deps}",
+            "cancelled": f"Synchronisation annulée pour {deps} : le catalogue n'a pas changé",
+            "failed": f"Synchronisation échouée pour {deps} : le catalogue n'a pas changé",
+        }.get(self.status, f"Synchronisation en cours pour {deps}")
+        lines = [f"{head} ({self.duration_s:.1f} s)."]
+        if self.status == "ok":
+            lines.append(
+                "Reçus : "
+                + ", ".join(f"{k.plural_fr.lower()} {self.counts.get(k, 0)}" for k in Kind)
+                + "."
+            )
+        calls = f"Appels au service : {self.calls_made}"
+        if self.calls_skipped:
+            calls += f" (+ {self.calls_skipped} repris d'une synchronisation interrompue)"
+        lines.append(calls + ".")
+        if self.status in ("cancelled", "failed") and self.calls_made + self.calls_skipped:
+            lines.append(
+                "Relancez la même synchronisation : les appels déjà terminés ne seront pas refaits."
+            )
+        lines += [f"Attention : {w}" for w in self.warnings]
+        lines += [f"Erreur : {e}" for e in self.errors]
+        return "\n".join(lines)
+
+    def to_journal(self) -> JournalEntry:
+        return JournalEntry(
+            started_at=self.started_at,
+            ended_at=self.ended_at,
+            scope=self.scope.to_dict(),
+            status=self.status,
+            calls=self.calls_made + self.calls_skipped,
+            items=self.items,
+            warnings=tuple(self.warnings),
+            errors=tuple(self.errors),
+            summary={
+                "counts": {k.value: n for k, n in self.counts.items()},
+                "calls_made": self.calls_made,
+                "calls_skipped": self.calls_skipped,
+                "duration_s": round(self.duration_s, 2),
+            },
+        )
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _commune_points() -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, float]]]:
+    by_insee: dict[str, tuple[float, float]] = {}
+    by_postcode: dict[str, tuple[float, float, int]] = {}
+    for c in load_communes():
+        by_insee[c.insee] = (c.lat, c.lon)
+        for postcode in c.postcodes:
+            # A postcode shared by several communes points at the most populated one.
+            if postcode not in by_postcode or by_postcode[postcode][2] < c.population:
+                by_postcode[postcode] = (c.lat, c.lon, c.population)
+    return by_insee, {k: (v[0], v[1]) for k, v in by_postcode.items()}
+
+
+def referential_locate(insee: str, postcode: str) -> tuple[float, float] | None:
+    """The commune's point from its INSEE code, else from its postcode (shipped referential)."""
+    by_insee, by_postcode = _commune_points()
+    return by_insee.get(insee) or by_postcode.get(postcode)
+
+
+def sync_label(today: datetime, departements: Iterable[str]) -> str:
+    return f"Synchronisé le {today:%d/%m/%Y} pour {', '.join(sorted(departements))}"
+
+
+def _dep_place(dep: str) -> str:
+    found = load_departements().get(dep)
+    return f"{found.name} ({dep})" if found else dep
+
+
+class _Limiter:
+    """Wraps a client's rate limiter to add up the time spent waiting on it."""
+
+    def __init__(self, inner: Any, report: SyncReport) -> None:
+        self.inner = inner
+        self.report = report
+
+    def acquire(self) -> float:
+        waited = float(self.inner.acquire())
+        self.report.rate_wait_s += waited
+        return waited
+
+
+def _wrap_limiters(client: Any, report: SyncReport) -> list[tuple[Any, Any]]:
+    restore = []
+    for http in vars(client).values():
+        limiter = getattr(http, "limiter", None)
+        if limiter is not None and hasattr(http, "get_json"):
+            restore.append((http, limiter))
+            http.limiter = _Limiter(limiter, report)
+    return restore
+
+
+# --- The service ----------------------------------------------------------------------------------
+
+
+class SyncService:
+    """Fills the catalogue from the upstream APIs for a scope; the same code serves CLI and GUI."""
+
+    def __init__(
+        self,
+        *,
+        lba: LbaClient,
+        jobs: ApprentissageClient,
+        catalogue_path: Path | None = None,
+        state_path: Path | None = None,
+        locate: Locate | None = referential_locate,
+        writer_factory: Callable[[Path], CatalogueWriter] = CatalogueWriter,
+        now: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        self.lba = lba
+        self.jobs = jobs
+        self.catalogue_path = catalogue_path or paths.catalogue_path()
+        self.state_path = state_path or self.catalogue_path.parent / STATE_FILE
+        self.locate = locate
+        self.writer_factory = writer_factory
+        self.now = now
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: ApiSettings | None = None,
+        *,
+        sleep: Sleep = time.sleep,
+        timeout: tuple[float, float] = (5.0, 30.0),
+        retry: RetryPolicy | None = None,
+        **kwargs: Any,
+    ) -> SyncService:
+        """Clients built from the settings (env vars by default)."""
+        s = settings or read_api_settings()
+        common: dict[str, Any] = {"sleep": sleep, "timeout": timeout, "retry": retry}
+        lba = LbaClient(s.lba_url, s.caller, **common)
+        jobs = ApprentissageClient(s.apprentissage_url, s.api_key, caller=s.caller, **common)
+        return cls(lba=lba, jobs=jobs, **kwargs)
+
+    # -- running
+
+    def run(
+        self,
+        scope: SyncScope,
+        *,
+        report: Report | None = None,
+        cancelled: Cancelled | None = None,
+        restart: bool = False,
+    ) -> SyncReport:
+        """Sync `scope`; the current catalogue is only replaced by a complete, checked one."""
+        result = SyncReport(scope=scope, started_at=now_iso())
+        started = time.monotonic()
+        report = report or (lambda done, total, label: None)
+        cancelled = cancelled or (lambda: False)
+        staging = self.catalogue_path.with_name(self.catalogue_path.name + STAGING_SUFFIX)
+        staging.unlink(missing_ok=True)  # left by a killed run: never trusted
+        restore = _wrap_limiters(self.lba, result) + _wrap_limiters(self.jobs, result)
+        store: ResumeStore | None = None
+        try:
+            store = ResumeStore(self.state_path)
+            store.begin(scope.key(), restart=restart)
+            items, failed_pairs, explicit = self._fetch(scope, store, result, report, cancelled)
+            total = result.calls_made + result.calls_skipped + 1
+            report(total - 1, total, "Écriture du nouveau catalogue")
+            self._build(scope, staging, items, failed_pairs, explicit, store, result, cancelled)
+            if cancelled():
+                raise SyncCancelled
+            swap_in(staging, self.catalogue_path)
+            store.delete()
+            store = None
+            report(total, total, "Terminé")
+        except SyncCancelled:
+            result.status = "cancelled"
+        except LbaError as exc:
+            result.status = "failed"
+            result.errors.append(f"{exc.message} {exc.hint}".strip())
+        except OSError as exc:
+            result.status = "failed"
+            err = storage_error(exc)
+            result.errors.append(str(err))
+        finally:
+            for http, limiter in restore:
+                http.limiter = limiter
+            staging.unlink(missing_ok=True)
+            result.ended_at = now_iso()
+            result.duration_s = time.monotonic() - started
+            if store is not None:
+                if result.status != "ok":
+                    self._journal_pending(store, result)
+                store.close()
+        log.info("sync %s: %s", result.status, result.summary_fr().splitlines()[0])
+        return result
+
+    def _journal_pending(self, store: ResumeStore, result: SyncReport) -> None:
+        # The catalogue is not touched by a sync that failed: its entry waits in the state file.
+        try:
+            store.add_journal(result.to_journal())
+        except LbaError as exc:
+            log.info("journal entry lost: %s", exc.message)
+
+    def _fetch(
+        self,
+        scope: SyncScope,
+        store: ResumeStore,
+        result: SyncReport,
+        report: Report,
+        cancelled: Cancelled,
+    ) -> tuple[list[Item], set[tuple[Kind, str]], set[tuple[Kind, str]]]:
+        """Run the plan; returns the items, the (kind, dep) whose source failed somewhere, and
+        the (kind, dep) for which the upstream answered properly (possibly with zero results)."""
+        queue = deque(initial_calls(scope))
+        done = 0
+        items: list[Item] = []
+        failed: set[tuple[Kind, str]] = set()
+        answered: set[tuple[Kind, str]] = set()
+        while queue:
+            if cancelled():
+                raise SyncCancelled
+            call = queue.popleft()
+            total = done + len(queue) + 2  # this call, and writing the catalogue
+            report(done, total, call.label())
+            payload = store.finished(call.key())
+            if payload is None:
+                payload = self._request(call)
+                store.record(call.key(), payload)
+                result.calls_made += 1
+            else:
+                result.calls_skipped += 1
+            done += 1
+            if call.family == "formations":
+                results = payload.get("results") if isinstance(payload, dict) else None
+                if not isinstance(results, list):
+                    failed.add((Kind.FORMATION, call.departement))
+                    outcome = parse_formations(payload, locate=self.locate)
+                    result.warnings.extend(
+                        f"{w} ({call.label()}) : les formations déjà présentes sont gardées."
+                        for w in outcome.warnings
+                    )
+                    continue
+                if len(results) >= FORMATIONS_CAP:
+                    narrower = split_call(call)
+                    if narrower:
+                        result.splits += 1
+                        # Depth first: narrower calls run next, so resuming finds them early.
+                        queue.extendleft(reversed(narrower))
+                        continue
+                    result.warnings.append(
+                        f"{call.label()} : plus de {FORMATIONS_CAP} formations, "
+                        "certaines peuvent manquer."
+                    )
+                outcome = parse_formations(payload, locate=self.locate)
+                answered.add((Kind.FORMATION, call.departement))
+            else:
+                outcome = parse_jobs_search(payload, locate=self.locate)
+                body = payload if isinstance(payload, dict) else {}
+                for name, kinds in _JOBS_SUBSOURCE_KINDS.items():
+                    part = body.get(name)
+                    if isinstance(part, list):
+                        answered.update((k, call.departement) for k in kinds)
+                    else:
+                        failed.update((k, call.departement) for k in kinds)
+                if outcome.warnings:
+                    result.warnings.extend(
+                        f"{w} ({call.label()}) : les données déjà présentes de cette source "
+                        "sont gardées."
+                        if w.startswith("Source")
+                        else f"{w} ({call.label()})"
+                        for w in outcome.warnings
+                    )
+            for item in outcome.items:
+                # An item the upstream gave for a département belongs to it unless it says more.
+                items.append(
+                    item if item.departement else replace(item, departement=call.departement)
+                )
+        return dedupe(items), failed, answered - failed
+
+    def _request(self, call: Call) -> dict[str, Any]:
+        if call.family == "formations":
+            return self.lba.formations_par_region(
+                departement=call.departement,
+                romes=list(call.romes) or None,
+                rome_domain=None if call.romes else (call.domain or None),
+                diploma=call.diploma,
+            )
+        return self.jobs.jobs_search(
+            departements=[call.departement], romes=list(call.romes) or None
+        )
+
+    def _build(
+        self,
+        scope: SyncScope,
+        staging: Path,
+        items: list[Item],
+        failed: set[tuple[Kind, str]],
+        answered: set[tuple[Kind, str]],
+        store: ResumeStore,
+        result: SyncReport,
+        cancelled: Cancelled,
+    ) -> None:
+        old = self._usable_previous(result)
+        before = catalogue_breakdown(old) if old else {}
+        replaced = scope.replaced_pairs() - failed
+        writer = self.writer_factory(staging)
+        try:
+            if old is not None:
+                copy_kept_rows(
+                    writer,
+                    old,
+                    replaced_items=[(k.value, d) for k, d in replaced],
+                    replaced_freshness=[(FRESHNESS_SOURCE[k], d) for k, d in replaced],
+                )
+            for i in range(0, len(items), CHUNK):
+                if cancelled():
+                    raise SyncCancelled
+                writer.add_items(items[i : i + CHUNK])
+            after = staging_breakdown(writer)
+            self._check_not_emptied(before, after, replaced, answered)
+            when = now_iso()
+            for kind, dep in sorted(replaced):
+                n = after.get((kind.value, dep), 0)
+                writer.set_freshness(FRESHNESS_SOURCE[kind], dep, when, n)
+            for item in items:
+                result.counts[item.kind] = result.counts.get(item.kind, 0) + 1
+                per_dep = result.counts_by_departement.setdefault(
+                    item.departement, {k: 0 for k in Kind}
+                )
+                per_dep[item.kind] += 1
+            catalogue_counts = {k: 0 for k in Kind}
+            for (kind, _dep), n in after.items():
+                catalogue_counts[Kind(kind)] += n
+            result.catalogue_counts = catalogue_counts
+            deps = sorted(
+                {
+                    d
+                    for _s, d, *_ in writer.conn.execute(
+                        "SELECT source, departement FROM freshness"
+                    )
+                }
+                | set(scope.departements)
+            )
+            today = self.now()
+            result.status = "ok"
+            result.ended_at = now_iso()
+            add_journal_entries(writer, [*store.pending_journal(), result.to_journal()])
+            writer.set_meta(
+                {
+                    "origin": "sync",
+                    "label_fr": sync_label(today, deps),
+                    "built_at": now_iso(),
+                    "scope": json.dumps(scope.to_dict()),
+                    "departements": json.dumps(deps),
+                    "fictitious": "0",
+                }
+            )
+            writer.finish()
+        except BaseException:
+            if result.status == "ok":
+                result.status = "running"
+            writer.abort()
+            raise
+
+    def _usable_previous(self, result: SyncReport) -> Path | None:
+        """The current catalogue if its rows may be kept: demo data is never mixed with real."""
+        path = self.catalogue_path
+        if not path.exists():
+            return None
+        try:
+            meta = catalogue_meta(path)
+        except Exception:  # an unreadable catalogue has nothing worth keeping
+            result.warnings.append(
+                "Le catalogue précédent était illisible : il est remplacé par les données reçues."
+            )
+            return None
+        if meta.get("origin", "demo") == "demo" or meta.get("fictitious") == "1":
+            result.demo_removed = True
+            result.warnings.append(
+                "Les données de démonstration (fictives) ont été retirées : le catalogue ne "
+                "contient plus que les données synchronisées."
+            )
+            return None
+        return path
+
+    @staticmethod
+    def _check_not_emptied(
+        before: dict[tuple[str, str], int],
+        after: dict[tuple[str, str], int],
+        replaced: set[tuple[Kind, str]],
+        answered: set[tuple[Kind, str]],
+    ) -> None:
+        for kind, dep in sorted(replaced):
+            had = before.get((kind.value, dep), 0)
+            if had and not after.get((kind.value, dep)) and (kind, dep) not in answered:
+                raise LbaError(
+                    f"La synchronisation aurait vidé les {kind.plural_fr.lower()} de "
+                    f"{_dep_place(dep)} ({had} présentes) sans réponse claire du service : "
+                    "rien n'a été modifié.",
+                    hint="Réessayez plus tard.",
+                )
+
+
+# --- Reading back -------------------------------------------------------------------------------
+
+
+def last_sync(catalogue_path: Path | None = None) -> JournalEntry | None:
+    """The most recent sync, whether it changed the catalogue or not."""
+    path = catalogue_path or paths.catalogue_path()
+    entries: list[JournalEntry] = read_pending_journal(path.parent / STATE_FILE)
+    if path.exists():
+        entries += read_journal(path, limit=1)
+    return max(entries, key=lambda e: e.ended_at or e.started_at, default=None)
+
+
+def describe_entry(entry: JournalEntry) -> str:
+    """One French line about a journal entry."""
+    status = {"ok": "réussie", "cancelled": "annulée", "failed": "échouée"}.get(
+        entry.status, entry.status
+    )
+    deps = ", ".join(entry.scope.get("departements", []))
+    line = (
+        f"Dernière synchronisation ({deps}) : {status} le {entry.ended_at or entry.started_at}, "
+        f"{entry.calls} appels, {entry.items} éléments reçus"
+    )
+    if entry.errors:
+        line += f" — {entry.errors[0]}"
+    elif entry.warnings:
+        line += f" — {len(entry.warnings)} avertissement(s)"
+    return line
