@@ -15,7 +15,7 @@ from lba_desktop.models import Kind, SearchResult
 
 # Modules that add their own sub-commands: each has `add_commands(subparsers) -> {name: handler}`
 # where a handler takes the parsed arguments and returns the exit code.
-EXTRA_COMMAND_MODULES: tuple[str, ...] = ("lba_desktop.cli_shortlist",)
+EXTRA_COMMAND_MODULES: tuple[str, ...] = ("lba_desktop.cli_shortlist", "lba_desktop.cli_serve")
 
 KIND_OPTIONS = {
     "formations": Kind.FORMATION,

@@ -1,0 +1,382 @@
+"""The V1 API over the local catalogue: upstream validation, search, and V1 item shapes (no Qt)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lba_desktop.data import upstream_validation as uv
+from lba_desktop.data.catalogue import CatalogueStore
+from lba_desktop.data.referentials import load_communes
+from lba_desktop.errors import LbaError
+from lba_desktop.geo import distance_km
+from lba_desktop.geocoding import FRANCE_CENTRE, Geocoder, default_geocoder
+from lba_desktop.local_catalogue import describe, open_catalogue
+from lba_desktop.metiers import MetierIndex, default_metier_index
+from lba_desktop.models import (
+    DEFAULT_LIMITS,
+    DIPLOMA_LEVELS,
+    Commune,
+    Hit,
+    Kind,
+    Place,
+    PlaceKind,
+    SearchCriteria,
+)
+from lba_desktop.search import SearchService
+from lba_desktop.v1_shapes import SOURCE_KINDS, v1_item
+
+ALL_FRANCE_RADIUS = uv.ALL_FRANCE_RADIUS
+JOB_KINDS = frozenset({Kind.OFFRE, Kind.PARTENARIAT, Kind.ENTREPRISE})
+_LEVEL_OF_DIPLOMA = {label: level for level, label in DIPLOMA_LEVELS.items()}
+# V1 job groups, in the order upstream writes them, and the kind each one holds.
+JOB_GROUPS: tuple[tuple[str, Kind], ...] = (
+    ("peJobs", Kind.OFFRE),
+    ("matchas", Kind.PARTENARIAT),
+    ("lbaCompanies", Kind.ENTREPRISE),
+)
+
+
+class WrongParameters(LbaError):
+    """The query breaks an upstream rule: answer 400 with the upstream's messages."""
+
+    exit_code = 2
+
+    def __init__(self, messages: Iterable[str]) -> None:
+        self.messages = list(messages)
+        super().__init__("Paramètres invalides : " + " ; ".join(self.messages))
+
+    def body(self) -> dict[str, Any]:
+        return uv.wrong_parameters_body(self.messages)
+
+
+class NotFound(LbaError):
+    """No item with that id in the local catalogue."""
+
+    def body(self) -> dict[str, Any]:
+        return {"error": "not_found", "error_messages": [self.message]}
+
+
+def wrong_parameters_body(messages: Iterable[str]) -> dict[str, Any]:
+    return uv.wrong_parameters_body(messages)
+
+
+def _text(params: Mapping[str, Any], name: str) -> str:
+    value = params.get(name)
+    return "" if value is None else str(value).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class DataOrigin:
+    """What the header `X-LBA-Desktop-Data` says: where the served data comes from."""
+
+    origin: str  # "demo", "sync", "datapack"
+    label_fr: str
+    built_at: str
+
+
+class ApiService:
+    """Answers the V1 routes from one catalogue; safe to share between threads."""
+
+    def __init__(
+        self,
+        store: CatalogueStore,
+        *,
+        geocoder: Geocoder | None = None,
+        metiers: MetierIndex | None = None,
+    ) -> None:
+        self.store = store
+        self.geocoder = geocoder or default_geocoder()
+        self.metiers = metiers or default_metier_index()
+        self.search_service = SearchService(store, geocoder=self.geocoder, metiers=self.metiers)
+        info = describe(store)
+        self.origin = DataOrigin(info.origin, info.label_fr, info.built_at)
+        self._label_cache: dict[str, str | None] = {}
+        self._communes: tuple[Commune, ...] | None = None
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> ApiService:
+        return cls(open_catalogue(path))
+
+    # -- helpers
+
+    def rome_label(self, code: str) -> str | None:
+        try:
+            return self._label_cache[code]
+        except KeyError:
+            metier = self.metiers.get(code)
+            label = metier.label if metier else None
+            self._label_cache[code] = label
+            return label
+
+    def _romes(self, params: Mapping[str, Any]) -> tuple[str, ...]:
+        romes = _text(params, "romes")
+        if romes:
+            return tuple(dict.fromkeys(c.strip().upper() for c in romes.split(",") if c.strip()))
+        domain = _text(params, "romeDomain").upper()
+        if domain:
+            return _codes_of_domain(self.metiers, domain)
+        return ()
+
+    @staticmethod
+    def _diploma(params: Mapping[str, Any]) -> int | None:
+        return _LEVEL_OF_DIPLOMA.get(_text(params, "diploma"))
+
+    @staticmethod
+    def _position(params: Mapping[str, Any]) -> tuple[float, float, float] | None:
+        lat, lon, radius = (_text(params, k) for k in ("latitude", "longitude", "radius"))
+        if not lat or not lon:
+            return None
+        return float(lat), float(lon), float(radius or 0)
+
+    def _run(
+        self,
+        *,
+        kinds: frozenset[Kind],
+        romes: tuple[str, ...],
+        position: tuple[float, float, float] | None,
+        diploma: int | None,
+        opco: str = "",
+        area: Place | None = None,
+    ) -> list[Hit]:
+        if not kinds or not romes:
+            return []
+        exact_radius: float | None = None
+        if area is not None:
+            place, radius = area, 0
+        elif position is None or position[2] == ALL_FRANCE_RADIUS:
+            lat, lon = (position[0], position[1]) if position else FRANCE_CENTRE
+            place, radius = Place(PlaceKind.FRANCE, "FR", "France entière", lat, lon), 0
+        else:
+            lat, lon, exact_radius = position
+            place = Place(PlaceKind.COMMUNE, "", "", lat, lon)
+            radius = math.ceil(exact_radius)  # the store's box; the exact circle is cut below
+        criteria = SearchCriteria(
+            place=place,
+            romes=romes,
+            radius_km=radius,
+            diploma_level=diploma,
+            kinds=kinds,
+            opco=opco,
+            limits=DEFAULT_LIMITS,
+        )
+        result = self.search_service.search(criteria)
+        # The public site falls back to the nearest results anywhere; the API does not.
+        if result.nearest_anywhere:
+            return []
+        if exact_radius is None:
+            if position is None or area is not None:
+                return list(result.hits)
+            # All France around a point: the search gives no distance there, upstream does.
+            lat, lon = position[0], position[1]
+            measured = [
+                Hit(h.item, round(distance_km(lat, lon, h.item.lat, h.item.lon), 1))  # type: ignore[arg-type]
+                for h in result.hits
+            ]
+            measured.sort(key=lambda h: (h.distance_km, h.item.kind, h.item.id))
+            return measured
+        return [h for h in result.hits if h.distance_km is None or h.distance_km <= exact_radius]
+
+    def _items(
+        self, hits: Iterable[Hit], kind: Kind, origin: tuple[float, float] | None
+    ) -> list[dict[str, Any]]:
+        label = self.rome_label
+        return [
+            v1_item(h.item, h.distance_km, label, origin=origin)
+            for h in hits
+            if h.item.kind is kind
+        ]
+
+    # -- routes
+
+    def formations(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        errors = uv.validate_formations(params)
+        if errors:
+            raise WrongParameters(errors)
+        position = self._position(params)
+        hits = self._run(
+            kinds=frozenset({Kind.FORMATION}),
+            romes=self._romes(params),
+            position=position,
+            diploma=self._diploma(params),
+        )
+        origin = position[:2] if position else None
+        return {"results": self._items(hits, Kind.FORMATION, origin)}
+
+    def formations_par_region(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        errors = uv.validate_formations_par_region(params)
+        if errors:
+            raise WrongParameters(errors)
+        departement = _text(params, "departement")
+        region = _text(params, "region")
+        area: Place | None = None
+        if departement:
+            area = Place(PlaceKind.DEPARTEMENT, departement, "", *FRANCE_CENTRE)
+        elif region:
+            area = Place(PlaceKind.REGION, region, "", *FRANCE_CENTRE)
+        romes = self._romes(params)
+        if not romes:
+            # A département or a région without métier: every training there.
+            romes = _codes_of_domain(self.metiers, "")
+        hits = self._run(
+            kinds=frozenset({Kind.FORMATION}),
+            romes=romes,
+            position=None,
+            diploma=self._diploma(params),
+            area=area,
+        )
+        # Over an area upstream gives no distance: there is no centre to measure from.
+        return {
+            "results": [v1_item(h.item, None, self.rome_label) for h in hits],
+        }
+
+    def formation(self, formation_id: str) -> dict[str, Any]:
+        errors = uv.validate_formation_id(formation_id)
+        if errors:
+            raise WrongParameters(errors)
+        item = self.store.get(Kind.FORMATION, formation_id)
+        if item is None:
+            raise NotFound("id : training not found.")
+        return {"results": [v1_item(item, None, self.rome_label)]}
+
+    def _job_groups(
+        self, params: Mapping[str, Any], kinds: frozenset[Kind], hits: list[Hit]
+    ) -> dict[str, Any]:
+        position = self._position(params)
+        origin = position[:2] if position else None
+        groups: dict[str, Any] = {}
+        for name, kind in JOB_GROUPS:
+            groups[name] = {"results": self._items(hits, kind, origin)} if kind in kinds else None
+        groups["lbbCompanies"] = None
+        return groups
+
+    def _job_kinds(self, params: Mapping[str, Any]) -> frozenset[Kind]:
+        sources = _text(params, "sources")
+        if not sources:
+            return JOB_KINDS | {Kind.FORMATION}
+        kinds: set[Kind] = set()
+        for source in sources.split(","):
+            kinds |= SOURCE_KINDS.get(source.strip().lower(), frozenset())
+        return frozenset(kinds)
+
+    def _search_jobs(self, params: Mapping[str, Any], kinds: frozenset[Kind]) -> list[Hit]:
+        return self._run(
+            kinds=kinds & JOB_KINDS,
+            romes=self._romes(params),
+            position=self._position(params),
+            diploma=self._diploma(params),
+            opco=_text(params, "opco"),
+        )
+
+    def jobs(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        errors = uv.validate_v1_jobs(params)
+        if errors:
+            raise WrongParameters(errors)
+        kinds = self._job_kinds(params) & JOB_KINDS
+        return self._job_groups(params, kinds, self._search_jobs(params, kinds))
+
+    def jobs_et_formations(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        errors = uv.validate_v1_jobs(params)
+        if errors:
+            raise WrongParameters(errors)
+        kinds = self._job_kinds(params)
+        position = self._position(params)
+        formations: dict[str, Any] | None = None
+        if Kind.FORMATION in kinds:
+            # `opco` filters the job opportunities only, never the trainings.
+            hits = self._run(
+                kinds=frozenset({Kind.FORMATION}),
+                romes=self._romes(params),
+                position=position,
+                diploma=self._diploma(params),
+            )
+            formations = {"results": self._items(hits, Kind.FORMATION, position and position[:2])}
+        jobs: dict[str, Any] | None = None
+        if kinds & JOB_KINDS:
+            jobs = self._job_groups(params, kinds, self._search_jobs(params, kinds))
+        return {"formations": formations, "jobs": jobs}
+
+    def metiers_by_title(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        errors = uv.validate_metiers(params)
+        if errors:
+            raise WrongParameters(errors)
+        found = self.metiers.lookup(_text(params, "title"), limit=20)
+        return {
+            "labelsAndRomes": [
+                {
+                    "label": m.label,
+                    "romes": [m.code],
+                    "rncps": None,
+                    "type": "job",
+                    "romeTitles": [{"codeRome": m.code, "intitule": m.label}],
+                }
+                for m in found
+            ]
+        }
+
+    def metiers_all(self) -> dict[str, Any]:
+        return {"metiers": sorted({s.label for s in self.metiers.sectors()}, key=str.casefold)}
+
+    # -- helpers for the widget (our own routes)
+
+    def suggest_metiers(self, text: str, *, limit: int = 10) -> list[dict[str, Any]]:
+        return [
+            {"label": m.label, "romes": [m.code], "code": m.code}
+            for m in self.metiers.lookup(text.strip(), limit=limit)
+        ]
+
+    def suggest_places(self, text: str, *, limit: int = 8) -> list[dict[str, Any]]:
+        places = self.geocoder.candidates(text, limit=limit * 2)
+        return [_place_json(p) for p in places if p.kind is PlaceKind.COMMUNE][:limit]
+
+    def resolve_place(self, text: str) -> dict[str, Any] | None:
+        """A commune for a widget parameter (`insee`, `zipcode`, `address`), or None."""
+        try:
+            place = self.geocoder.resolve(text)
+        except LbaError:
+            candidates = self.geocoder.candidates(text, limit=1)
+            if not candidates:
+                return None
+            place = candidates[0]
+        return _place_json(place)
+
+    def nearest_commune(self, lat: float, lon: float) -> dict[str, Any] | None:
+        """The commune whose town hall is nearest: the widget's `lat`/`lon` need an INSEE code."""
+        if self._communes is None:
+            self._communes = load_communes()
+        cos = math.cos(math.radians(lat)) ** 2
+        best = min(
+            self._communes,
+            key=lambda c: (c.lat - lat) ** 2 + (c.lon - lon) ** 2 * cos,
+            default=None,
+        )
+        if best is None or distance_km(lat, lon, best.lat, best.lon) > 50:
+            return None
+        return self.resolve_place(best.insee)
+
+
+def _place_json(place: Place) -> dict[str, Any]:
+    return {
+        "label": place.label,
+        "kind": place.kind.value,
+        "insee": place.code if place.kind is PlaceKind.COMMUNE else "",
+        "zipcode": place.postcode,
+        "lat": place.lat,
+        "lon": place.lon,
+    }
+
+
+def _codes_of_domain(metiers: MetierIndex, domain: str) -> tuple[str, ...]:
+    """Every ROME code of a domain ("D11") or grand domaine ("D"); all codes for ""."""
+    cache: dict[str, tuple[str, ...]] = _DOMAIN_CACHE.setdefault(id(metiers), {})
+    if domain not in cache:
+        # The index keeps its référentiel; the sectors would miss métiers that are in none.
+        codes = (m.code for m in metiers._metiers)
+        cache[domain] = tuple(c for c in codes if c.startswith(domain))
+    return cache[domain]
+
+
+_DOMAIN_CACHE: dict[int, dict[str, tuple[str, ...]]] = {}

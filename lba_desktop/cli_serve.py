@@ -1,0 +1,102 @@
+"""The `lba-desktop serve` sub-command: the local API and widget over HTTP, with uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+
+
+def add_commands(subparsers: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
+    serve = subparsers.add_parser(
+        "serve", help="servir l'API et le widget La Bonne Alternance depuis le catalogue local"
+    )
+    serve.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help="adresse d'écoute (127.0.0.1 par défaut ; 0.0.0.0 pour le réseau local, avec jeton)",
+    )
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (8765 par défaut)")
+    serve.add_argument(
+        "--token",
+        default=None,
+        help="jeton exigé des clients (sinon la variable d'environnement LBA_SERVE_TOKEN)",
+    )
+    serve.add_argument(
+        "--workers", type=int, default=1, help="processus serveurs (1 par défaut ; 2 sur 2 cœurs)"
+    )
+    serve.add_argument(
+        "--rate-limits",
+        default="",
+        help="limites par seconde et par client, ex. formations=7,jobs=5,metiers=20 ; off : aucune",
+    )
+    serve.add_argument("--catalogue", default="", help="fichier catalogue (celui de l'application)")
+    return {"serve": cmd_serve}
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from lba_desktop.web import app as web_app
+    from lba_desktop.web.ratelimit import parse_rates
+
+    token = args.token or os.environ.get(web_app.ENV_TOKEN) or ""
+    if not is_loopback(args.host) and not token:
+        print(
+            f"Erreur : servir sur « {args.host} » ouvre les données au réseau local ; "
+            "un jeton est obligatoire.\n"
+            "Donnez-le avec --token ou la variable d'environnement LBA_SERVE_TOKEN, "
+            "ou servez sur 127.0.0.1.",
+            file=sys.stderr,
+        )
+        return 2
+    if args.rate_limits and args.rate_limits != "off":
+        try:
+            parse_rates(args.rate_limits)
+        except ValueError as exc:
+            print(f"Erreur : --rate-limits : {exc}.", file=sys.stderr)
+            return 2
+    if args.workers < 1:
+        print("Erreur : --workers doit valoir au moins 1.", file=sys.stderr)
+        return 2
+    # The workers are separate processes: they read their settings from the environment.
+    os.environ[web_app.ENV_TOKEN] = token
+    if args.rate_limits:
+        os.environ[web_app.ENV_RATES] = args.rate_limits
+    if args.catalogue:
+        os.environ[web_app.ENV_CATALOGUE] = args.catalogue
+    # Open the catalogue once here, so a missing or damaged one fails before listening.
+    from lba_desktop.api_service import ApiService
+
+    service = ApiService.open(Path(args.catalogue) if args.catalogue else None)
+    print(
+        f"LBA Desktop sert « {service.origin.label_fr} » sur http://{args.host}:{args.port}/ "
+        f"(widget : /recherche-apprentissage, documentation : /api/docs). Ctrl+C pour arrêter.",
+        file=sys.stderr,
+    )
+    uvicorn.run(
+        "lba_desktop.web.app:app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="warning",
+        access_log=False,
+    )
+    return 0

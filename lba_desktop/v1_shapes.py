@@ -1,0 +1,237 @@
+"""Our catalogue `Item`s rendered as the items of the La Bonne Alternance V1 API (no I/O)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from lba_desktop.geo import distance_km
+from lba_desktop.models import DIPLOMA_LEVELS, Item, Kind
+
+# Offers from France Travail are the V1 `peJobs`; our other offers (job boards) have no V1
+# group of their own, so they go there too, as upstream did before `partnerJobs` existed.
+IDEA_TYPES: Mapping[Kind, str] = {
+    Kind.FORMATION: "formation",
+    Kind.OFFRE: "peJob",
+    Kind.PARTENARIAT: "matcha",  # an offer posted through LBA by a CFA acting for a company
+    Kind.ENTREPRISE: "lba",
+}
+# `sources` values of V1 and the kinds they select.
+SOURCE_KINDS: Mapping[str, frozenset[Kind]] = {
+    "formation": frozenset({Kind.FORMATION}),
+    "formations": frozenset({Kind.FORMATION}),
+    "offres": frozenset({Kind.OFFRE}),
+    "pejob": frozenset({Kind.OFFRE}),
+    "matcha": frozenset({Kind.PARTENARIAT}),
+    "lba": frozenset({Kind.ENTREPRISE}),
+    "lbb": frozenset({Kind.ENTREPRISE}),
+}
+DAYS_PER_MONTH = 30.4
+
+RomeLabel = Callable[[str], str | None]
+
+
+def _s(value: Any) -> str | None:
+    """Empty strings are `null` upstream."""
+    if value is None or value == "":
+        return None
+    return str(value)
+
+
+def _iso(value: date | str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def place_of(item: Item, distance: float | None) -> dict[str, Any]:
+    full = ", ".join(p for p in (item.address, f"{item.postcode} {item.commune}".strip()) if p)
+    return {
+        "distance": distance,
+        "fullAddress": full or None,
+        "latitude": item.lat,
+        "longitude": item.lon,
+        "city": _s(item.commune),
+        "address": _s(item.address),
+        "cedex": None,
+        "zipCode": _s(item.postcode),
+        "insee": _s(item.insee),
+        "departementNumber": _s(item.departement),
+        "region": None,
+        "remoteOnly": None if item.kind is Kind.FORMATION else False,
+    }
+
+
+def romes_of(item: Item, rome_label: RomeLabel) -> list[dict[str, Any]]:
+    return [{"code": code, "label": rome_label(code)} for code in item.romes]
+
+
+def _company(item: Item, *, name: str | None, mandataire: bool | None) -> dict[str, Any]:
+    d = item.details
+    opco = {"label": item.opco, "url": None} if item.opco else None
+    return {
+        "name": name,
+        "siret": _s(item.siret),
+        "size": _s(d.get("company_size")),
+        "logo": None,
+        "description": None,
+        "socialNetwork": None,
+        "url": None,
+        "id": None,
+        "uai": _s(d.get("uai")),
+        "creationDate": None,
+        "mandataire": mandataire,
+        "opco": opco,
+        "headquarter": None,
+        "place": {"city": _s(item.commune)},
+    }
+
+
+def _contact(item: Item) -> dict[str, Any]:
+    email = item.email or item.details.get("cfa_email") or None
+    return {"email": email, "phone": _s(item.phone), "name": None, "iv": None, "info": None}
+
+
+def _nafs(item: Item) -> list[dict[str, Any]] | None:
+    code = item.details.get("naf_code")
+    if not code:
+        return None
+    return [{"code": str(code), "label": _s(item.details.get("naf_label"))}]
+
+
+def formation_item(item: Item, distance: float | None, rome_label: RomeLabel) -> dict[str, Any]:
+    d = item.details
+    months = d.get("duration_months")
+    sessions = [
+        {"startDate": _s(s.get("start")), "endDate": _s(s.get("end")), "isPermanentEntry": False}
+        for s in d.get("sessions") or ()
+    ]
+    key = d.get("cle_ministere_educatif") or item.id
+    return {
+        "ideaType": "formation",
+        "id": item.id,
+        "title": item.title,
+        "longTitle": _s(d.get("diploma")) or item.title,
+        "diploma": _s(d.get("diploma")),
+        "diplomaLevel": DIPLOMA_LEVELS.get(item.diploma_level) if item.diploma_level else None,
+        "cfd": _s(d.get("cfd")),
+        "rncpCode": _s(d.get("rncp_code")),
+        "rncpLabel": _s(d.get("rncp_label")),
+        "rncpEligibleApprentissage": None,
+        "period": None,
+        "capacity": _s(d.get("places")),
+        "onisepUrl": _s(d.get("onisep_url")),
+        "cleMinistereEducatif": key,
+        "idRco": None,
+        "idRcoFormation": None,
+        "detailsLoaded": True,
+        "romes": romes_of(item, rome_label),
+        "place": place_of(item, distance),
+        "company": _company(item, name=_s(d.get("cfa")) or _s(item.organisation), mandataire=None),
+        "contact": _contact(item),
+        "training": {
+            "description": _s(d.get("description")),
+            "objectif": None,
+            "duration": round(months * DAYS_PER_MONTH) if months else None,
+            "sessions": sessions,
+        },
+        "rdvContext": None,
+    }
+
+
+def _job(item: Item) -> dict[str, Any]:
+    d = item.details
+    months = d.get("duration_months")
+    created = _iso(item.created)
+    return {
+        "id": item.id,
+        "creationDate": created,
+        "description": _s(d.get("description")),
+        "employeurDescription": None,
+        "contractType": _s(d.get("contract_type")),
+        "contractDescription": None,
+        "duration": _s(f"{d['weekly_hours']} h par semaine") if d.get("weekly_hours") else None,
+        "dureeContrat": f"{months} mois" if months else None,
+        "jobStartDate": _s(d.get("start_date")),
+        "quantiteContrat": d.get("positions"),
+        "elligibleHandicap": item.handi_friendly,
+        "rythmeAlternance": None,
+        "romeDetails": None,
+        "status": "Active",
+        "type": [d["contract_type"]] if d.get("contract_type") else None,
+    }
+
+
+def pe_job_item(item: Item, distance: float | None, rome_label: RomeLabel) -> dict[str, Any]:
+    return {
+        "ideaType": "peJob",
+        "id": item.id,
+        "title": item.title,
+        "url": _s(item.url or item.details.get("apply_url")),
+        "detailsLoaded": True,
+        "place": place_of(item, distance),
+        "company": _company(item, name=_s(item.organisation), mandataire=False),
+        "contact": _contact(item),
+        "job": _job(item),
+        "romes": romes_of(item, rome_label),
+        "nafs": _nafs(item),
+    }
+
+
+def matcha_item(item: Item, distance: float | None, rome_label: RomeLabel) -> dict[str, Any]:
+    return {
+        "ideaType": "matcha",
+        "id": item.id,
+        "title": item.title,
+        "applicationCount": 0,
+        "token": None,
+        "diplomaLevel": DIPLOMA_LEVELS.get(item.diploma_level) if item.diploma_level else None,
+        "detailsLoaded": True,
+        "place": place_of(item, distance),
+        # A partenariat is posted by a CFA for the company: upstream calls that "mandataire".
+        "company": _company(item, name=_s(item.organisation), mandataire=True),
+        "contact": _contact(item),
+        "job": _job(item),
+        "romes": romes_of(item, rome_label),
+        "nafs": _nafs(item),
+    }
+
+
+def lba_company_item(item: Item, distance: float | None, rome_label: RomeLabel) -> dict[str, Any]:
+    return {
+        "ideaType": "lba",
+        "id": item.id,
+        "title": item.title,
+        "url": _s(item.url),
+        "applicationCount": 0,
+        "token": None,
+        "detailsLoaded": True,
+        "place": place_of(item, distance),
+        "company": _company(
+            item, name=_s(item.details.get("legal_name")) or item.title, mandataire=None
+        ),
+        "contact": _contact(item),
+        "nafs": _nafs(item),
+    }
+
+
+CONVERTERS: Mapping[Kind, Callable[[Item, float | None, RomeLabel], dict[str, Any]]] = {
+    Kind.FORMATION: formation_item,
+    Kind.OFFRE: pe_job_item,
+    Kind.PARTENARIAT: matcha_item,
+    Kind.ENTREPRISE: lba_company_item,
+}
+
+
+def v1_item(
+    item: Item,
+    distance: float | None,
+    rome_label: RomeLabel,
+    *,
+    origin: tuple[float, float] | None = None,
+) -> dict[str, Any]:
+    """The V1 item for `item`; `origin` gives a distance when the search had no radius."""
+    if distance is None and origin is not None and item.has_position:
+        distance = round(distance_km(origin[0], origin[1], item.lat, item.lon), 1)  # type: ignore[arg-type]
+    return CONVERTERS[item.kind](item, distance, rome_label)

@@ -1,0 +1,217 @@
+"""The FastAPI application: V1 routes, widget pages and static files over `ApiService`."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from string import Template
+from typing import Any
+
+import xstatic.pkg.leaflet as xs_leaflet
+import xstatic.pkg.leaflet_markercluster as xs_cluster
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from lba_desktop import paths
+from lba_desktop.api_service import ApiService, NotFound, WrongParameters, wrong_parameters_body
+from lba_desktop.errors import LbaError
+from lba_desktop.web.middleware import LocalApiMiddleware
+from lba_desktop.web.openapi import build_openapi
+from lba_desktop.web.ratelimit import DEFAULT_RATES, RateLimiter, parse_rates
+
+log = logging.getLogger(__name__)
+
+WEB_DIR = Path(__file__).resolve().parent
+TEMPLATES = WEB_DIR / "templates"
+# Widget scopes as upstream: the path chooses what the widget searches.
+WIDGET_SCOPES = {
+    "/recherche-apprentissage": ("both", "Formations et emplois en apprentissage"),
+    "/recherche-emploi": ("jobs", "Emplois en alternance"),
+    "/recherche-apprentissage-formation": ("trainings", "Formations en apprentissage"),
+}
+ENV_TOKEN = "LBA_SERVE_TOKEN"
+ENV_CATALOGUE = "LBA_SERVE_CATALOGUE"
+ENV_RATES = "LBA_SERVE_RATES"
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    # Rendered here, not by FastAPI's encoder: the bodies are plain JSON already, and skipping
+    # jsonable_encoder matters for answers of several hundred items.
+    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return Response(data, status_code=status, media_type="application/json", headers=headers)
+
+
+def _page(name: str, **values: str) -> HTMLResponse:
+    text = (TEMPLATES / name).read_text(encoding="utf-8")
+    return HTMLResponse(Template(text).safe_substitute(values))
+
+
+def _params(request: Request) -> dict[str, str]:
+    return dict(request.query_params)
+
+
+def create_app(
+    service: ApiService,
+    *,
+    token: str | None = None,
+    rates: dict[str, float] | None = None,
+) -> FastAPI:
+    """The application over one service; `token` makes every API call need a Bearer token."""
+    app = FastAPI(
+        title="LBA Desktop — API locale",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    limiter = RateLimiter(dict(DEFAULT_RATES if rates is None else rates))
+    app.add_middleware(
+        LocalApiMiddleware, token=token or None, limiter=limiter, data_origin=service.origin
+    )
+    app.state.service = service
+    openapi_doc = build_openapi()
+
+    @app.exception_handler(RequestValidationError)
+    async def _schema_error(request: Request, exc: RequestValidationError) -> Response:
+        # Upstream answers 400 with its own body, never FastAPI's 422.
+        messages = [
+            f"{'.'.join(str(p) for p in e.get('loc', ())[1:])} : {e.get('msg', '')}"
+            for e in exc.errors()
+        ]
+        return json_response(wrong_parameters_body(messages), 400)
+
+    @app.exception_handler(WrongParameters)
+    async def _wrong(request: Request, exc: WrongParameters) -> Response:
+        return json_response(exc.body(), 400)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound) -> Response:
+        return json_response(exc.body(), 404)
+
+    @app.exception_handler(LbaError)
+    async def _lba_error(request: Request, exc: LbaError) -> Response:
+        log.error("Erreur de l'API locale : %s", exc)
+        return json_response({"error": "internal_error", "error_messages": [str(exc)]}, 500)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        error = "not_found" if exc.status_code == 404 else "http_error"
+        return json_response({"error": error, "error_messages": [str(exc.detail)]}, exc.status_code)
+
+    # -- V1
+
+    @app.get("/api/V1/formations")
+    def formations(request: Request) -> Response:
+        return json_response(service.formations(_params(request)))
+
+    @app.get("/api/V1/formationsParRegion")
+    def formations_par_region(request: Request) -> Response:
+        return json_response(service.formations_par_region(_params(request)))
+
+    @app.get("/api/V1/formations/formation/{formation_id:path}")
+    def formation(formation_id: str) -> Response:
+        return json_response(service.formation(formation_id))
+
+    @app.get("/api/V1/jobs")
+    def jobs(request: Request) -> Response:
+        return json_response(service.jobs(_params(request)))
+
+    @app.get("/api/V1/jobsEtFormations")
+    def jobs_et_formations(request: Request) -> Response:
+        return json_response(service.jobs_et_formations(_params(request)))
+
+    @app.get("/api/V1/metiers")
+    def metiers(request: Request) -> Response:
+        return json_response(service.metiers_by_title(_params(request)))
+
+    @app.get("/api/V1/metiers/all")
+    def metiers_all() -> Response:
+        return json_response(service.metiers_all())
+
+    # -- our own routes for the widget
+
+    @app.get("/api/local/metiers")
+    def local_metiers(q: str = "", limit: int = Query(10, ge=1, le=50)) -> Response:
+        return json_response(service.suggest_metiers(q, limit=limit))
+
+    @app.get("/api/local/lieux")
+    def local_lieux(q: str = "", limit: int = Query(8, ge=1, le=50)) -> Response:
+        return json_response(service.suggest_places(q, limit=limit))
+
+    @app.get("/api/local/lieu")
+    def local_lieu(
+        insee: str = "",
+        zipcode: str = "",
+        address: str = "",
+        lat: float | None = None,
+        lon: float | None = None,
+    ) -> Response:
+        text = insee.strip() or zipcode.strip() or address.strip()
+        if text:
+            found = service.resolve_place(text)
+        elif lat is not None and lon is not None:
+            found = service.nearest_commune(lat, lon)
+        else:
+            found = None
+        if found is None:
+            raise NotFound("Lieu introuvable.")
+        return json_response(found)
+
+    @app.get("/api/local/info")
+    def local_info() -> Response:
+        origin = service.origin
+        return json_response(
+            {"origin": origin.origin, "label": origin.label_fr, "built_at": origin.built_at}
+        )
+
+    # -- documentation
+
+    @app.get("/api/docs/openapi.json")
+    def openapi_json() -> Response:
+        return json_response(openapi_doc)
+
+    @app.get("/api/docs", response_class=HTMLResponse)
+    def docs() -> HTMLResponse:
+        return _page("docs.html")
+
+    # -- widget
+
+    for route, (scope, title) in WIDGET_SCOPES.items():
+
+        def widget(scope: str = scope, title: str = title) -> HTMLResponse:
+            return _page("widget.html", scope=scope, title=title)
+
+        app.add_api_route(route, widget, methods=["GET"], response_class=HTMLResponse)
+
+    @app.get("/test-widget", response_class=HTMLResponse)
+    def test_widget() -> HTMLResponse:
+        return _page("test-widget.html")
+
+    @app.get("/", response_class=HTMLResponse)
+    def home() -> HTMLResponse:
+        return _page("test-widget.html")
+
+    app.mount("/static/leaflet", StaticFiles(directory=xs_leaflet.BASE_DIR), name="leaflet")
+    app.mount("/static/markercluster", StaticFiles(directory=xs_cluster.BASE_DIR), name="cluster")
+    geo = paths.resource("geo")
+    if geo.is_dir():
+        app.mount("/static/geo", StaticFiles(directory=geo), name="geo")
+    app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for uvicorn's workers: each process opens the catalogue named in the environment."""
+    catalogue = os.environ.get(ENV_CATALOGUE)
+    rates_text = os.environ.get(ENV_RATES)
+    service = ApiService.open(Path(catalogue) if catalogue else None)
+    rates: dict[str, float] | None = None
+    if rates_text == "off":
+        rates = {}
+    elif rates_text:
+        rates = parse_rates(rates_text)
+    return create_app(service, token=os.environ.get(ENV_TOKEN) or None, rates=rates)

@@ -1,0 +1,487 @@
+/* The search widget: métier and place fields, kind toggles with counts, list and map.
+   Plain JavaScript over the local V1 API; the upstream widget's URL parameters are honoured. */
+"use strict";
+
+(function () {
+  const params = new URLSearchParams(window.location.search);
+  const scope = document.body.dataset.scope || "both";
+  const token = params.get("token") || "";
+  const caller = params.get("caller") || "lba-desktop-widget";
+  const KINDS = [
+    { id: "formation", label: "Formations", one: "Formation" },
+    { id: "offre", label: "Offres d'emploi", one: "Offre d'emploi" },
+    { id: "partenariat", label: "Partenariats", one: "Partenariat" },
+    { id: "entreprise", label: "Entreprises", one: "Entreprise" },
+  ];
+  const SCOPE_KINDS = {
+    trainings: ["formation"],
+    jobs: ["offre", "partenariat", "entreprise"],
+    both: ["formation", "offre", "partenariat", "entreprise"],
+  };
+  const kinds = KINDS.filter((k) => SCOPE_KINDS[scope].includes(k.id));
+  const LEVEL_BY_DIGIT = {};
+  for (const option of document.querySelectorAll("#niveau option")) {
+    if (option.value) LEVEL_BY_DIGIT[option.value.charAt(0)] = option.value;
+  }
+
+  const $ = (id) => document.getElementById(id);
+  const form = $("recherche");
+  const metierInput = $("metier");
+  const lieuInput = $("lieu");
+  const rayon = $("rayon");
+  const niveau = $("niveau");
+  const message = $("message");
+  const liste = $("liste");
+
+  const state = {
+    romes: [],
+    metierLabel: "",
+    place: null, // {lat, lon, insee, label}
+    rows: [],
+    selected: null,
+    shown: new Set(kinds.map((k) => k.id)),
+    opco: params.get("opco") || "",
+  };
+
+  // --- helpers ----------------------------------------------------------------------
+
+  function flag(name, fallback) {
+    const value = (params.get(name) || "").toLowerCase();
+    if (["1", "true", "oui", "yes"].includes(value)) return true;
+    if (["0", "false", "non", "no"].includes(value)) return false;
+    return fallback;
+  }
+
+  async function getJson(path) {
+    const headers = token ? { Authorization: "Bearer " + token } : {};
+    const response = await fetch(path, { headers });
+    let body = null;
+    try { body = await response.json(); } catch (e) { body = null; }
+    if (!response.ok) {
+      const detail = body && body.error_messages ? body.error_messages.join(" ") : "";
+      const error = new Error(detail || "Erreur " + response.status);
+      error.status = response.status;
+      throw error;
+    }
+    return body;
+  }
+
+  function say(text, isError) {
+    message.textContent = text;
+    message.classList.toggle("erreur", Boolean(isError));
+  }
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "class") node.className = value;
+      else node.setAttribute(key, value === true ? "" : value);
+    }
+    for (const child of children) {
+      if (child === null || child === undefined || child === "") continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  function km(distance) {
+    if (distance === null || distance === undefined) return "";
+    return distance.toLocaleString("fr-FR", { maximumFractionDigits: 1 }) + " km";
+  }
+
+  function frDate(iso) {
+    if (!iso) return "";
+    const d = new Date(iso.length === 10 ? iso + "T12:00:00" : iso);
+    return isNaN(d) ? iso : d.toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric" });
+  }
+
+  // --- autocomplete (combobox + listbox, keyboard first) ------------------------------
+
+  function combo(input, list, fetchItems, labelOf, onPick) {
+    let items = [];
+    let active = -1;
+    let timer = null;
+    let serial = 0;
+
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+    function highlight(index) {
+      active = index;
+      [...list.children].forEach((li, i) => li.setAttribute("aria-selected", String(i === index)));
+      if (index >= 0) {
+        input.setAttribute("aria-activedescendant", list.children[index].id);
+        list.children[index].scrollIntoView({ block: "nearest" });
+      }
+    }
+    function pick(index) {
+      const item = items[index];
+      if (!item) return;
+      input.value = item.label;
+      close();
+      onPick(item);
+    }
+    function show(found) {
+      items = found;
+      list.replaceChildren(...found.map((item, i) => {
+        const li = el("li", { id: list.id + "-" + i, role: "option", "aria-selected": "false" },
+          ...labelOf(item));
+        li.addEventListener("mousedown", (event) => { event.preventDefault(); pick(i); });
+        return li;
+      }));
+      list.hidden = found.length === 0;
+      input.setAttribute("aria-expanded", String(found.length > 0));
+      active = -1;
+    }
+    input.addEventListener("input", () => {
+      onPick(null);
+      clearTimeout(timer);
+      const text = input.value.trim();
+      if (text.length < 2) { close(); return; }
+      timer = setTimeout(async () => {
+        const mine = ++serial;
+        try {
+          const found = await fetchItems(text);
+          if (mine === serial && document.activeElement === input) show(found);
+        } catch (e) { close(); }
+      }, 120);
+    });
+    input.addEventListener("keydown", (event) => {
+      if (list.hidden) return;
+      if (event.key === "ArrowDown") { event.preventDefault(); highlight(Math.min(active + 1, items.length - 1)); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); highlight(Math.max(active - 1, 0)); }
+      else if (event.key === "Enter" && active >= 0) { event.preventDefault(); pick(active); }
+      else if (event.key === "Escape") { event.preventDefault(); close(); }
+    });
+    input.addEventListener("blur", () => setTimeout(close, 150));
+    return { first: async (text) => (await fetchItems(text))[0] || null };
+  }
+
+  const metierCombo = combo(
+    metierInput, $("metier-liste"),
+    (q) => getJson("/api/local/metiers?limit=10&q=" + encodeURIComponent(q)),
+    (m) => [m.label, el("span", { class: "code" }, m.code)],
+    (m) => { state.romes = m ? m.romes : []; state.metierLabel = m ? m.label : ""; },
+  );
+  const lieuCombo = combo(
+    lieuInput, $("lieu-liste"),
+    (q) => getJson("/api/local/lieux?limit=8&q=" + encodeURIComponent(q)),
+    (p) => [p.label, p.zipcode ? el("span", { class: "code" }, p.zipcode) : ""],
+    (p) => { state.place = p ? { lat: p.lat, lon: p.lon, insee: p.insee, label: p.label } : null; },
+  );
+
+  // --- kinds, list and map -------------------------------------------------------------
+
+  const toggles = {};
+  for (const kind of kinds) {
+    const box = el("input", { type: "checkbox", id: "type-" + kind.id, checked: true });
+    const count = el("span", { class: "nombre", id: "nombre-" + kind.id }, "0");
+    const label = el("label", { class: "type", for: "type-" + kind.id },
+      box, el("span", { class: "pastille pin-" + kind.id, "aria-hidden": "true" }),
+      kind.label + " ", count);
+    box.addEventListener("change", () => {
+      if (box.checked) state.shown.add(kind.id); else state.shown.delete(kind.id);
+      render();
+    });
+    toggles[kind.id] = { box, count };
+    $("types").append(label);
+  }
+  if (scope === "both" && flag("showCombinedJob", true) === false) {
+    for (const id of ["offre", "partenariat", "entreprise"]) {
+      toggles[id].box.checked = false;
+      state.shown.delete(id);
+    }
+  }
+  if (kinds.length === 1) $("types").hidden = false;
+
+  const showMap = flag("displayMap", true) && typeof L !== "undefined";
+  if (!showMap) document.body.classList.add("sans-carte");
+  let map = null;
+  let clusters = null;
+  let circle = null;
+  const markers = new Map();
+  if (showMap) {
+    map = L.map("carte", { center: [46.6, 2.4], zoom: 5, minZoom: 3, maxZoom: 18,
+      attributionControl: false, keyboard: true });
+    // No tiles offline: the départements' outlines are the background.
+    fetch("/static/geo/departements.geojson").then((r) => (r.ok ? r.json() : null)).then((geo) => {
+      if (!geo) return;
+      L.geoJSON(geo, { interactive: false,
+        style: { color: "#8a9bb0", weight: 1, fillColor: "#fbfbf8", fillOpacity: 1 } })
+        .addTo(map).bringToBack();
+    }).catch(() => {});
+    clusters = L.markerClusterGroup({ maxClusterRadius: 40, disableClusteringAtZoom: 13,
+      showCoverageOnHover: false });
+    map.addLayer(clusters);
+    window.addEventListener("resize", () => map.invalidateSize());
+  }
+
+  function rowsOf(body) {
+    const rows = [];
+    const add = (group, kind) => {
+      for (const item of (group && group.results) || []) rows.push({ kind, item });
+    };
+    if (scope === "trainings") add(body, "formation");
+    else if (scope === "jobs") {
+      add(body.peJobs, "offre"); add(body.matchas, "partenariat"); add(body.lbaCompanies, "entreprise");
+    } else {
+      add(body.formations, "formation");
+      const jobs = body.jobs || {};
+      add(jobs.peJobs, "offre"); add(jobs.matchas, "partenariat"); add(jobs.lbaCompanies, "entreprise");
+    }
+    rows.forEach((row, i) => { row.key = row.kind + ":" + row.item.id + ":" + i; });
+    rows.sort((a, b) => (a.item.place.distance ?? 0) - (b.item.place.distance ?? 0));
+    return rows;
+  }
+
+  function detailsOf(row) {
+    const item = row.item;
+    const place = item.place || {};
+    const contact = item.contact || {};
+    const parts = [];
+    const line = (label, value) => { if (value) parts.push(el("div", {}, el("strong", {}, label + " : "), value)); };
+    if (row.kind === "formation") {
+      line("Niveau", item.diplomaLevel);
+      const sessions = (item.training && item.training.sessions) || [];
+      if (sessions.length) line("Prochaine rentrée", frDate(sessions[0].startDate));
+    } else if (item.job) {
+      line("Contrat", item.job.contractType);
+      line("Début", frDate(item.job.jobStartDate));
+      line("Durée", item.job.dureeContrat);
+    }
+    if (row.kind === "partenariat") parts.push(el("div", {}, "Offre déposée par un CFA pour l'entreprise."));
+    line("Adresse", place.fullAddress);
+    line("Téléphone", contact.phone);
+    if (contact.email) parts.push(el("div", {}, el("strong", {}, "Courriel : "),
+      el("a", { href: "mailto:" + contact.email }, contact.email)));
+    const link = item.url || item.onisepUrl;
+    if (link) parts.push(el("div", {}, el("a", { href: link, target: "_blank", rel: "noopener" },
+      row.kind === "formation" ? "Fiche de la formation" : "Voir l'offre")));
+    return el("div", { class: "details" }, ...parts);
+  }
+
+  function select(key, fromMap) {
+    state.selected = key;
+    for (const li of liste.children) {
+      const on = li.dataset.key === key;
+      li.setAttribute("aria-selected", String(on));
+      if (on && fromMap) { li.scrollIntoView({ block: "nearest" }); li.focus({ preventScroll: true }); }
+    }
+    for (const [k, marker] of markers) {
+      const icon = marker.getElement && marker.getElement();
+      if (icon) icon.firstElementChild?.classList.toggle("pin-choisi", k === key);
+    }
+    const marker = markers.get(key);
+    if (marker && clusters && !fromMap) {
+      clusters.zoomToShowLayer(marker, () => {
+        const icon = marker.getElement();
+        if (icon) icon.firstElementChild.classList.add("pin-choisi");
+        marker.openTooltip();
+      });
+    }
+  }
+
+  function render() {
+    const visible = state.rows.filter((row) => state.shown.has(row.kind));
+    const kindOf = Object.fromEntries(KINDS.map((k) => [k.id, k]));
+    liste.setAttribute("role", "listbox");
+    liste.setAttribute("aria-label", "Résultats, du plus proche au plus lointain");
+    liste.replaceChildren(...visible.map((row) => {
+      const item = row.item;
+      const place = item.place || {};
+      const org = row.kind === "formation" ? (item.company && item.company.name) : (item.company && item.company.name);
+      const li = el("li", { class: "ligne", role: "option", tabindex: "0", "data-key": row.key,
+        "data-kind": row.kind, "aria-selected": String(row.key === state.selected) },
+        el("span", { class: "distance" }, km(place.distance)),
+        el("span", { class: "genre genre-" + row.kind }, kindOf[row.kind].one),
+        el("span", { class: "titre" }, item.title || ""),
+        el("span", { class: "org" }, org && org !== item.title ? org : ""),
+        el("span", { class: "lieu" }, [place.zipCode, place.city].filter(Boolean).join(" ")),
+        detailsOf(row));
+      li.addEventListener("click", (event) => {
+        if (event.target.closest("a")) return;
+        select(row.key, false);
+      });
+      li.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" || event.key === " ") { event.preventDefault(); select(row.key, false); }
+        else if (event.key === "ArrowDown") { event.preventDefault(); li.nextElementSibling?.focus(); }
+        else if (event.key === "ArrowUp") { event.preventDefault(); li.previousElementSibling?.focus(); }
+      });
+      return li;
+    }));
+    if (!clusters) return;
+    clusters.clearLayers();
+    markers.clear();
+    const layers = [];
+    for (const row of visible) {
+      const place = row.item.place || {};
+      if (typeof place.latitude !== "number" || typeof place.longitude !== "number") continue;
+      const marker = L.marker([place.latitude, place.longitude], {
+        icon: L.divIcon({ className: "pin-boite", html: '<span class="pin pin-' + row.kind + '"></span>',
+          iconSize: [14, 14], iconAnchor: [7, 7] }),
+        title: (row.item.title || "") + " — " + kindOf[row.kind].one,
+        alt: row.item.title || "",
+        keyboard: true,
+      });
+      marker.bindTooltip(row.item.title || "", { direction: "top", offset: [0, -8] });
+      marker.on("click", () => select(row.key, true));
+      markers.set(row.key, marker);
+      layers.push(marker);
+    }
+    clusters.addLayers(layers);
+  }
+
+  function updateCounts() {
+    for (const kind of kinds) {
+      toggles[kind.id].count.textContent = String(state.rows.filter((r) => r.kind === kind.id).length);
+    }
+  }
+
+  // --- search ---------------------------------------------------------------------------
+
+  async function resolveInputs() {
+    if (!state.romes.length) {
+      const text = metierInput.value.trim();
+      const codes = text.match(/[A-Na-n][0-9]{4}/g);
+      if (codes && text.replace(/[A-Na-n][0-9]{4}|[\s,;]/g, "") === "") {
+        state.romes = [...new Set(codes.map((c) => c.toUpperCase()))].slice(0, 20);
+      } else if (text.length >= 2) {
+        const found = await metierCombo.first(text);
+        if (found) { state.romes = found.romes; metierInput.value = found.label; }
+      }
+    }
+    if (!state.place) {
+      const text = lieuInput.value.trim();
+      if (text.length >= 2) {
+        const found = await lieuCombo.first(text);
+        if (found) {
+          state.place = { lat: found.lat, lon: found.lon, insee: found.insee, label: found.label };
+          lieuInput.value = found.label;
+        }
+      }
+    }
+  }
+
+  async function search() {
+    await resolveInputs();
+    if (!state.romes.length) { say("Indiquez un métier (par exemple « boulanger » ou « D1102 »).", true); metierInput.focus(); return; }
+    if (!state.place) { say("Indiquez une commune ou un code postal.", true); lieuInput.focus(); return; }
+    const query = new URLSearchParams({
+      romes: state.romes.join(","),
+      latitude: String(state.place.lat),
+      longitude: String(state.place.lon),
+      radius: rayon.value,
+      caller,
+    });
+    if (niveau.value) query.set("diploma", niveau.value);
+    if (scope !== "trainings") {
+      if (state.place.insee) query.set("insee", state.place.insee);
+      if (state.opco) query.set("opco", state.opco);
+    }
+    const route = { trainings: "formations", jobs: "jobs", both: "jobsEtFormations" }[scope];
+    say("Recherche en cours…");
+    $("chercher").disabled = true;
+    try {
+      const body = await getJson("/api/V1/" + route + "?" + query.toString());
+      state.rows = rowsOf(body);
+      state.selected = null;
+      updateCounts();
+      render();
+      const where = state.place.label ? " autour de " + state.place.label : "";
+      if (!state.rows.length) {
+        say("Aucun résultat dans un rayon de " + rayon.value + " km" + where + " : essayez un rayon plus grand ou un métier voisin.");
+      } else {
+        say(state.rows.length + " résultat" + (state.rows.length > 1 ? "s" : "") + " dans un rayon de " + rayon.value + " km" + where + "." +
+          (state.rows.length < 10 ? " Peu de résultats : élargissez la recherche." : ""));
+      }
+      if (map) {
+        if (circle) circle.remove();
+        circle = L.circle([state.place.lat, state.place.lon], { radius: Number(rayon.value) * 1000,
+          color: "#000091", weight: 1, fill: false, interactive: false }).addTo(map);
+        map.invalidateSize();
+        map.fitBounds(circle.getBounds(), { padding: [10, 10] });
+      }
+    } catch (error) {
+      say(error.status === 429 ? "Trop de recherches à la suite : réessayez dans un instant."
+        : error.status === 401 ? "Accès refusé : ce serveur demande un jeton (paramètre token)."
+        : "La recherche a échoué : " + error.message, true);
+    } finally {
+      $("chercher").disabled = false;
+    }
+  }
+
+  form.addEventListener("submit", (event) => { event.preventDefault(); search(); });
+
+  // --- start: the upstream widget's URL parameters -------------------------------------
+
+  async function start() {
+    getJson("/api/local/info").then((info) => {
+      $("origine").textContent = info.label + " — hors ligne";
+    }).catch(() => {});
+    const back = params.get("return_uri");
+    if (back && /^https?:\/\//i.test(back)) {
+      const link = $("retour");
+      link.href = back;
+      link.hidden = false;
+      const logo = params.get("return_logo_url");
+      if (logo && /^https?:\/\//i.test(logo)) { $("retour-logo").src = logo; $("retour-logo").hidden = false; }
+    }
+    const wanted = params.get("radius");
+    if (wanted && /^\d{1,3}$/.test(wanted) && Number(wanted) >= 1 && Number(wanted) <= 200) {
+      if (![...rayon.options].some((o) => o.value === wanted)) {
+        rayon.append(el("option", { value: wanted }, wanted + " km"));
+      }
+      rayon.value = wanted;
+    }
+    const diploma = params.get("diploma");
+    if (diploma) niveau.value = LEVEL_BY_DIGIT[diploma.charAt(0)] || "";
+
+    const romes = (params.get("romes") || "").split(",").map((c) => c.trim().toUpperCase())
+      .filter((c) => /^[A-N][0-9]{4}$/.test(c));
+    if (romes.length) {
+      state.romes = romes.slice(0, 20);
+      let label = params.get("job_name") || "";
+      if (!label) {
+        const found = await getJson("/api/local/metiers?limit=1&q=" + romes[0]).catch(() => []);
+        label = found.length ? found[0].label + (romes.length > 1 ? " (+" + (romes.length - 1) + ")" : "") : romes.join(", ");
+      }
+      metierInput.value = label;
+      state.metierLabel = label;
+    }
+    if (flag("frozen_job", false) && romes.length) {
+      metierInput.readOnly = true;
+      metierInput.setAttribute("aria-readonly", "true");
+    }
+
+    const lat = parseFloat(params.get("lat"));
+    const lon = parseFloat(params.get("lon"));
+    try {
+      if (!isNaN(lat) && !isNaN(lon)) {
+        state.place = { lat, lon, insee: params.get("insee") || "", label: params.get("address") || "" };
+        const near = await getJson("/api/local/lieu?lat=" + lat + "&lon=" + lon).catch(() => null);
+        if (near) {
+          state.place.insee = state.place.insee || near.insee;
+          state.place.label = state.place.label || near.label;
+        }
+        lieuInput.value = state.place.label || "Position indiquée";
+      } else {
+        const key = ["insee", "zipcode", "address"].find((name) => params.get(name));
+        if (key) {
+          const found = await getJson("/api/local/lieu?" + key + "=" + encodeURIComponent(params.get(key))).catch(() => null);
+          if (found) {
+            state.place = { lat: found.lat, lon: found.lon, insee: found.insee, label: found.label };
+            lieuInput.value = found.label;
+          }
+        }
+      }
+    } catch (e) { /* the person types the place */ }
+    if (state.romes.length && state.place) search();
+    else (state.romes.length ? lieuInput : metierInput).focus();
+  }
+
+  start();
+})();
