@@ -492,16 +492,16 @@ MID_LEVEL_WORDS = ("Technicien", "Dessinateur", "Conseiller", "Assistant", "Char
 CFA_NAMES: dict[str, tuple[str, ...]] = {
     "cma": (
         "CFA de la Chambre de métiers et de l'artisanat – {dept}",
-        "Campus des métiers et de l'artisanat de {town}",
-        "Faculté des métiers de {town}",
-        "URMA {region} – site de {town}",
+        "Campus des métiers et de l'artisanat {de_town}",
+        "Faculté des métiers {de_town}",
+        "URMA {region} – site {de_town}",
     ),
-    "btp": ("BTP CFA {dept}", "CFA du bâtiment de {town}", "Compagnons du Devoir – {town}"),
+    "btp": ("BTP CFA {dept}", "CFA du bâtiment {de_town}", "Compagnons du Devoir – {town}"),
     "agri": (
-        "CFA agricole de {town}",
-        "CFPPA de {town}",
-        "Maison familiale rurale de {town}",
-        "Lycée agricole de {town} – UFA",
+        "CFA agricole {de_town}",
+        "CFPPA {de_town}",
+        "Maison familiale rurale {de_town}",
+        "Lycée agricole {de_town} – UFA",
     ),
     "industrie": (
         "Pôle formation UIMM {region} – {town}",
@@ -509,23 +509,23 @@ CFA_NAMES: dict[str, tuple[str, ...]] = {
         "Lycée professionnel {person} – UFA",
     ),
     "sante": (
-        "IFAS du centre hospitalier de {town}",
+        "IFAS du centre hospitalier {de_town}",
         "CFA sanitaire et social {region}",
-        "Institut de formation en soins de {town}",
+        "Institut de formation en soins {de_town}",
     ),
     "tertiaire": (
-        "CFA du commerce et des services de {town}",
+        "CFA du commerce et des services {de_town}",
         "CCI Formation {dept}",
-        "Lycée {person} – UFA de {town}",
-        "Institut de formation commerciale de {town}",
+        "Lycée {person} – UFA {de_town}",
+        "Institut de formation commerciale {de_town}",
         "AFPA {town}",
     ),
     "sup": (
-        "IUT de {town}",
-        "Université de {town} – CFA",
+        "IUT {de_town}",
+        "Université {de_town} – CFA",
         "CFA Sup {region}",
-        "École d'ingénieurs de {town}",
-        "École de commerce de {town}",
+        "École d'ingénieurs {de_town}",
+        "École de commerce {de_town}",
     ),
 }
 # Famous people lycées are named after.
@@ -592,7 +592,13 @@ SURNAMES = ("Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand
 PLACE_WORDS = ("du Centre", "de la Gare", "du Marché", "de la Place", "du Château", "du Pont",
                "des Halles", "de l'Église", "du Port", "des Remparts", "du Lac", "de la Poste",
                "des Tilleuls", "du Parc", "de la Vallée")  # fmt: skip
-LEGAL_FORMS = ("SARL", "SAS", "EURL", "SASU", "SA", "SNC")
+LEGAL_FORMS = ("SARL", "SAS", "EURL", "SASU", "SNC")  # the first ones most often
+BIG_LEGAL_FORMS = ("SAS", "SA")
+# Employers that are not trading companies: their name is their legal name.
+INSTITUTION_WORDS = frozenset({"Association", "Centre social", "Centre hospitalier", "EHPAD",
+                               "Clinique", "Centre de santé", "Crèche", "Multi-accueil",
+                               "Micro-crèche", "Résidence", "GAEC", "EARL", "Ferme", "Domaine",
+                               "Compagnie"})  # fmt: skip
 
 # Shop or firm words for a métier's employers ("Boulangerie Martin", "Garage du Centre").
 BUSINESS_WORDS: dict[str, tuple[str, ...]] = {
@@ -813,9 +819,9 @@ OFFER_TITLES = (
 PRO_CONTRACT_TITLES = ("Contrat de professionnalisation – {job} H/F", "{Job} en contrat pro (H/F)")
 
 OFFER_OPENINGS = (
-    "{company} recherche un(e) apprenti(e) {job} pour renforcer son équipe à {town}.",
-    "Rejoignez {company}, à {town}, pour préparer votre diplôme en alternance.",
-    "Nous accueillons un(e) alternant(e) {job} au sein de notre équipe à {town}.",
+    "{company} recherche un(e) apprenti(e) {job} pour renforcer son équipe {a_town}.",
+    "Rejoignez {company}, {a_town}, pour préparer votre diplôme en alternance.",
+    "Nous accueillons un(e) alternant(e) {job} au sein de notre équipe {a_town}.",
     "Dans le cadre de son développement, {company} ({town}) ouvre un poste d'alternant(e).",
 )
 OFFER_MISSIONS = (
