@@ -15,7 +15,11 @@ from lba_desktop.models import Kind, SearchResult
 
 # Modules that add their own sub-commands: each has `add_commands(subparsers) -> {name: handler}`
 # where a handler takes the parsed arguments and returns the exit code.
-EXTRA_COMMAND_MODULES: tuple[str, ...] = ("lba_desktop.cli_shortlist", "lba_desktop.cli_serve")
+EXTRA_COMMAND_MODULES: tuple[str, ...] = (
+    "lba_desktop.cli_shortlist",
+    "lba_desktop.cli_serve",
+    "lba_desktop.cli_sync",
+)
 
 KIND_OPTIONS = {
     "formations": Kind.FORMATION,
@@ -258,6 +262,9 @@ def cmd_info(args: argparse.Namespace) -> int:
                 f"  {row['source']:<18} {row['departement']:<4} {row['updated_at']}  "
                 f"{row['items']} éléments"
             )
+    from lba_desktop.cli_sync import print_last_sync
+
+    print_last_sync()
     return 0
 
 
