@@ -10,14 +10,17 @@ from pathlib import Path
 from lba_desktop import paths
 from lba_desktop.errors import LbaError, StorageFull
 
-USER_SCHEMA_VERSION = 1
+USER_SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 5000
 
 # Tables holding rows about one person, as (table, column naming the person). Modules that
 # add such a table (e.g. the appointment outbox) call `register_person_table` at import time.
 # Any table with a `person_id` column is erased too, even if its module was never imported:
 # forgetting a registration must not leave personal data behind.
-_PERSON_TABLES: list[tuple[str, str]] = [("shortlist_items", "person_id")]
+_PERSON_TABLES: list[tuple[str, str]] = [
+    ("shortlist_items", "person_id"),
+    ("appointment_requests", "person_id"),
+]
 _registry_lock = threading.Lock()
 
 
@@ -109,8 +112,58 @@ def _create_v1(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX shortlist_order ON shortlist_items (person_id, position)")
 
 
+def _appointments_v2(conn: sqlite3.Connection) -> None:
+    """The RDV Apprentissage outbox: a request is stored here before anything is sent."""
+    # The person's contact details are copied, not referenced: the request must say what was
+    # actually sent, even if the person's record changes afterwards.
+    conn.execute(
+        """CREATE TABLE appointment_requests (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+            shortlist_entry_id INTEGER REFERENCES shortlist_items (id) ON DELETE SET NULL,
+            cle_ministere_educatif TEXT NOT NULL CHECK (cle_ministere_educatif != ''),
+            idempotency_key TEXT NOT NULL UNIQUE,
+            status TEXT NOT NULL,
+            channel TEXT NOT NULL DEFAULT '',
+            first_name TEXT NOT NULL DEFAULT '',
+            last_name TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT '',
+            applicant_type TEXT NOT NULL DEFAULT 'etudiant',
+            reasons TEXT NOT NULL DEFAULT '',
+            message TEXT NOT NULL DEFAULT '',
+            origin TEXT NOT NULL DEFAULT '',
+            training_title TEXT NOT NULL DEFAULT '',
+            cfa_name TEXT NOT NULL DEFAULT '',
+            cfa_email TEXT NOT NULL DEFAULT '',
+            cfa_phone TEXT NOT NULL DEFAULT '',
+            training_address TEXT NOT NULL DEFAULT '',
+            rdv_eligible INTEGER,
+            form_url TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            queued_at TEXT NOT NULL DEFAULT '',
+            sent_at TEXT NOT NULL DEFAULT '',
+            transmitted_at TEXT NOT NULL DEFAULT '',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_attempt_at TEXT NOT NULL DEFAULT '',
+            next_retry_at TEXT NOT NULL DEFAULT '',
+            failure_reason TEXT NOT NULL DEFAULT '',
+            upstream_messages TEXT NOT NULL DEFAULT '[]',
+            upstream_id TEXT NOT NULL DEFAULT '',
+            upstream_answer TEXT NOT NULL DEFAULT '{}'
+        )"""
+    )
+    conn.execute(
+        "CREATE INDEX appointment_person ON appointment_requests "
+        "(person_id, cle_ministere_educatif, created_at)"
+    )
+    conn.execute("CREATE INDEX appointment_due ON appointment_requests (status, next_retry_at)")
+    conn.execute("CREATE INDEX appointment_entry ON appointment_requests (shortlist_entry_id)")
+
+
 # Index i creates version i + 1 from version i; version 0 is an empty file.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_v1,)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_v1, _appointments_v2)
 
 
 def migrate(conn: sqlite3.Connection) -> int:
@@ -191,14 +244,17 @@ def erase_person(conn: sqlite3.Connection, person_id: int) -> dict[str, int]:
 
     VACUUM rebuilds the file without the freed pages, and the TRUNCATE checkpoint empties
     the write-ahead log, which may still hold copies of the deleted pages.
-    Returns the number of rows deleted per table.
+    Returns the number of rows deleted per table (tables with none are left out).
     """
     deleted: dict[str, int] = {}
     conn.execute("BEGIN IMMEDIATE")
     try:
         for table, column in person_tables(conn):
             cur = conn.execute(f'DELETE FROM "{table}" WHERE "{column}" = ?', (person_id,))
-            deleted[table] = cur.rowcount
+            # Tables with nothing about the person stay out of the report: it lists what was
+            # actually there, whatever tables the schema has grown since.
+            if cur.rowcount:
+                deleted[table] = cur.rowcount
         deleted["people"] = conn.execute("DELETE FROM people WHERE id = ?", (person_id,)).rowcount
     except BaseException:
         conn.execute("ROLLBACK")

@@ -364,6 +364,7 @@ class FakeState:
     rate_limits_enabled: bool = False
     export_last_update: str = "2026-11-22T02:00:00.000Z"
     lock: threading.RLock = field(default_factory=threading.RLock)
+    appointments: AppointmentBook = field(default_factory=lambda: AppointmentBook())
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -510,3 +511,133 @@ class FakeState:
     def export_jobs(self) -> list[dict[str, Any]]:
         with self.lock:
             return list(self.jobs)
+
+
+# --- RDV Apprentissage (appointment requests) ---------------------------------------------
+
+RDV_REASONS = ("modalite", "place", "accompagnement", "frais", "contenu", "horaire", "debouche",
+               "plus", "suivi", "lieu", "porte", "autre")  # fmt: skip
+RDV_FIELDS = ("firstname", "lastname", "phone", "email", "type", "applicantMessageToCfa",
+              "applicantReasons", "cleMinistereEducatif", "appointmentOrigin")  # fmt: skip
+RDV_DUPLICATE_DAYS = 4
+
+
+@dataclass
+class AppointmentBook:
+    """Appointments the fake accepted, and the answer kept for each idempotency key."""
+
+    created: list[dict[str, Any]] = field(default_factory=list)
+    # key -> (status, body): a repeated key gets the first answer back, nothing is redone.
+    answers: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
+    requests_per_key: Counter[str] = field(default_factory=Counter)
+    replays: int = 0
+    # Tests move the fake's clock to check the 4-day rule.
+    now: Any = field(default_factory=lambda: _utc_now)
+
+    def count(self, cle: str | None = None) -> int:
+        """Appointments really created (replays of a key are not counted)."""
+        return sum(1 for a in self.created if cle is None or a["cle_ministere_educatif"] == cle)
+
+
+def _utc_now() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+def rdv_eligible_keys(state: FakeState) -> list[str]:
+    """`cleMinistereEducatif` of the trainings that take online requests (a `rdvContext`)."""
+    with state.lock:
+        return [
+            f["cleMinistereEducatif"]
+            for f in state.formations
+            if f.get("rdvContext") and (f.get("contact") or {}).get("email")
+        ]
+
+
+def rdv_ineligible_keys(state: FakeState) -> list[str]:
+    with state.lock:
+        return [f["cleMinistereEducatif"] for f in state.formations if not f.get("rdvContext")]
+
+
+def rdv_context(formation: dict[str, Any], referrer: str) -> dict[str, Any]:
+    """The context route's answer for an eligible training."""
+    from urllib.parse import quote
+
+    key = formation["cleMinistereEducatif"]
+    return {
+        "etablissement_formateur_entreprise_raison_sociale": formation["company"]["name"],
+        "etablissement_formateur_siret": formation["company"]["siret"],
+        "intitule_long": formation["longTitle"],
+        "lieu_formation_adresse": formation["place"]["address"],
+        "code_postal": formation["place"]["zipCode"],
+        "cfd": formation["cfd"],
+        "localite": formation["place"]["city"],
+        "id_rco_formation": None,
+        "cle_ministere_educatif": key,
+        "form_url": "https://labonnealternance.example/espace-pro/form"
+        f"?referrer={referrer}&cleMinistereEducatif={quote(key, safe='')}",
+    }
+
+
+def create_appointment(
+    state: FakeState, body: dict[str, Any], key: str
+) -> tuple[int, dict[str, Any]]:
+    """Business rules of the validate route once the body's shape is valid: an eligible
+    training, one request per applicant e-mail and training every 4 days."""
+    from datetime import timedelta
+
+    with state.lock:
+        book = state.appointments
+        book.requests_per_key[key] += 1
+        if key and key in book.answers:
+            book.replays += 1
+            return book.answers[key]
+        cle = body["cleMinistereEducatif"]
+        formation = state.formation_by_id(cle)
+        now = book.now()
+        if formation is None or not formation.get("rdvContext"):
+            answer = (400, _boom(400, "Formation introuvable."))
+        else:
+            email = body["email"].lower()
+            earlier = [
+                a
+                for a in book.created
+                if a["email"] == email
+                and a["cle_ministere_educatif"] == cle
+                and a["_created"] >= now - timedelta(days=RDV_DUPLICATE_DAYS)
+            ]
+            if earlier:
+                first = earlier[0]["_created"].strftime("%d/%m/%Y")
+                answer = (
+                    400,
+                    _boom(
+                        400,
+                        f"Une demande de prise de RDV en date du {first} est actuellement en "
+                        "cours de traitement.",
+                    ),
+                )
+            else:
+                appointment_id = f"{len(book.created) + 1:024x}"
+                record = {
+                    "_id": appointment_id,
+                    "cle_ministere_educatif": cle,
+                    "applicant_reasons": list(body["applicantReasons"]),
+                    "applicant_message_to_cfa": body.get("applicantMessageToCfa"),
+                    "appointment_origin": body["appointmentOrigin"],
+                    "created_at": now.isoformat().replace("+00:00", "Z"),
+                    "cfa_recipient_email": formation["contact"]["email"],
+                }
+                book.created.append({**record, "email": email, "_created": now})
+                answer = (
+                    200,
+                    {"userId": f"{len(book.created):024x}", "appointment": record, "token": "t"},
+                )
+        if key:
+            book.answers[key] = answer
+        return answer
+
+
+def _boom(status: int, message: str) -> dict[str, Any]:
+    names = {400: "Bad Request", 404: "Not Found", 500: "Internal Server Error"}
+    return {"statusCode": status, "error": names.get(status, "Error"), "message": message}

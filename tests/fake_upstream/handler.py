@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import re
 import socket
@@ -175,6 +176,145 @@ ROUTES: list[tuple[str, str, bool, re.Pattern[str], Handler]] = [
 ]
 
 
+# --- RDV Apprentissage (POST routes: the body and headers come bound by do_POST) -----------
+
+PostHandler = Callable[["FakeUpstream", dict[str, Any], Any, re.Match[str]], Answer]
+_RDV_PHONE = re.compile(r"^0[1-9][0-9]{8}$")
+_RDV_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_REFERRERS = ("parcoursup", "lba", "onisep", "jeune_1_solution", "affelnet")
+
+
+def _body_error(messages: list[str]) -> Answer:
+    body = uv.zod_error_body(messages)
+    body["data"]["validationError"]["validationContext"] = "body"
+    return Answer(400, body)
+
+
+def rdv_context_create(
+    server: FakeUpstream, body: dict[str, Any], _headers: Any, _m: re.Match[str]
+) -> Answer:
+    """`POST /appointment-request/context/create` (no key): one of three body shapes."""
+    from tests.fake_upstream.data import rdv_context
+
+    cle = body.get("idCleMinistereEducatif")
+    allowed = {"idCleMinistereEducatif", "referrer", "trainingHasJob"}
+    errors = [f"body.{k}: Unrecognized key" for k in body if k not in allowed]
+    if not isinstance(cle, str) or not cle:
+        errors.append("body.idCleMinistereEducatif: String must contain at least 1 character(s)")
+    if body.get("referrer") not in _REFERRERS:
+        errors.append("body.referrer: Invalid enum value")
+    if errors:
+        return _body_error(errors)
+    formation = server.state.formation_by_id(cle)
+    if formation is None:
+        return Answer(404, {"statusCode": 404, "error": "Not Found",
+                            "message": "Formation introuvable"})  # fmt: skip
+    if not formation.get("rdvContext"):
+        return Answer(200, {"error": "Prise de rendez-vous non disponible."})
+    return Answer(200, rdv_context(formation, body["referrer"]))
+
+
+def rdv_v2_appointment(
+    server: FakeUpstream, body: dict[str, Any], _headers: Any, _m: re.Match[str]
+) -> Answer:
+    """`POST /v2/appointment` (API key): the same context, found by one of three ids."""
+    from tests.fake_upstream.data import rdv_context
+
+    keys = [k for k in ("parcoursup_id", "onisep_id", "cle_ministere_educatif") if k in body]
+    if len(keys) != 1 or len(body) != 1 or not isinstance(body[keys[0]], str):
+        return _body_error(["body: Invalid input"])
+    formation = (
+        server.state.formation_by_id(body["cle_ministere_educatif"])
+        if keys[0] == "cle_ministere_educatif"
+        else None
+    )
+    if formation is None or not formation.get("rdvContext"):
+        return Answer(200, {"error": "Appointment request not available"})
+    context = rdv_context(formation, "lba")
+    context.pop("id_rco_formation")
+    return Answer(200, context)
+
+
+def validate_rdv_body(body: dict[str, Any]) -> list[str]:
+    """The validate route's checks, in the order the upstream form applies them."""
+    from tests.fake_upstream.data import RDV_FIELDS, RDV_REASONS
+
+    errors = [f"body.{k}: Unrecognized key" for k in body if k not in RDV_FIELDS]
+    for name in RDV_FIELDS:
+        value = body.get(name)
+        if name == "applicantMessageToCfa":
+            if value is not None and not isinstance(value, str):
+                errors.append(f"body.{name}: Expected string, received {type(value).__name__}")
+        elif name == "applicantReasons":
+            if not isinstance(value, list) or not value:
+                errors.append(f"body.{name}: Array must contain at least 1 element(s)")
+            elif any(r not in RDV_REASONS for r in value):
+                errors.append(f"body.{name}: Invalid enum value")
+        elif not isinstance(value, str) or not value.strip():
+            errors.append(f"body.{name}: Required")
+    if errors:
+        return errors
+    for name in ("firstname", "lastname"):
+        if len(body[name]) > 50:
+            errors.append(f"body.{name}: String must contain at most 50 character(s)")
+    if not _RDV_PHONE.match(body["phone"]):
+        errors.append("body.phone: Invalid phone number")
+    if not _RDV_EMAIL.match(body["email"]):
+        errors.append("body.email: Invalid email")
+    if body["type"] not in ("etudiant", "parent"):
+        errors.append("body.type: Invalid enum value")
+    if "autre" in body["applicantReasons"] and not (body.get("applicantMessageToCfa") or ""):
+        errors.append("body.applicantMessageToCfa: Required with reason autre")
+    return errors
+
+
+def rdv_validate(
+    server: FakeUpstream, body: dict[str, Any], headers: Any, _m: re.Match[str]
+) -> Answer:
+    """`POST /appointment-request/validate`; an `Idempotency-Key` replays the first answer."""
+    from tests.fake_upstream.data import create_appointment
+
+    key = (headers.get("Idempotency-Key") or "").strip()
+    errors = validate_rdv_body(body)
+    if errors:
+        return _body_error(errors)
+    status, answer = create_appointment(server.state, body, key)
+    return Answer(status, answer)
+
+
+def _bind_post(
+    handler: PostHandler,
+    body: dict[str, Any],
+    headers: Any,
+    server: FakeUpstream,
+    _params: dict[str, str],
+    match: re.Match[str],
+) -> Answer:
+    return handler(server, body, headers, match)
+
+
+POST_ROUTES: list[tuple[str, str, bool, re.Pattern[str], PostHandler]] = [
+    (name, family, auth, re.compile(pattern, re.IGNORECASE), handler)
+    for name, family, auth, pattern, handler in (
+        (
+            "rdv_context",
+            "appointments",
+            False,
+            r"^/api/appointment-request/context/create$",
+            rdv_context_create,
+        ),
+        ("rdv_v2_appointment", "appointments", True, r"^/api/v2/appointment$", rdv_v2_appointment),
+        (
+            "rdv_validate",
+            "appointments",
+            False,
+            r"^/api/appointment-request/validate$",
+            rdv_validate,
+        ),
+    )
+]
+
+
 class RateWindows:
     """Sliding one-second windows per route family."""
 
@@ -250,10 +390,26 @@ class FakeHandler(BaseHTTPRequestHandler):
                 with self.fake.state.lock:
                     self.fake.state.calls.clear()
                 self._send(Answer(200, {"ok": True}))
+            elif self._post_route(path, payload):
+                pass
             else:
                 self._send(Answer(404, {"error": "not_found"}))
         except (ValueError, TypeError) as exc:
             self._send(Answer(400, {"error": "bad_request", "message": str(exc)}))
+
+    def _post_route(self, path: str, payload: Any) -> bool:
+        for name, family, auth, pattern, post_handler in POST_ROUTES:
+            match = pattern.match(path)
+            if not match:
+                continue
+            if not isinstance(payload, dict):
+                self._send(_body_error(["body: Expected object"]))
+                return True
+            # Bind body and headers so `_route` keeps its GET-style handler signature.
+            bound = functools.partial(_bind_post, post_handler, payload, self.headers)
+            self._route(name, family, auth, bound, {}, match)
+            return True
+        return False
 
     def _route(
         self,

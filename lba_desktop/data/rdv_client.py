@@ -1,0 +1,259 @@
+"""Client of the RDV Apprentissage routes (context, form link, appointment request) over POST."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+
+from lba_desktop.data.http import (
+    DEFAULT_TIMEOUT,
+    ApiKeyRefused,
+    HttpClient,
+    NetworkUnavailable,
+    RateLimited,
+    RetryPolicy,
+    Sleep,
+    UpstreamFailure,
+    _error_messages,
+    parse_retry_after,
+    redact_url,
+)
+from lba_desktop.data.lba_client import DEFAULT_LBA_URL
+from lba_desktop.errors import UpstreamError
+
+log = logging.getLogger(__name__)
+
+# No published limit for these routes: stay well under the trainings' 7 calls/s.
+RATE_APPOINTMENTS = 3.0
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+# `referrer` of the context route: an enum upstream; "lba" is La Bonne Alternance's own.
+DEFAULT_REFERRER = "lba"
+
+CONTEXT_PATH = "appointment-request/context/create"  # public, no key (V1 tag in the specs)
+FORM_LINK_PATH = "v2/appointment"  # API Apprentissage key; answers the same context
+SUBMIT_PATH = "appointment-request/validate"  # what LBA's own form posts (see appointments.py)
+
+
+class AppointmentUnavailable(UpstreamError):
+    """The training takes no online appointment request (upstream `{error: …}` in a 200)."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(
+            "La prise de rendez-vous en ligne n'est pas proposée pour cette formation.",
+            hint="Préparez l'e-mail au CFA ou appelez-le.",
+        )
+        self.detail = detail
+
+
+class AppointmentRefused(UpstreamError):
+    """400: the upstream refused the request itself; `messages` keeps its wording."""
+
+    def __init__(self, messages: tuple[str, ...] | list[str]) -> None:
+        self.messages = tuple(messages) or ("demande refusée",)
+        super().__init__(
+            "Demande de rendez-vous refusée par le service : " + " ; ".join(self.messages),
+            hint="Corrigez la demande ou préparez l'e-mail au CFA.",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingContext:
+    """What the upstream knows of a training open to appointment requests."""
+
+    cle_ministere_educatif: str
+    title: str = ""
+    cfa_name: str = ""
+    cfa_siret: str = ""
+    address: str = ""
+    postcode: str = ""
+    city: str = ""
+    cfd: str = ""
+    form_url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentReceipt:
+    """The upstream's answer to an accepted request (no personal data kept)."""
+
+    appointment_id: str
+    created_at: str = ""
+    summary: Mapping[str, Any] = field(default_factory=dict)
+
+
+class _PostHttp(HttpClient):
+    """HttpClient plus a JSON POST with the same retry loop and error mapping as its GET."""
+
+    def post_json(
+        self, path: str, body: Mapping[str, Any], *, headers: Mapping[str, str] | None = None
+    ) -> Any:
+        url = self.url(path)
+        shown = redact_url(url)
+        extra = dict(headers or {})
+        last_error: Exception | None = None
+        for attempt in range(1, self.retry.attempts + 1):
+            self.limiter.acquire()
+            started = time.monotonic()
+            try:
+                response = self.session.post(
+                    url,
+                    json=dict(body),
+                    headers={**self._headers_for(url), **extra},
+                    timeout=self.timeout,
+                )
+                _ = response.content
+            except requests.exceptions.ConnectTimeout as exc:
+                last_error = NetworkUnavailable("délai de connexion dépassé")
+                last_error.__cause__ = exc
+            except requests.exceptions.ReadTimeout as exc:
+                # The upstream may have processed the request: only a retry with the same
+                # idempotency key is safe, which is why callers always send one.
+                last_error = UpstreamFailure("pas de réponse dans le délai imparti")
+                last_error.__cause__ = exc
+            except (
+                requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError,
+            ) as exc:
+                last_error = UpstreamFailure("réponse incomplète")
+                last_error.__cause__ = exc
+            except requests.exceptions.ConnectionError as exc:
+                last_error = NetworkUnavailable(type(exc).__name__)
+                last_error.__cause__ = exc
+            else:
+                elapsed = time.monotonic() - started
+                status = response.status_code
+                log.info("POST %s -> %s (%.0f ms)", shown, status, elapsed * 1000)
+                if status < 400:
+                    return self._decode(response)
+                if status in (401, 403):
+                    raise ApiKeyRefused(status)
+                if status == 400:
+                    raise AppointmentRefused(_error_messages(response))
+                if status == 404:
+                    raise AppointmentUnavailable("formation introuvable")
+                if status == 429:
+                    wait = parse_retry_after(response.headers.get("Retry-After"))
+                    last_error = RateLimited(wait)
+                    if attempt < self.retry.attempts:
+                        self._wait(attempt, wait)
+                        continue
+                    break
+                if status >= 500:
+                    last_error = UpstreamFailure(f"erreur {status}", status=status)
+                    if attempt < self.retry.attempts:
+                        self._wait(attempt, parse_retry_after(response.headers.get("Retry-After")))
+                        continue
+                    break
+                raise UpstreamFailure(f"erreur {status}", status=status)
+            log.info("POST %s failed (attempt %d): %s", shown, attempt, last_error.message)
+            if attempt < self.retry.attempts:
+                self._wait(attempt, None)
+        assert last_error is not None
+        raise last_error
+
+
+class RdvClient:
+    """The three appointment routes; personal data goes in JSON bodies, never in URLs or logs."""
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_LBA_URL,
+        api_key: str = "",
+        *,
+        caller: str = "",
+        session: requests.Session | None = None,
+        sleep: Sleep = time.sleep,
+        clock: Any = time.monotonic,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        session = session or requests.Session()
+        common: dict[str, Any] = {
+            "caller": caller,
+            "rate_per_second": RATE_APPOINTMENTS,
+            "session": session,
+            "sleep": sleep,
+            "clock": clock,
+            "timeout": timeout,
+            "retry": retry,
+        }
+        self._public = _PostHttp(base_url, **common)
+        # The key goes only with the route that needs it.
+        keyed = {"authorization": f"Bearer {api_key}"} if api_key else {}
+        self._keyed = _PostHttp(base_url, headers=keyed, **common)
+        self.has_api_key = bool(api_key)
+
+    @classmethod
+    def from_environment(cls, **kwargs: Any) -> RdvClient:
+        """Base URL, key and caller from LBA_API_URL / LBA_API_KEY / LBA_CALLER."""
+        return cls(
+            os.environ.get("LBA_API_URL") or DEFAULT_LBA_URL,
+            os.environ.get("LBA_API_KEY", ""),
+            caller=os.environ.get("LBA_CALLER", ""),
+            **kwargs,
+        )
+
+    def create_context(self, cle: str, *, referrer: str = DEFAULT_REFERRER) -> TrainingContext:
+        """`POST /appointment-request/context/create`: the training, or AppointmentUnavailable."""
+        body = self._public.post_json(
+            CONTEXT_PATH, {"idCleMinistereEducatif": cle, "referrer": referrer}
+        )
+        return _context(body, cle)
+
+    def form_link(self, cle: str) -> TrainingContext:
+        """`POST /v2/appointment` (API key): the training and the LBA form link."""
+        body = self._keyed.post_json(FORM_LINK_PATH, {"cle_ministere_educatif": cle})
+        return _context(body, cle)
+
+    def submit(self, payload: Mapping[str, Any], *, idempotency_key: str) -> AppointmentReceipt:
+        """`POST /appointment-request/validate` with the key that makes a retry harmless."""
+        if not idempotency_key:
+            raise ValueError("an idempotency key is required")
+        body = self._public.post_json(
+            SUBMIT_PATH, payload, headers={IDEMPOTENCY_HEADER: idempotency_key}
+        )
+        if not isinstance(body, dict):
+            raise UpstreamFailure("réponse inattendue")
+        appointment = body.get("appointment")
+        appointment = appointment if isinstance(appointment, dict) else {}
+        appointment_id = str(appointment.get("_id") or appointment.get("id") or "")
+        if not appointment_id:
+            raise UpstreamFailure("réponse inattendue (pas de numéro de demande)")
+        created = str(appointment.get("created_at") or appointment.get("createdAt") or "")
+        # Only non-personal fields are kept: the answer is stored in user.sqlite.
+        summary = {
+            k: appointment[k]
+            for k in ("_id", "cle_ministere_educatif", "appointment_origin", "created_at")
+            if k in appointment
+        }
+        return AppointmentReceipt(
+            appointment_id=appointment_id, created_at=created, summary=summary
+        )
+
+
+def _context(body: Any, cle: str) -> TrainingContext:
+    if not isinstance(body, dict):
+        raise UpstreamFailure("réponse inattendue")
+    if body.get("error"):
+        raise AppointmentUnavailable(str(body["error"]))
+
+    def text(key: str) -> str:
+        value = body.get(key)
+        return "" if value is None else str(value)
+
+    return TrainingContext(
+        cle_ministere_educatif=text("cle_ministere_educatif") or cle,
+        title=text("intitule_long"),
+        cfa_name=text("etablissement_formateur_entreprise_raison_sociale"),
+        cfa_siret=text("etablissement_formateur_siret"),
+        address=text("lieu_formation_adresse"),
+        postcode=text("code_postal"),
+        city=text("localite"),
+        cfd=text("cfd"),
+        form_url=text("form_url"),
+    )
