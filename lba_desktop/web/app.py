@@ -191,6 +191,10 @@ def create_app(
     def test_widget() -> HTMLResponse:
         return _page("test-widget.html")
 
+    @app.get("/favicon.ico")
+    def favicon() -> Response:
+        return Response(status_code=204)  # no icon, but no 404 in the browser's console
+
     @app.get("/", response_class=HTMLResponse)
     def home() -> HTMLResponse:
         return _page("test-widget.html")

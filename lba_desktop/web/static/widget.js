@@ -276,12 +276,17 @@
       if (icon) icon.firstElementChild?.classList.toggle("pin-choisi", k === key);
     }
     const marker = markers.get(key);
-    if (marker && clusters && !fromMap) {
-      clusters.zoomToShowLayer(marker, () => {
-        const icon = marker.getElement();
+    if (marker && map && !fromMap) {
+      // Zoom 13 is where clusters open (disableClusteringAtZoom): close enough to show the
+      // pin, far enough to keep the town around it.
+      const show = () => {
+        const icon = marker.getElement && marker.getElement();
         if (icon) icon.firstElementChild.classList.add("pin-choisi");
-        marker.openTooltip();
-      });
+        if (marker._map) marker.openTooltip();
+      };
+      map.once("moveend", show);
+      map.setView(marker.getLatLng(), Math.max(map.getZoom(), 13));
+      if (map.getCenter().distanceTo(marker.getLatLng()) < 1) setTimeout(show, 50);
     }
   }
 
