@@ -19,6 +19,7 @@ EXTRA_COMMAND_MODULES: tuple[str, ...] = (
     "lba_desktop.cli_shortlist",
     "lba_desktop.cli_serve",
     "lba_desktop.cli_sync",
+    "lba_desktop.cli_rdv",
 )
 
 KIND_OPTIONS = {

@@ -1,0 +1,198 @@
+"""Offline hand-over of an appointment request: the .eml for the CFA and a PDF copy."""
+
+from __future__ import annotations
+
+import email.policy
+import email.utils
+import os
+import tempfile
+from datetime import datetime
+from email.message import EmailMessage
+from pathlib import Path
+
+from fpdf import FPDF
+
+from lba_desktop.appointments import AppointmentRequest
+from lba_desktop.exports.pdf_export import FONT, find_fonts
+
+SUBJECT_PREFIX = "Demande de rendez-vous – "
+
+_CORE_REPLACEMENTS = str.maketrans(
+    {"’": "'", "‘": "'", "“": '"', "”": '"', "…": "...", "–": "-", "—": "-", "œ": "oe",
+     "Œ": "OE", "€": "EUR", "\u202f": " ", "\u00a0": " "}
+)  # fmt: skip
+
+
+def subject(request: AppointmentRequest) -> str:
+    title = request.training.title or request.cle_ministere_educatif
+    return SUBJECT_PREFIX + " ".join(title.split())
+
+
+def _training_lines(request: AppointmentRequest) -> list[str]:
+    training = request.training
+    lines = [f"Formation : {training.title or '(intitulé non renseigné)'}"]
+    if training.cfa_name:
+        lines.append(f"Organisme de formation (CFA) : {training.cfa_name}")
+    if training.address:
+        lines.append(f"Lieu : {training.address}")
+    lines.append(
+        f"Référence de la formation (clé ministère éducatif) : {training.cle_ministere_educatif}"
+    )
+    return lines
+
+
+def email_body(request: AppointmentRequest) -> str:
+    """The plain-text French body: who asks, how to answer, why, about which training."""
+    name = request.display_name
+    type_label = "le jeune lui-même" if request.applicant_type.value == "etudiant" else "un parent"
+    lines = [
+        "Madame, Monsieur,",
+        "",
+        f"{name} souhaite prendre rendez-vous avec votre établissement au sujet de la "
+        "formation ci-dessous et vous remercie de le/la recontacter.",
+        "",
+        "Coordonnées",
+        f"  Nom : {name}",
+        f"  Téléphone : {_phone(request.phone)}",
+        f"  E-mail : {request.email}",
+        f"  Demande faite par : {type_label}",
+        "",
+        "Sujets à aborder",
+        *(f"  – {label}" for label in request.reason_labels_fr),
+    ]
+    if request.message:
+        lines += ["", "Message", *(f"  {line}" for line in request.message.splitlines())]
+    lines += ["", *_training_lines(request)]
+    lines += [
+        "",
+        "Merci de répondre directement au candidat par téléphone ou par e-mail.",
+        "",
+        "Cordialement,",
+        "",
+        "--",
+        "Demande préparée avec LBA Desktop (La Bonne Alternance hors ligne).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _phone(digits: str) -> str:
+    if len(digits) == 10 and digits.isdigit():
+        return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+    return digits
+
+
+def build_email(
+    request: AppointmentRequest, *, sender: str = "", when: datetime | None = None
+) -> EmailMessage:
+    """A standard message: To the CFA, From the structure (or left for the mail client),
+    Reply-To the young person so the CFA's answer goes straight to them."""
+    message = EmailMessage(policy=email.policy.default)
+    message["To"] = request.training.cfa_email
+    if sender:
+        message["From"] = sender
+    message["Reply-To"] = email.utils.formataddr((request.display_name, request.email))
+    message["Subject"] = subject(request)
+    message["Date"] = email.utils.format_datetime((when or datetime.now()).astimezone())
+    # Mail clients open a file with this header as a draft ready to send, not a received mail.
+    message["X-Unsent"] = "1"
+    message.set_content(email_body(request), charset="utf-8")
+    return message
+
+
+def write_eml(request: AppointmentRequest, path: Path, *, sender: str = "") -> Path:
+    """Write the .eml atomically; returns its path (the UI opens it in the mail client)."""
+    data = build_email(request, sender=sender).as_bytes(policy=email.policy.default)
+    _write_atomically(Path(path), data)
+    return Path(path)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".~", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# --- PDF copy for the young person --------------------------------------------------------
+
+
+class _CopyPdf(FPDF):
+    def __init__(self) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        fonts = find_fonts()
+        self.unicode = fonts is not None
+        if fonts:
+            self.add_font(FONT, "", str(fonts[0]))
+            self.add_font(FONT, "B", str(fonts[1]))
+            self.family_name = FONT
+        else:
+            self.family_name = "helvetica"
+        self.set_margins(18, 18, 18)
+        self.set_auto_page_break(auto=True, margin=18)
+        self.set_creator("LBA Desktop")
+        self.set_lang("fr-FR")
+
+    def txt(self, text: str) -> str:
+        if self.unicode:
+            return text
+        return text.translate(_CORE_REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")
+
+    def para(self, text: str, *, size: float = 10.5, bold: bool = False, gap: float = 1.5) -> None:
+        self.set_font(self.family_name, "B" if bold else "", size)
+        self.multi_cell(0, size * 0.5, self.txt(text), new_x="LMARGIN", new_y="NEXT")
+        self.ln(gap)
+
+
+def render_pdf(request: AppointmentRequest, *, structure: str = "") -> bytes:
+    """A one-page copy of the request for the young person to keep."""
+    pdf = _CopyPdf()
+    pdf.set_title(subject(request))
+    if structure:
+        pdf.set_author(structure)
+    pdf.add_page()
+    pdf.para("Ma demande de rendez-vous auprès d'un CFA", size=16, bold=True, gap=3)
+    created = request.created_at.astimezone()
+    pdf.para(
+        f"Demande n° {request.id} préparée le {created:%d/%m/%Y}"
+        + (f" avec {structure}" if structure else "")
+        + ".",
+        size=9.5,
+        gap=4,
+    )
+    pdf.para("Formation", bold=True, size=12)
+    for line in _training_lines(request):
+        pdf.para(line, gap=0.5)
+    if request.training.cfa_email or request.training.cfa_phone:
+        contact = " – ".join(
+            p for p in (request.training.cfa_email, _phone(request.training.cfa_phone)) if p
+        )
+        pdf.para(f"Contact du CFA : {contact}", gap=0.5)
+    pdf.ln(3)
+    pdf.para("Mes coordonnées", bold=True, size=12)
+    pdf.para(f"{request.display_name} – {_phone(request.phone)} – {request.email}", gap=0.5)
+    pdf.para(f"Demande faite par : {request.applicant_type.label_fr}", gap=3)
+    pdf.para("Sujets que je souhaite aborder", bold=True, size=12)
+    for label in request.reason_labels_fr:
+        pdf.para(f"– {label}", gap=0.3)
+    if request.message:
+        pdf.ln(2)
+        pdf.para("Mon message", bold=True, size=12)
+        pdf.para(request.message)
+    pdf.ln(3)
+    pdf.para(f"État de la demande : {request.status_detail_fr}.", size=9.5)
+    pdf.para(
+        "Le CFA vous recontactera par téléphone ou par e-mail. Sans réponse sous une semaine, "
+        "appelez-le ou parlez-en à votre conseiller.",
+        size=9.5,
+    )
+    return bytes(pdf.output())
+
+
+def write_pdf(request: AppointmentRequest, path: Path, *, structure: str = "") -> Path:
+    _write_atomically(Path(path), render_pdf(request, structure=structure))
+    return Path(path)
