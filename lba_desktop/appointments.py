@@ -650,6 +650,10 @@ class AppointmentService:
     ) -> AppointmentForm:
         """A form filled with the person's contact details and the training."""
         person: Person = self.people.get_person(person_id)
+        if entry_id is None and item is None and cle:
+            # The shortlist snapshot is the fallback when the catalogue lacks the training.
+            entry_id = self._entry_id_for(person_id, cle.strip())
+            cle = "" if entry_id is not None else cle
         training = None
         if item is not None or entry_id is not None or cle:
             training = self.training_for(cle=cle, item=item, entry_id=entry_id)
