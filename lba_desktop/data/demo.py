@@ -701,7 +701,6 @@ def _companies(
                 "company_size": size,
                 "hiring_potential": potential,
                 "reason": reasons[int(rnd() * len(reasons))],
-                "legal_name": legal,
             },
         )
         if index in keep:
