@@ -54,7 +54,8 @@ SOURCE_PARTENARIATS = "recruteurs-lba"
 
 Report = Callable[[int, int, str], None]
 
-# Phone ranges ARCEP keeps for fiction (films, books…), by the regions each leading digit serves.
+# Number ranges set aside for fiction (films, books…) in the national numbering plan, one per
+# leading digit, picked by the regions that digit serves: no real subscriber gets called.
 _FICTION_PHONE = {"1": "01 99 00", "2": "02 61 91", "3": "03 53 01", "4": "04 65 71",
                   "5": "05 36 49"}  # fmt: skip
 _REGION_PHONE_DIGIT = {"11": "1", "24": "2", "28": "2", "52": "2", "53": "2", "27": "3",
@@ -105,7 +106,7 @@ def _de(name: str) -> str:
 
 
 def _masculine(label: str) -> str:
-    """ "Conducteur / Conductrice d'engins agricoles" → "Conducteur d'engins agricoles"."""
+    """Masculine form of a ROME label: "Chef / Cheffe de cuisine" → "Chef de cuisine"."""
     if " / " not in label:
         return label
     left, right = label.split(" / ", 1)
@@ -128,7 +129,8 @@ def _inclusive_word(masc: str, fem: str) -> str | None:
 
 
 def _inclusive(label: str) -> str:
-    """ "Boulanger / Boulangère" → "Boulanger(ère)"; else "Barman / Barmaid" as is."""
+    """Inclusive job name: "Boulanger / Boulangère" → "Boulanger(ère)"; when the two forms
+    do not share a stem ("Barman / Barmaid") the label is kept as is."""
     if " / " not in label:
         return label
     left, right = label.split(" / ", 1)
@@ -154,13 +156,6 @@ def _lower_first(text: str) -> str:
 _DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # Luhn: a doubled digit, its own digits summed
 
 
-def _luhn_digit(digits: str) -> str:
-    """The digit that makes `digits` + digit pass the Luhn check (SIREN, SIRET)."""
-    # Counted from the check digit to come, the last digit of `digits` is doubled.
-    total = sum(map(_DOUBLED.__getitem__, map(int, digits[::-2]))) + sum(map(int, digits[-2::-2]))
-    return "0123456789"[-total % 10]
-
-
 def _block_sums(last_doubled: bool) -> list[int]:
     """Luhn contribution of every 4-digit block, its last digit doubled or not."""
     sums = []
@@ -180,8 +175,8 @@ _BLOCK_PLAIN = _block_sums(False)
 def _siret(siren_body: int, nic: int) -> str:
     """A 14-digit SIRET passing both Luhn checks (SIREN and SIRET) from 8 + 4 free digits.
 
-    Same result as two `_luhn_digit` calls, from table lookups: 350,000 companies make the
-    per-digit loop a visible share of a "france" build.
+    Table lookups instead of a loop over digits: 350,000 companies made the loop a visible
+    share of a "france" build.
     """
     high, low = divmod(siren_body, 10_000)
     siren_check = -(_BLOCK_DOUBLED[high] + _BLOCK_DOUBLED[low]) % 10
@@ -320,7 +315,7 @@ class _World:
         self.masculine = {m.code: _masculine(m.label) for m in metiers}
         self.inclusive = {m.code: _inclusive(m.label) for m in metiers}
         self.titles = {code: self._titles_for(code) for code in self.rome_codes}
-        # Métiers an employer of a given ROME domain also hires for (popular ones first).
+        # Métiers an employer also hires for: the common ones of its ROME domain (else a few).
         by_domain: dict[str, list[str]] = {}
         for code in self.rome_codes:
             by_domain.setdefault(code[:3], []).append(code)

@@ -51,6 +51,12 @@ def _digest(path: Path) -> str:
         store.close()
 
 
+def _luhn_ok(number: str) -> bool:
+    digits = [int(d) for d in reversed(number)]
+    return sum(d if i % 2 == 0 else (d * 2 - 9 if d > 4 else d * 2)
+               for i, d in enumerate(digits)) % 10 == 0  # fmt: skip
+
+
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
@@ -182,10 +188,8 @@ def test_paris_has_more_companies_than_cantal(items) -> None:
 def test_companies_look_real(items) -> None:
     companies = [item for item in items if item.kind is Kind.ENTREPRISE]
     for item in companies:
-        digits = [int(d) for d in reversed(item.siret)]
-        total = sum(d if i % 2 == 0 else (d * 2 - 9 if d > 4 else d * 2)
-                    for i, d in enumerate(digits))  # fmt: skip
-        assert len(item.siret) == 14 and total % 10 == 0 and item.id == item.siret
+        assert len(item.siret) == 14 and item.id == item.siret
+        assert _luhn_ok(item.siret) and _luhn_ok(item.siret[:9])  # SIRET and its SIREN
         assert item.opco and 1 <= item.details["hiring_potential"] <= 5
         assert 1 <= len(item.romes) <= 3
     handi = sum(item.handi_friendly for item in companies) / len(companies)
