@@ -37,6 +37,12 @@ def add_commands(subparsers: Any) -> dict[str, Callable[[argparse.Namespace], in
         default="",
         help="limites par seconde et par client, ex. formations=7,jobs=5,metiers=20 ; off : aucune",
     )
+    serve.add_argument(
+        "--cache-mb",
+        type=float,
+        default=None,
+        help="mémoire pour garder les réponses déjà calculées, par processus (64 ; 0 : aucune)",
+    )
     serve.add_argument("--catalogue", default="", help="fichier catalogue (celui de l'application)")
     return {"serve": cmd_serve}
 
@@ -81,6 +87,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ[web_app.ENV_RATES] = args.rate_limits
     if args.catalogue:
         os.environ[web_app.ENV_CATALOGUE] = args.catalogue
+    if args.cache_mb is not None:
+        os.environ[web_app.ENV_CACHE_MB] = str(max(0.0, args.cache_mb))
     # Open the catalogue once here, so a missing or damaged one fails before listening.
     from lba_desktop.api_service import ApiService
 

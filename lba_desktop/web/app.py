@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from string import Template
 from typing import Any
 
+import orjson
 import xstatic.pkg.leaflet as xs_leaflet
 import xstatic.pkg.leaflet_markercluster as xs_cluster
 from fastapi import FastAPI, Query, Request
@@ -20,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from lba_desktop import paths
 from lba_desktop.api_service import ApiService, NotFound, WrongParameters, wrong_parameters_body
 from lba_desktop.errors import LbaError
+from lba_desktop.web.cache import ResponseCache
 from lba_desktop.web.middleware import LocalApiMiddleware
 from lba_desktop.web.openapi import build_openapi
 from lba_desktop.web.ratelimit import DEFAULT_RATES, RateLimiter, parse_rates
@@ -37,12 +39,18 @@ WIDGET_SCOPES = {
 ENV_TOKEN = "LBA_SERVE_TOKEN"
 ENV_CATALOGUE = "LBA_SERVE_CATALOGUE"
 ENV_RATES = "LBA_SERVE_RATES"
+ENV_CACHE_MB = "LBA_SERVE_CACHE_MB"
+DEFAULT_CACHE_MB = 64
+
+
+def render(body: Any) -> bytes:
+    # orjson, not FastAPI's encoder: an answer can hold 800 items, and encoding them is a
+    # large share of a request's time.
+    return orjson.dumps(body)
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    # Rendered here, not by FastAPI's encoder: the bodies are plain JSON already, and skipping
-    # jsonable_encoder matters for answers of several hundred items.
-    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    data = render(body)
     return Response(data, status_code=status, media_type="application/json", headers=headers)
 
 
@@ -60,8 +68,10 @@ def create_app(
     *,
     token: str | None = None,
     rates: dict[str, float] | None = None,
+    cache_mb: float = DEFAULT_CACHE_MB,
 ) -> FastAPI:
-    """The application over one service; `token` makes every API call need a Bearer token."""
+    """The application over one service; `token` makes every API call need a Bearer token;
+    `cache_mb` bounds the answers kept in memory (0: none)."""
     app = FastAPI(
         title="LBA Desktop — API locale",
         docs_url=None,
@@ -73,7 +83,18 @@ def create_app(
         LocalApiMiddleware, token=token or None, limiter=limiter, data_origin=service.origin
     )
     app.state.service = service
+    cache = ResponseCache(int(cache_mb * 1024 * 1024))
+    app.state.cache = cache
     openapi_doc = build_openapi()
+
+    def cached(route: str, request: Request, answer: Callable[[dict[str, str]], Any]) -> Response:
+        params = _params(request)
+        key = cache.key(route, params)
+        data = cache.get(key)
+        if data is None:
+            data = render(answer(params))  # a 400 raises before anything is kept
+            cache.put(key, data)
+        return Response(data, media_type="application/json")
 
     @app.exception_handler(RequestValidationError)
     async def _schema_error(request: Request, exc: RequestValidationError) -> Response:
@@ -106,11 +127,11 @@ def create_app(
 
     @app.get("/api/V1/formations")
     def formations(request: Request) -> Response:
-        return json_response(service.formations(_params(request)))
+        return cached("formations", request, service.formations)
 
     @app.get("/api/V1/formationsParRegion")
     def formations_par_region(request: Request) -> Response:
-        return json_response(service.formations_par_region(_params(request)))
+        return cached("formations_par_region", request, service.formations_par_region)
 
     @app.get("/api/V1/formations/formation/{formation_id:path}")
     def formation(formation_id: str) -> Response:
@@ -118,15 +139,15 @@ def create_app(
 
     @app.get("/api/V1/jobs")
     def jobs(request: Request) -> Response:
-        return json_response(service.jobs(_params(request)))
+        return cached("jobs", request, service.jobs)
 
     @app.get("/api/V1/jobsEtFormations")
     def jobs_et_formations(request: Request) -> Response:
-        return json_response(service.jobs_et_formations(_params(request)))
+        return cached("jobs_et_formations", request, service.jobs_et_formations)
 
     @app.get("/api/V1/metiers")
     def metiers(request: Request) -> Response:
-        return json_response(service.metiers_by_title(_params(request)))
+        return cached("metiers", request, service.metiers_by_title)
 
     @app.get("/api/V1/metiers/all")
     def metiers_all() -> Response:
@@ -218,4 +239,7 @@ def app_from_env() -> FastAPI:
         rates = {}
     elif rates_text:
         rates = parse_rates(rates_text)
-    return create_app(service, token=os.environ.get(ENV_TOKEN) or None, rates=rates)
+    cache_mb = float(os.environ.get(ENV_CACHE_MB) or DEFAULT_CACHE_MB)
+    return create_app(
+        service, token=os.environ.get(ENV_TOKEN) or None, rates=rates, cache_mb=cache_mb
+    )

@@ -303,3 +303,25 @@ def test_serve_refuses_the_network_without_token(
     monkeypatch.delenv("LBA_SERVE_TOKEN", raising=False)
     assert cli.main(["serve", "--host", "0.0.0.0"]) == 2
     assert "jeton est obligatoire" in capsys.readouterr().err
+
+
+def test_repeated_query_is_served_from_the_cache(live: LiveServer, api_service: object) -> None:
+    query = f"/api/V1/jobsEtFormations?romes=D1104&{AURILLAC}&radius=30&caller=t"
+    first = live.get(query)
+    reordered = live.get(f"/api/V1/jobsEtFormations?caller=t&radius=30&{AURILLAC}&romes=D1104")
+    assert first.content == reordered.content
+    assert reordered.headers["X-LBA-Desktop-Data"] == "demo"
+    # Errors are never kept: the same wrong query gives the same 400 each time.
+    assert wrong(live.get("/api/V1/jobs?caller=t")) == wrong(live.get("/api/V1/jobs?caller=t"))
+
+
+def test_token_bucket_refills_at_the_configured_rate() -> None:
+    from lba_desktop.web.ratelimit import RateLimiter
+
+    limiter = RateLimiter({"jobs": 5})
+    assert all(limiter.take("1.2.3.4", "jobs", now=100.0) is None for _ in range(5))
+    wait = limiter.take("1.2.3.4", "jobs", now=100.0)
+    assert wait is not None and 0 < wait <= 0.2
+    assert limiter.take("5.6.7.8", "jobs", now=100.0) is None  # per client
+    assert limiter.take("1.2.3.4", "jobs", now=100.2) is None  # one token back after 1/5 s
+    assert limiter.take("1.2.3.4", "metiers", now=100.0) is None  # no limit configured
