@@ -767,7 +767,7 @@ class AppointmentService:
         return self.get(request_id)
 
     def update_request(self, request_id: int, form: AppointmentForm) -> AppointmentRequest:
-        """Edit a draft or a request refused for good; it goes back to « Brouillon»."""
+        """Edit a draft or a request refused for good; it goes back to « Brouillon »."""
         current = self.get(request_id)
         if not (current.status is RequestStatus.BROUILLON or self._refused(current)):
             raise InvalidInput(
