@@ -1,0 +1,343 @@
+"""The offline map page (folium + Leaflet from the xstatic wheels), built once and fed with
+results by JavaScript calls, and the marker payload those calls carry. No Qt here."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import folium
+import xstatic.pkg.jquery as xs_jquery
+import xstatic.pkg.leaflet as xs_leaflet
+import xstatic.pkg.leaflet_markercluster as xs_cluster
+from branca.element import MacroElement
+from folium.plugins import MarkerCluster
+from jinja2 import Template
+
+from lba_desktop import paths
+from lba_desktop.models import Hit, Kind, SearchResult
+
+# Bump when the page's HTML or JavaScript changes, so a cached page is rebuilt.
+PAGE_VERSION = 3
+
+# One colour per kind, shared by the map markers and the list badges. Mid-tone hues chosen to
+# stay readable on a light and on a dark background (white text on them reads too).
+KIND_COLOURS: dict[Kind, str] = {
+    Kind.FORMATION: "#2f6fdf",
+    Kind.OFFRE: "#1e9e4a",
+    Kind.ENTREPRISE: "#e07b00",
+    Kind.PARTENARIAT: "#9b4fd6",
+}
+
+FRANCE_CENTRE = (46.6, 2.4)
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = "&copy; contributeurs OpenStreetMap"
+
+
+def _file_uri(path: Path) -> str:
+    return path.resolve().as_uri()
+
+
+def _offline_assets() -> tuple[
+    list[tuple[str, str]], list[tuple[str, str]], list[tuple[str, str]], list[tuple[str, str]]
+]:
+    """folium's CDN links replaced by the files of the xstatic wheels (DESIGN §3).
+
+    Bootstrap and Font Awesome are left out on purpose: the page uses no folium Icon."""
+    leaflet = Path(xs_leaflet.BASE_DIR)
+    cluster = Path(xs_cluster.BASE_DIR)
+    jquery = Path(xs_jquery.BASE_DIR)
+    map_js = [
+        ("leaflet", _file_uri(leaflet / "leaflet.js")),
+        ("jquery", _file_uri(jquery / "jquery.min.js")),
+    ]
+    map_css = [("leaflet_css", _file_uri(leaflet / "leaflet.css"))]
+    cluster_js = [("markerclusterjs", _file_uri(cluster / "leaflet.markercluster.js"))]
+    cluster_css = [
+        ("markerclustercss", _file_uri(cluster / "MarkerCluster.css")),
+        ("markerclusterdefaultcss", _file_uri(cluster / "MarkerCluster.Default.css")),
+    ]
+    return map_js, map_css, cluster_js, cluster_css
+
+
+def _outline_files() -> list[tuple[str, Path]]:
+    found = []
+    for name in ("regions", "departements"):
+        path = paths.resource("geo", f"{name}.geojson")
+        if path.is_file():
+            found.append((name, path))
+    return found
+
+
+def page_key(*, online_tiles: bool) -> str:
+    """What the built page depends on; a change of any of it gives a new file name."""
+    parts: list[str] = [
+        str(PAGE_VERSION),
+        folium.__version__,
+        str(online_tiles),
+        xs_leaflet.BASE_DIR,
+        xs_cluster.BASE_DIR,
+        xs_jquery.BASE_DIR,
+    ]
+    # This module's own source: any change to the page's code rebuilds the cached page.
+    parts.append(hashlib.sha1(Path(__file__).read_bytes()).hexdigest())
+    for name, path in _outline_files():
+        stat = path.stat()
+        parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
+
+
+class _LbaScript(MacroElement):
+    """The page's API for the application: lbaSetResults, lbaShowKinds, lbaSelect, lbaTheme.
+
+    Rendered after the map and the cluster layer, so their JavaScript variables exist."""
+
+    def __init__(self, map_name: str, cluster_name: str) -> None:
+        super().__init__()
+        self._name = "LbaScript"
+        self.map_name = map_name
+        self.cluster_name = cluster_name
+        self.colours = json.dumps({k.value: c for k, c in KIND_COLOURS.items()})
+        self._template = Template("{% macro script(this, kwargs) %}" + _PAGE_JS + "{% endmacro %}")
+
+
+# The JavaScript side. Markers live in one markercluster layer that is cleared and refilled per
+# search; `window.lbaMarkers` maps an item key ("kind:id") to its marker for lbaSelect.
+_PAGE_JS = r"""
+(function () {
+  var map = {{ this.map_name }};
+  var cluster = {{ this.cluster_name }};
+  var COLOURS = {{ this.colours }};
+  var LABELS = {formation: "Formation", offre: "Offre d'emploi", entreprise: "Entreprise",
+                partenariat: "Partenariat"};
+  var extras = L.layerGroup().addTo(map);
+  L.control.scale({imperial: false}).addTo(map);
+  var all = [];          // every marker of the last search, whatever its kind
+  var shown = null;      // kinds to show (null: all)
+  window.lbaMarkers = {};
+  window.lbaSelectedId = null;
+  window.lbaBridge = null;
+
+  function esc(s) {
+    return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+  }
+  function popup(p) {
+    var h = '<div class="lba-pop"><span class="lba-kind" style="background:' + COLOURS[p.k] +
+            '">' + LABELS[p.k] + '</span><br><b>' + esc(p.t) + '</b>';
+    if (p.o) { h += '<br>' + esc(p.o); }
+    if (p.c) { h += '<br>' + esc(p.c); }
+    if (p.d != null) { h += '<br>' + String(p.d).replace('.', ',') + ' km'; }
+    return h + '</div>';
+  }
+  function refill() {
+    cluster.clearLayers();
+    var keep = [];
+    for (var i = 0; i < all.length; i++) {
+      if (shown === null || shown.indexOf(all[i].options.lbaKind) >= 0) { keep.push(all[i]); }
+    }
+    cluster.addLayers(keep);   // one call: markercluster builds its tree in a single pass
+    return keep.length;
+  }
+  window.lbaSetResults = function (payload) {
+    extras.clearLayers();
+    window.lbaMarkers = {};
+    window.lbaSelectedId = null;
+    all = [];
+    var bounds = [];
+    (payload.items || []).forEach(function (p) {
+      var m = L.circleMarker([p.la, p.lo], {radius: 7, weight: 2, color: "#ffffff",
+                                             fillColor: COLOURS[p.k], fillOpacity: 0.95,
+                                             lbaKind: p.k, lbaId: p.id});
+      m.bindPopup(popup(p));
+      m.on("click", function () {
+        window.lbaSelectedId = p.id;
+        if (window.lbaBridge) { window.lbaBridge.markerClicked(p.id); }
+      });
+      window.lbaMarkers[p.id] = m;
+      all.push(m);
+      bounds.push([p.la, p.lo]);
+    });
+    if (payload.kinds) { shown = payload.kinds; }
+    var count = refill();
+    var c = payload.centre;
+    if (c) {
+      if (payload.radius_km) {
+        var circle = L.circle([c.lat, c.lon], {radius: payload.radius_km * 1000, weight: 1.5,
+                      color: "#c0392b", fill: false, dashArray: "6 4", interactive: false});
+        extras.addLayer(circle);
+        var b = circle.getBounds();
+        bounds.push(b.getSouthWest(), b.getNorthEast());
+      }
+      extras.addLayer(L.circleMarker([c.lat, c.lon], {radius: 6, weight: 3, color: "#c0392b",
+                      fillColor: "#ffffff", fillOpacity: 1}).bindTooltip(esc(c.label)));
+      bounds.push([c.lat, c.lon]);
+    }
+    if (bounds.length) { map.fitBounds(bounds, {padding: [24, 24], maxZoom: 13, animate: false}); }
+    return count;
+  };
+  window.lbaShowKinds = function (kinds) { shown = kinds; return refill(); };
+  window.lbaMarkerCount = function () { return cluster.getLayers().length; };
+  window.lbaSelect = function (id) {
+    var m = window.lbaMarkers[id];
+    window.lbaSelectedId = id;
+    if (!m || !cluster.hasLayer(m)) { map.closePopup(); return false; }
+    var parent = cluster.getVisibleParent(m);
+    if (!parent || parent === m) {
+      m.openPopup();
+    } else if (cluster._spiderfied === parent) {
+      m.openPopup();
+    } else if (parent.getChildCount() <= 12) {
+      // A few results at one address (a CFA's diplomas): fan them out where they are rather
+      // than zooming to the street, which loses the surroundings.
+      cluster.once("spiderfied", function () { m.openPopup(); });
+      parent.spiderfy();
+    } else {
+      cluster.zoomToShowLayer(m, function () { m.openPopup(); });
+    }
+    return true;
+  };
+  window.lbaTheme = function (dark) {
+    document.body.classList.toggle("lba-dark", !!dark);
+    return dark;
+  };
+  // The desktop application links the page through QWebChannel; a browser has no `qt`.
+  if (window.qt && window.qt.webChannelTransport && window.QWebChannel) {
+    new QWebChannel(window.qt.webChannelTransport, function (channel) {
+      window.lbaBridge = channel.objects.lbaBridge || null;
+    });
+  }
+})();
+"""
+
+_PAGE_CSS = """
+<style>
+  html, body { margin: 0; padding: 0; }
+  .leaflet-container { background: #dfe8ef; font: 13px/1.35 sans-serif; }
+  body.lba-dark .leaflet-container { background: #1f262d; }
+  .lba-pop .lba-kind { color: #fff; border-radius: 3px; padding: 0 5px; font-size: 11px; }
+  .leaflet-popup-content { margin: 10px 14px; }
+</style>
+"""
+
+
+def build_map_page(path: Path, *, online_tiles: bool = False) -> Path:
+    """Write the map page to `path`: outlines of régions and départements as background,
+    one empty marker cluster, and the lba* JavaScript functions. Returns `path`."""
+    map_js, map_css, cluster_js, cluster_css = _offline_assets()
+    fmap = folium.Map(
+        location=FRANCE_CENTRE,
+        zoom_start=6,
+        tiles=None,
+        prefer_canvas=True,
+    )
+    # Without tiles, folium's max_zoom goes nowhere: the map itself needs maxZoom or
+    # markercluster throws (DESIGN §3).
+    # Offline, outlines show nothing past zoom 14: a deeper zoom only disorients.
+    fmap.options["maxZoom"] = 18 if online_tiles else 14
+    fmap.options["minZoom"] = 4
+    fmap.default_js = map_js
+    fmap.default_css = map_css
+    if online_tiles:
+        folium.TileLayer(
+            OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=18, overlay=False
+        ).add_to(fmap)
+    styles = {
+        "regions": {"color": "#6b7b8c", "weight": 1.6, "fillColor": "#f4f1ea", "fillOpacity": 1.0},
+        "departements": {"color": "#8c99a6", "weight": 0.7, "fill": False},
+    }
+    for name, outline in _outline_files():
+        style = styles[name]
+        if online_tiles:
+            style = {**style, "fillOpacity": 0.0}  # tiles underneath must stay visible
+        folium.GeoJson(
+            json.loads(outline.read_text(encoding="utf-8")),
+            name=name,
+            style_function=lambda _f, s=style: s,
+            interactive=False,
+            control=False,
+            smooth_factor=1.0,
+        ).add_to(fmap)
+    cluster = MarkerCluster(
+        name="Résultats",
+        control=False,
+        options={"showCoverageOnHover": False, "maxClusterRadius": 45},
+    )
+    cluster.default_js = cluster_js
+    cluster.default_css = cluster_css
+    cluster.add_to(fmap)
+    fmap.get_root().header.add_child(folium.Element(_PAGE_CSS), name="lba_css")
+    fmap.add_child(_LbaScript(fmap.get_name(), cluster.get_name()))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    fmap.save(str(tmp))
+    tmp.replace(path)  # a half-written page is never loaded
+    return path
+
+
+def ensure_map_page(*, online_tiles: bool = False, folder: Path | None = None) -> Path:
+    """The map page in the data folder, built only when missing or out of date."""
+    folder = folder or paths.data_root() / "carte"
+    key = page_key(online_tiles=online_tiles)
+    path = folder / f"carte-{key}.html"
+    if path.is_file():
+        return path
+    if folder.is_dir():
+        for old in folder.glob("carte-*.html"):
+            old.unlink(missing_ok=True)
+    return build_map_page(path, online_tiles=online_tiles)
+
+
+# --- Payload sent to lbaSetResults --------------------------------------------------------
+
+
+def marker_key(kind: Kind | str, item_id: str) -> str:
+    """The id a marker and a list row share (ids are only unique within a kind)."""
+    return f"{Kind(kind).value}:{item_id}"
+
+
+def markers_payload(
+    result: SearchResult | None,
+    *,
+    hits: Iterable[Hit] | None = None,
+    kinds: Iterable[Kind] | None = None,
+) -> dict[str, Any]:
+    """The JSON-ready argument of `lbaSetResults`: short keys, since 2,000 markers cross the
+    bridge as one string."""
+    if result is None:
+        return {"items": [], "centre": None, "radius_km": None, "kinds": None}
+    place = result.criteria.place
+    items = [
+        {
+            "id": marker_key(h.item.kind, h.item.id),
+            "k": h.item.kind.value,
+            "la": round(h.item.lat, 5),
+            "lo": round(h.item.lon, 5),
+            "t": h.item.title,
+            "o": h.item.organisation,
+            "c": h.item.commune,
+            "d": h.distance_km,
+        }
+        for h in (result.hits if hits is None else hits)
+        if h.item.lat is not None and h.item.lon is not None
+    ]
+    radius = result.criteria.radius_km if not place.is_area else None
+    return {
+        "items": items,
+        "centre": None
+        if place.kind.value == "france"
+        else {"lat": place.lat, "lon": place.lon, "label": place.label},
+        # With "nearest anywhere" the circle would not contain the markers: draw it anyway,
+        # it shows how far they are from what was asked.
+        "radius_km": radius,
+        "kinds": sorted(k.value for k in kinds) if kinds is not None else None,
+    }
+
+
+def set_results_js(payload: dict[str, Any]) -> str:
+    """The JavaScript call that feeds the page (JSON is valid JavaScript)."""
+    return f"lbaSetResults({json.dumps(payload, ensure_ascii=False, separators=(',', ':'))})"

@@ -1,0 +1,190 @@
+"""Start the window: Qt application set up in French, the main window, and the screenshot mode
+(`--screenshot FILE.png [--metier …] [--lieu …] [--rayon N]`) used by tests and the README."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Slot
+from PySide6.QtWidgets import QApplication
+
+from lba_desktop.errors import LbaError
+
+if TYPE_CHECKING:
+    from lba_desktop.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+SCREENSHOT_TIMEOUT_MS = 90_000
+# Chromium paints the map a little after the JavaScript call returns; a screenshot taken at
+# once would show the previous frame.
+MAP_PAINT_DELAY_MS = 700
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="lba-desktop", add_help=True, description="Fenêtre de recherche de LBA Desktop."
+    )
+    parser.add_argument("--gui", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--screenshot",
+        metavar="FICHIER.png",
+        default="",
+        help="enregistrer une capture de la fenêtre puis quitter",
+    )
+    parser.add_argument("--metier", default="", help="métier à chercher (capture)")
+    parser.add_argument("--lieu", default="", help="lieu de la recherche (capture)")
+    parser.add_argument("--rayon", type=int, default=None, help="rayon en km (capture)")
+    parser.add_argument("--largeur", type=int, default=1400, help="largeur de la capture")
+    parser.add_argument("--hauteur", type=int, default=860, help="hauteur de la capture")
+    parser.add_argument(
+        "--tuiles-en-ligne",
+        action="store_true",
+        help="ajouter le fond OpenStreetMap (nécessite Internet)",
+    )
+    return parser.parse_args(argv)
+
+
+def _prepare_environment(screenshot: bool) -> None:
+    """Must run before Qt starts: platform and Chromium flags cannot change afterwards."""
+    if screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    wanted = []
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--no-sandbox" not in flags:
+        wanted.append("--no-sandbox")  # Chromium refuses to start as root otherwise
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen" and "--disable-gpu" not in flags:
+        wanted.append("--disable-gpu")
+    if wanted:
+        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join([flags, *wanted]).strip()
+
+
+def setup_application(app: QApplication) -> None:
+    """French locale for numbers and dates, and Qt's own French strings (Annuler, Oui, Non)."""
+    assert isinstance(app, QApplication)
+    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
+    app.setApplicationName("LBA Desktop")
+    app.setOrganizationName("lba-desktop")
+    app.setApplicationDisplayName("LBA Desktop")
+    if app.property("lbaTranslator") is None:
+        translator = QTranslator(app)
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if translator.load(QLocale(QLocale.Language.French), "qtbase", "_", folder):
+            app.installTranslator(translator)
+            app.setProperty("lbaTranslator", True)
+        else:
+            log.info("Traductions de Qt introuvables dans %s", folder)
+
+
+def run(argv: list[str]) -> int:
+    """The `lba-desktop` window (no sub-command). Returns the exit code."""
+    args = _parse([a for a in argv if a != "--gui"])
+    _prepare_environment(bool(args.screenshot))
+    try:
+        # Must be imported before the QApplication exists (shared OpenGL contexts).
+        import PySide6.QtWebEngineWidgets  # noqa: F401
+    except ImportError as exc:
+        log.warning("QtWebEngine indisponible, carte désactivée : %s", exc)
+    from lba_desktop.ui.main_window import MainWindow  # after the environment is set
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "lba-desktop"])
+    assert isinstance(app, QApplication)
+    setup_application(app)
+    window = MainWindow(online_tiles=args.tuiles_en_ligne, remember_geometry=not args.screenshot)
+    if not args.screenshot:
+        window.show()
+        return app.exec()
+
+    shooter = _Screenshot(window, args)
+    window.resize(args.largeur, args.hauteur)
+    window.show()
+    shooter.start()
+    return app.exec() or shooter.exit_code
+
+
+class _Screenshot(QObject):
+    """Runs one search as a counsellor would, selects the first result, saves the window."""
+
+    def __init__(self, window: MainWindow, args: argparse.Namespace) -> None:
+        super().__init__(window)
+        self.window = window
+        self.args = args
+        self.exit_code = 0
+        self._saved = False
+        self._guard = QTimer(self)
+        self._guard.setSingleShot(True)
+        self._guard.setInterval(SCREENSHOT_TIMEOUT_MS)
+        self._guard.timeout.connect(self._save)
+        self._paint = QTimer(self)
+        self._paint.setSingleShot(True)
+        self._paint.setInterval(MAP_PAINT_DELAY_MS)
+        self._paint.timeout.connect(self._save)
+
+    def start(self) -> None:
+        w = self.window
+        self._guard.start()
+        if self.args.metier or self.args.lieu:
+            w.backendReady.connect(self._on_ready)
+            w.searchFinished.connect(self._on_search_done)
+            w.searchFailed.connect(self._on_search_done)
+        else:
+            w.backendReady.connect(self._on_search_done)
+
+    @Slot()
+    def _on_ready(self) -> None:
+        w = self.window
+        metiers = w.backend.metiers if w.backend else None
+        text = self.args.metier.strip()
+        if text and metiers is not None:
+            try:
+                found = [metiers.get(code) for code in metiers.romes_for(text)]
+            except LbaError:
+                found = []
+            if found and all(found):
+                for metier in found:
+                    w.filters.add_metier(metier)
+            else:
+                w.filters.metier_edit.setText(text)  # the search will explain what is wrong
+        w.filters.place_edit.setText(self.args.lieu)
+        if self.args.rayon:
+            w.filters.set_radius(self.args.rayon)
+        w.search()
+
+    @Slot(object)
+    def _on_search_done(self, _outcome: object = None) -> None:
+        w = self.window
+        if w.map.available and w.last_result is not None:
+            # The list selection below also opens the first marker's popup on the map.
+            w.map.resultsShown.connect(self._on_map_drawn)
+        else:
+            self._paint.start()
+        if w.proxy.rowCount():
+            w.table.selectRow(0)
+        w.table.setFocus()
+
+    @Slot(int)
+    def _on_map_drawn(self, _count: int) -> None:
+        self._paint.start()
+
+    @Slot()
+    def _save(self) -> None:
+        if self._saved:
+            return
+        self._saved = True
+        path = Path(self.args.screenshot)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        image = self.window.grab()
+        if image.isNull() or not image.save(str(path), "PNG"):
+            print(f"Erreur : capture impossible dans {path}.", file=sys.stderr)
+            self.exit_code = 1
+        else:
+            print(f"Capture enregistrée : {path}")
+        self.window.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.exit(self.exit_code)

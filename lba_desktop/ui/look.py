@@ -1,0 +1,63 @@
+"""Shared look of the window: kind colours and badges (the same hues as the map markers),
+French number formatting, and a dark-mode test based on the palette."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PySide6.QtCore import QLocale, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import QApplication
+
+from lba_desktop.map_page import KIND_COLOURS
+from lba_desktop.models import Kind
+
+KIND_LETTERS = {Kind.FORMATION: "F", Kind.OFFRE: "O", Kind.ENTREPRISE: "E", Kind.PARTENARIAT: "P"}
+
+
+def kind_colour(kind: Kind) -> QColor:
+    return QColor(KIND_COLOURS[kind])
+
+
+@cache
+def kind_icon(kind: Kind) -> QIcon:
+    """A filled rounded badge with the kind's initial: colour is never the only cue."""
+    icon = QIcon()
+    for size in (16, 24, 32, 48):
+        pix = QPixmap(size, size)
+        pix.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pix)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(kind_colour(kind))
+        p.drawRoundedRect(QRectF(1, 1, size - 2, size - 2), size * 0.25, size * 0.25)
+        font = QFont()
+        font.setBold(True)
+        font.setPixelSize(int(size * 0.62))
+        p.setFont(font)
+        p.setPen(QColor("white"))
+        p.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, KIND_LETTERS[kind])
+        p.end()
+        icon.addPixmap(pix)
+    return icon
+
+
+def is_dark() -> bool:
+    """Dark mode as the palette says (follows the system theme and any style sheet)."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return False
+    palette = app.palette()
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def km(value: float | None) -> str:
+    """Distance with a French decimal comma: "12,4 km"."""
+    if value is None:
+        return ""
+    return f"{QLocale().toString(float(value), 'f', 1)} km"
+
+
+def number(value: int) -> str:
+    """Thousands with the French narrow space."""
+    return QLocale().toString(int(value))

@@ -1,0 +1,632 @@
+"""The main window: filters on the left, the results list and the details of the selected
+result in the middle, the map on the right, all kept in step; data origin, network state and
+search time in the status bar."""
+
+from __future__ import annotations
+
+import html
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QModelIndex,
+    QObject,
+    QSettings,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lba_desktop import __version__, paths
+from lba_desktop.errors import LbaError
+from lba_desktop.map_page import markers_payload
+from lba_desktop.models import MAX_RADIUS_KM, RADIUS_CHOICES_KM, Kind, SearchResult
+from lba_desktop.ui.backend import Backend, SearchRequest, load_backend, run_search
+from lba_desktop.ui.details import DetailsPanel
+from lba_desktop.ui.filters import FiltersPanel
+from lba_desktop.ui.look import is_dark, number
+from lba_desktop.ui.map_view import MapPanel
+from lba_desktop.ui.results_model import (
+    COL_COMMUNE,
+    COL_DATE,
+    COL_DISTANCE,
+    COL_KIND,
+    COL_LEVEL,
+    COL_ORG,
+    COL_TITLE,
+    HitRole,
+    KeyRole,
+    ResultsModel,
+    ResultsProxy,
+)
+from lba_desktop.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+RADIUS_STEPS = (*RADIUS_CHOICES_KM, MAX_RADIUS_KM)
+
+
+def next_radius(current: int) -> int | None:
+    """The next radius step of "Élargir la recherche", or None at the maximum."""
+    return next((step for step in RADIUS_STEPS if step > current), None)
+
+
+def age_text(iso: str, *, now: datetime | None = None) -> str:
+    """ "aujourd'hui", "il y a 3 jours"… from an ISO timestamp; "" when unknown."""
+    try:
+        built = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    if built.tzinfo is None:
+        built = built.replace(tzinfo=UTC)
+    days = ((now or datetime.now(UTC)) - built).days
+    if days <= 0:
+        return "mises à jour aujourd'hui"
+    if days == 1:
+        return "mises à jour hier"
+    return f"mises à jour il y a {number(days)} jours"
+
+
+class MainWindow(QMainWindow):
+    """The search window. Signals exist for tests and the benchmark."""
+
+    backendReady = Signal()
+    searchFinished = Signal(object)  # SearchResult, after the list shows it
+    searchFailed = Signal(object)  # the exception, after the message shows it
+
+    def __init__(self, *, online_tiles: bool = False, remember_geometry: bool = True) -> None:
+        super().__init__()
+        self.setWindowTitle("LBA Desktop — formations et entreprises en apprentissage")
+        self.runner = TaskRunner(self)
+        self.backend: Backend | None = None
+        self.last_result: SearchResult | None = None
+        self.last_request: SearchRequest | None = None
+        self._inflight: SearchRequest | None = None
+        self._search_signals: QObject | None = None
+        self._queued: SearchRequest | None = None
+        self._selecting_from_map = False
+        self._remember_geometry = remember_geometry
+
+        self.filters = FiltersPanel()
+        self.filters.setEnabled(True)
+        filters_scroll = QScrollArea()
+        filters_scroll.setWidget(self.filters)
+        filters_scroll.setWidgetResizable(True)
+        filters_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        filters_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        filters_scroll.setMinimumWidth(self.filters.minimumSizeHint().width() + 24)
+        filters_scroll.setAccessibleName("Critères de recherche")
+
+        self.model = ResultsModel(self)
+        self.proxy = ResultsProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = self._make_table()
+        self.summary = QLabel("Choisissez un métier et un lieu, puis appuyez sur Entrée.")
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("Résumé de la recherche")
+        self.banner = self._make_banner()
+        self.empty = QLabel()
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setMargin(24)
+        self.empty.setAccessibleName("Aucun résultat")
+        self.list_stack = QStackedWidget()
+        self.list_stack.addWidget(self.table)
+        self.list_stack.addWidget(self.empty)
+        self._show_empty(
+            "Choisissez un métier (Ctrl+F) et un lieu à gauche, puis appuyez sur "
+            "Entrée : formations, offres et entreprises s'affichent ici, "
+            "les plus proches d'abord."
+        )
+
+        results = QWidget()
+        results_box = QVBoxLayout(results)
+        results_box.setContentsMargins(4, 8, 4, 0)
+        results_box.addWidget(self.summary)
+        results_box.addWidget(self.banner)
+        results_box.addWidget(self.list_stack, 1)
+
+        self.details = DetailsPanel()
+        self.details.copied.connect(self._on_copied)
+        self.map = MapPanel(online_tiles=online_tiles)
+
+        # The list gets the full width (seven columns); details and map share the lower part.
+        self.lower = QSplitter(Qt.Orientation.Horizontal)
+        self.lower.addWidget(self.details)
+        self.lower.addWidget(self.map)
+        self.lower.setStretchFactor(0, 2)
+        self.lower.setStretchFactor(1, 3)
+        self.lower.setChildrenCollapsible(False)
+        self.right = QSplitter(Qt.Orientation.Vertical)
+        self.right.addWidget(results)
+        self.right.addWidget(self.lower)
+        self.right.setStretchFactor(0, 1)
+        self.right.setStretchFactor(1, 1)
+        self.right.setChildrenCollapsible(False)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(filters_scroll)
+        self.splitter.addWidget(self.right)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        self._make_menus()
+        self._make_status_bar()
+
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_metier)
+
+        self.filters.searchRequested.connect(self.search)
+        self.filters.filtersChanged.connect(self._on_filters_changed)
+        self.filters.placeChosen.connect(self._on_place_chosen)
+        self.filters.kindsChanged.connect(self._on_kinds_changed)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.map.markerClicked.connect(self._on_marker_clicked)
+        self.map.pageReady.connect(self._on_map_ready)
+
+        self.resize(1400, 860)
+        self.splitter.setSizes([340, 1060])
+        self.right.setSizes([400, 420])
+        self.lower.setSizes([440, 640])
+        if remember_geometry:
+            self._restore_geometry()
+        self._start_backend()
+
+    # -- building
+
+    def _make_table(self) -> QTableView:
+        table = QTableView()
+        table.setModel(self.proxy)
+        table.setSortingEnabled(True)
+        table.sortByColumn(COL_DISTANCE, Qt.SortOrder.AscendingOrder)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.verticalHeader().setVisible(False)
+        table.setShowGrid(False)
+        table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move inside it
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        for col in (COL_KIND, COL_DISTANCE, COL_LEVEL, COL_DATE):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.resizeSection(COL_ORG, 300)
+        header.resizeSection(COL_COMMUNE, 170)
+        header.setMinimumSectionSize(40)
+        table.setAccessibleName("Liste des résultats")
+        table.setToolTip("Résultats : flèches pour parcourir, clic sur un en-tête pour trier")
+        return table
+
+    def _make_banner(self) -> QFrame:
+        banner = QFrame()
+        banner.setObjectName("banner")
+        banner.setFrameShape(QFrame.Shape.StyledPanel)
+        box = QHBoxLayout(banner)
+        box.setContentsMargins(8, 4, 8, 4)
+        self.banner_label = QLabel()
+        self.banner_label.setWordWrap(True)
+        self.banner_label.setAccessibleName("Avertissement sur les résultats")
+        box.addWidget(self.banner_label, 1)
+        self.widen_button = QPushButton("Élargir la recherche")
+        self.widen_button.setAccessibleName("Élargir la recherche")
+        self.widen_button.clicked.connect(self.widen)
+        box.addWidget(self.widen_button)
+        banner.setVisible(False)
+        return banner
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&Fichier")
+        quit_action = QAction("&Quitter", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setToolTip("Fermer l'application")
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        data_menu = bar.addMenu("&Données")
+        about_data = QAction("À propos des &données…", self)
+        about_data.setToolTip("Origine, date et contenu du catalogue local")
+        about_data.triggered.connect(self.show_data_info)
+        data_menu.addAction(about_data)
+        help_menu = bar.addMenu("&Aide")
+        about = QAction("À &propos…", self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def _make_status_bar(self) -> None:
+        status = self.statusBar()
+        self.data_label = QLabel("Ouverture du catalogue…")
+        self.data_label.setAccessibleName("Origine des données")
+        self.data_label.setToolTip("D'où viennent les résultats (menu Données pour le détail)")
+        self.network_label = QLabel()
+        self.network_label.setAccessibleName("État du réseau")
+        self.network_label.setToolTip("La recherche fonctionne sans réseau : tout est local")
+        self.time_label = QLabel()
+        self.time_label.setAccessibleName("Durée de la recherche")
+        self.time_label.setToolTip("Temps de la dernière recherche dans le catalogue local")
+        status.addWidget(self.data_label, 1)
+        status.addPermanentWidget(self.time_label)
+        status.addPermanentWidget(self.network_label)
+        self._watch_network()
+
+    def _watch_network(self) -> None:
+        """QNetworkInformation asks the system (no traffic, no blocking); without a backend the
+        state is shown as unknown rather than guessed with a slow probe."""
+        try:
+            from PySide6.QtNetwork import QNetworkInformation
+
+            if QNetworkInformation.loadDefaultBackend() and QNetworkInformation.instance():
+                info = QNetworkInformation.instance()
+                info.reachabilityChanged.connect(self._on_reachability)
+                self._on_reachability(info.reachability())
+                return
+        except Exception as exc:  # a missing plugin must not stop the window
+            log.info("État du réseau indisponible : %s", exc)
+        self.network_label.setText("Réseau : état inconnu")
+
+    @Slot(object)
+    def _on_reachability(self, reachability: Any) -> None:
+        from PySide6.QtNetwork import QNetworkInformation
+
+        online = reachability == QNetworkInformation.Reachability.Online
+        unknown = reachability == QNetworkInformation.Reachability.Unknown
+        self.network_label.setText(
+            "Réseau : état inconnu" if unknown else ("En ligne" if online else "Hors ligne")
+        )
+
+    # -- backend
+
+    def _start_backend(self) -> None:
+        self.filters.search_button.setEnabled(False)
+        self.runner.start(load_backend, succeeded=self._on_backend, failed=self._on_backend_failed)
+
+    @Slot(object)
+    def _on_backend(self, backend: Backend) -> None:
+        self.backend = backend
+        self.filters.set_services(
+            geocoder=backend.geocoder, metiers=backend.metiers, opcos=backend.opcos
+        )
+        self.filters.search_button.setEnabled(True)
+        info = backend.info
+        age = age_text(info.built_at)
+        self.data_label.setText(f"{info.label_fr}" + (f" — {age}" if age else ""))
+        self.data_label.setToolTip(
+            f"{info.label_fr}\n{info.details.get('path', '')}\n"
+            + ", ".join(f"{k.plural_fr} : {number(n)}" for k, n in info.counts.items())
+        )
+        self.backendReady.emit()
+        if self._queued is not None:
+            request, self._queued = self._queued, None
+            self._start_search(request)
+
+    @Slot(object)
+    def _on_backend_failed(self, exc: Exception) -> None:
+        message = exc.message if isinstance(exc, LbaError) else "Le catalogue n'a pas pu s'ouvrir."
+        hint = exc.hint if isinstance(exc, LbaError) else "Consultez le journal de l'application."
+        self.data_label.setText("Catalogue indisponible")
+        self.filters.show_error(LbaError(message, hint=hint))
+
+    # -- search
+
+    @Slot()
+    def search(self) -> None:
+        """Search with what the filters hold now (Enter, the button)."""
+        self.filters.cancel_pending()  # this search already covers the filters just changed
+        self._start_search(self.filters.request())
+
+    def _start_search(self, request: SearchRequest) -> None:
+        if self.backend is None:
+            self._queued = request  # searched as soon as the catalogue is open
+            return
+        self._inflight = request
+        self.time_label.setText("Recherche…")
+        # Only the latest search's answer (success or failure) is shown; older ones are dropped.
+        self._search_signals = self.runner.start(
+            run_search,
+            self.backend.search,
+            request,
+            succeeded=self._on_search_done,
+            failed=self._on_search_failed,
+        )
+
+    @Slot()
+    def _on_filters_changed(self) -> None:
+        # Filters only re-run a search that already ran, so typing a first métier is quiet.
+        if self.last_request is not None and self.filters.place_edit.text().strip():
+            request = self.filters.request()
+            if request.romes or request.metier:
+                self._start_search(request)
+
+    @Slot()
+    def _on_place_chosen(self) -> None:
+        if self.filters.request().romes or self.filters.metier_edit.text().strip():
+            self.search()
+
+    @Slot(object)
+    def _on_search_done(self, outcome: tuple[SearchRequest, SearchResult]) -> None:
+        if self.sender() is not self._search_signals:
+            return  # a newer search was started meanwhile
+        request, result = outcome
+        self._inflight = None
+        self.last_request = request
+        self.last_result = result
+        self.filters.clear_error()
+        typed = request.lieu if isinstance(request.lieu, str) else None
+        if typed is not None and self.filters.place_edit.text().strip() == typed:
+            # Keep what the text resolved to, so filter changes do not resolve it again.
+            self.filters.set_place(result.criteria.place)
+        self.details.clear()
+        self.model.set_rows(result.hits)
+        self.filters.set_counts(result.counts)
+        self.time_label.setText(f"Recherche : {number(round(result.elapsed_ms))} ms")
+        self._update_summary()
+        self._update_banner()
+        self._update_empty()
+        self.map.set_results(markers_payload(result, kinds=self.proxy.visible_kinds()))
+        if self.proxy.rowCount():
+            self.table.scrollToTop()
+        self.searchFinished.emit(result)
+
+    @Slot(object)
+    def _on_search_failed(self, exc: Exception) -> None:
+        if self.sender() is not self._search_signals:
+            return
+        self._inflight = None
+        self.time_label.setText("")
+        if not isinstance(exc, LbaError):
+            exc = LbaError(
+                "La recherche a échoué de façon inattendue.",
+                hint="Réessayez ; si cela recommence, signalez-le avec le journal.",
+            )
+        # Previous results stay as they were: only the message is new.
+        self.filters.show_error(exc)
+        self.searchFailed.emit(exc)
+
+    @Slot()
+    def widen(self) -> None:
+        if self.last_request is None:
+            return
+        radius = next_radius(self.last_request.rayon)
+        if radius is None:
+            return
+        self.filters.set_radius(radius)
+        self._start_search(self.last_request.with_radius(radius))
+
+    # -- display
+
+    def _update_summary(self) -> None:
+        result = self.last_result
+        if result is None:
+            return
+        c = result.criteria
+        shown = self.proxy.rowCount()
+        total = len(result.hits)
+        where = c.place.label if c.place.is_area else f"{c.place.label}, {c.radius_km} km"
+        what = ", ".join(self.last_request.metier_labels) if self.last_request else ""
+        if self.last_request and self.last_request.metier:
+            what = ", ".join(filter(None, (what, f"« {self.last_request.metier} »")))
+        count = f"{number(shown)} résultat{'s' if shown > 1 else ''}" + (
+            f" affiché{'s' if shown > 1 else ''} sur {number(total)}" if shown != total else ""
+        )
+        self.summary.setText(
+            f"<b>{count}</b> — {html.escape(where)}" + (f" — {html.escape(what)}" if what else "")
+        )
+
+    def _update_banner(self) -> None:
+        result = self.last_result
+        if result is None:
+            self.banner.setVisible(False)
+            return
+        radius = next_radius(result.criteria.radius_km)
+        can_widen = radius is not None and not result.criteria.place.is_area
+        if result.nearest_anywhere:
+            self.banner_label.setText(
+                "<b>Aucun résultat dans le rayon</b> : voici les plus proches, plus loin."
+            )
+        elif result.widen_hint and result.hits:
+            self.banner_label.setText("Peu de résultats dans ce rayon.")
+        elif not result.hits:
+            self.banner_label.setText("Aucun résultat.")
+        else:
+            self.banner.setVisible(False)
+            return
+        self.widen_button.setVisible(
+            (can_widen and result.widen_hint) or (can_widen and result.nearest_anywhere)
+        )
+        if radius is not None:
+            self.widen_button.setText(f"Élargir la recherche à {radius} km")
+            self.widen_button.setToolTip(f"Relancer la même recherche avec un rayon de {radius} km")
+        self.banner.setVisible(True)
+
+    def _show_empty(self, text: str) -> None:
+        self.empty.setText(text)
+        self.list_stack.setCurrentWidget(self.empty)
+
+    def _update_empty(self) -> None:
+        result = self.last_result
+        if result is None:
+            return
+        if not result.hits:
+            self._show_empty(
+                "Aucun résultat pour ces critères.\n\nEssayez un rayon plus grand, un métier "
+                "voisin (les suggestions proposent les métiers proches), un autre niveau "
+                "(« Indifférent ») ou retirez le filtre OPCO / handi-accueillant."
+            )
+        elif self.proxy.rowCount() == 0:
+            hidden = ", ".join(
+                k.plural_fr.lower()
+                for k in Kind
+                if k not in self.proxy.visible_kinds() and result.counts[k]
+            )
+            self._show_empty(
+                f"Des résultats existent ({hidden}) mais leur type est décoché : "
+                "cochez-le dans les filtres pour les afficher."
+            )
+        else:
+            self.list_stack.setCurrentWidget(self.table)
+
+    @Slot()
+    def _on_kinds_changed(self) -> None:
+        kinds = self.filters.visible_kinds()
+        self.proxy.set_visible_kinds(kinds)
+        self.map.show_kinds(sorted(k.value for k in kinds))
+        self._update_summary()
+        self._update_empty()
+        if self.details.hit() is not None and self.details.hit().item.kind not in kinds:
+            self.details.clear()
+
+    # -- selection, in step with the map
+
+    def _key_at(self, proxy_index: QModelIndex) -> str:
+        return str(self.proxy.data(proxy_index, KeyRole))
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            self.details.clear()
+            return
+        index = rows[0]
+        self.details.show_hit(self.proxy.data(index, HitRole))
+        if not self._selecting_from_map:
+            self.map.select(self._key_at(index))
+
+    @Slot(str)
+    def _on_marker_clicked(self, key: str) -> None:
+        self.select_key(key, from_map=True)
+
+    def select_key(self, key: str, *, from_map: bool = False) -> bool:
+        """Select the row of an item ("kind:id"); False when it is not in the list."""
+        row = self.model.row_of_key(key)
+        if row < 0:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, COL_TITLE))
+        if not index.isValid():
+            return False
+        self._selecting_from_map = from_map
+        try:
+            self.table.setCurrentIndex(index)
+            self.table.selectRow(index.row())
+            self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        finally:
+            self._selecting_from_map = False
+        return True
+
+    @Slot()
+    def _on_map_ready(self) -> None:
+        self.map.set_dark(is_dark())
+
+    # -- actions
+
+    @Slot()
+    def focus_metier(self) -> None:
+        self.filters.metier_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filters.metier_edit.selectAll()
+
+    @Slot(str)
+    def _on_copied(self, label: str) -> None:
+        self.statusBar().showMessage(f"« {label} » copié dans le presse-papiers.", 4000)
+
+    @Slot()
+    def show_data_info(self) -> None:
+        if self.backend is None:
+            QMessageBox.information(self, "À propos des données", "Catalogue en cours d'ouverture…")
+            return
+        info = self.backend.info
+        rows = "".join(
+            f"<tr><td>{k.plural_fr}</td><td align=right>{number(n)}</td></tr>"
+            for k, n in info.counts.items()
+        )
+        fresh = info.details.get("freshness") or []
+        fresh_rows = "".join(
+            f"<tr><td>{html.escape(str(f['source']))}</td><td>{html.escape(str(f['departement']))}"
+            f"</td><td>{html.escape(str(f['updated_at'])[:10])}</td>"
+            f"<td align=right>{number(int(f['items'] or 0))}</td></tr>"
+            for f in fresh[:40]
+        )
+        text = (
+            f"<p><b>{html.escape(info.label_fr)}</b><br>"
+            f"Catalogue construit le {html.escape(info.built_at[:10] or 'date inconnue')} "
+            f"({age_text(info.built_at) or 'âge inconnu'}), format {info.schema_version}.</p>"
+            f"<table cellspacing=4>{rows}</table>"
+        )
+        if fresh_rows:
+            text += (
+                "<p>Fraîcheur par source et département :</p><table cellspacing=4>"
+                "<tr><th>Source</th><th>Dép.</th><th>Mise à jour</th><th>Éléments</th></tr>"
+                f"{fresh_rows}</table>"
+            )
+        if info.origin == "demo":
+            text += (
+                "<p><b>Ces données sont fictives</b> : elles servent à découvrir "
+                "l'application, pas à conseiller un jeune.</p>"
+            )
+        text += f"<p><small>{html.escape(str(info.details.get('path', '')))}</small></p>"
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "À propos des données",
+            text,
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.exec()
+
+    @Slot()
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "À propos de LBA Desktop",
+            f"<p><b>LBA Desktop {__version__}</b></p>"
+            "<p>Formations en apprentissage, offres d'emploi et entreprises qui recrutent "
+            "autour d'un lieu, sans connexion, pour les conseillers et conseillères "
+            "d'orientation.</p><p>Inspiré du service public « La bonne alternance ». "
+            "Fonds de carte : contours des départements et régions (IGN, INSEE) ; "
+            "cartographie Leaflet.</p>",
+        )
+
+    # -- window life
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.map.set_dark(is_dark())
+        super().changeEvent(event)
+
+    def _settings(self) -> QSettings:
+        return QSettings(str(paths.data_root() / "fenetre.ini"), QSettings.Format.IniFormat)
+
+    def _restore_geometry(self) -> None:
+        geometry = self._settings().value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._remember_geometry:
+            self._settings().setValue("geometry", self.saveGeometry())
+        self.runner.wait(10_000)  # a search in flight must not outlive its window
+        self.map.release()
+        super().closeEvent(event)

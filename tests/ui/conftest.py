@@ -1,0 +1,59 @@
+"""Fixtures of the window tests: the Qt application set up in French and a main window over
+the demo catalogue, shown offscreen and ready to search."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lba_desktop.ui.app import setup_application
+
+
+@pytest.fixture
+def app(qapp: Any) -> Any:
+    setup_application(qapp)
+    return qapp
+
+
+@pytest.fixture
+def make_window(app: Any, qtbot: Any, demo_home: Path) -> Iterator[Callable[[], Any]]:
+    """Build a shown main window whose catalogue is open (the `backendReady` signal)."""
+    from lba_desktop.ui.main_window import MainWindow
+
+    made: list[Any] = []
+
+    def make() -> Any:
+        window = MainWindow(remember_geometry=False)
+        qtbot.addWidget(window)
+        made.append(window)
+        with qtbot.waitSignal(window.backendReady, timeout=30_000):
+            window.show()
+        qtbot.waitExposed(window)
+        return window
+
+    yield make
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for window in made:
+        window.close()  # waits for its tasks and releases the web page
+    # Web pages must be deleted before the web profile at exit: run the pending deletions now.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture
+def window(make_window: Callable[[], Any]) -> Any:
+    return make_window()
+
+
+def run_js(qtbot: Any, window: Any, code: str) -> Any:
+    """Evaluate JavaScript in the map page and return its value."""
+    with qtbot.waitCallback(timeout=10_000) as callback:
+        window.map.run_js(code, callback)
+    return callback.args[0] if callback.args else None
+
+
+def wait_map_ready(qtbot: Any, window: Any) -> None:
+    qtbot.waitUntil(lambda: window.map.ready, timeout=30_000)
