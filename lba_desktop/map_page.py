@@ -182,10 +182,7 @@ _PAGE_JS = r"""
   };
   window.lbaShowKinds = function (kinds) { shown = kinds; return refill(); };
   window.lbaMarkerCount = function () { return cluster.getLayers().length; };
-  window.lbaSelect = function (id) {
-    var m = window.lbaMarkers[id];
-    window.lbaSelectedId = id;
-    if (!m || !cluster.hasLayer(m)) { map.closePopup(); return false; }
+  function openMarker(m) {
     var parent = cluster.getVisibleParent(m);
     if (!parent || parent === m) {
       m.openPopup();
@@ -199,10 +196,27 @@ _PAGE_JS = r"""
     } else {
       cluster.zoomToShowLayer(m, function () { m.openPopup(); });
     }
+  }
+  window.lbaSelect = function (id) {
+    var m = window.lbaMarkers[id];
+    window.lbaSelectedId = id;
+    if (!m || !cluster.hasLayer(m)) { map.closePopup(); return false; }
+    if (cluster._inZoomAnimation) {
+      // Right after lbaSetResults the clusters of the new zoom are still being built.
+      cluster.once("animationend", function () { openMarker(m); });
+    } else {
+      openMarker(m);
+    }
     return true;
   };
   window.lbaTheme = function (dark) {
     document.body.classList.toggle("lba-dark", !!dark);
+    // Outlines are vector layers styled by folium: recolour them, the markers keep theirs.
+    map.eachLayer(function (l) {
+      if (!l.feature || !l.setStyle) { return; }
+      if (!l._lbaLight) { l._lbaLight = {color: l.options.color, fillColor: l.options.fillColor}; }
+      l.setStyle(dark ? {color: "#7d8894", fillColor: "#33383e"} : l._lbaLight);
+    });
     return dark;
   };
   // The desktop application links the page through QWebChannel; a browser has no `qt`.
@@ -240,6 +254,7 @@ def build_map_page(path: Path, *, online_tiles: bool = False) -> Path:
     # Offline, outlines show nothing past zoom 14: a deeper zoom only disorients.
     fmap.options["maxZoom"] = 18 if online_tiles else 14
     fmap.options["minZoom"] = 4
+    fmap.options["zoomSnap"] = 0.25  # fitBounds can then frame the radius circle closely
     fmap.default_js = map_js
     fmap.default_css = map_css
     if online_tiles:

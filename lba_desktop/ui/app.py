@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Slot
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator, Slot
 from PySide6.QtWidgets import QApplication
 
 from lba_desktop.errors import LbaError
@@ -42,6 +42,12 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--rayon", type=int, default=None, help="rayon en km (capture)")
     parser.add_argument("--largeur", type=int, default=1400, help="largeur de la capture")
     parser.add_argument("--hauteur", type=int, default=860, help="hauteur de la capture")
+    parser.add_argument(
+        "--theme",
+        choices=("systeme", "clair", "sombre"),
+        default="systeme",
+        help="apparence de la fenêtre (celle du système par défaut)",
+    )
     parser.add_argument(
         "--tuiles-en-ligne",
         action="store_true",
@@ -95,6 +101,15 @@ def run(argv: list[str]) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "lba-desktop"])
     assert isinstance(app, QApplication)
     setup_application(app)
+    if args.theme != "systeme":
+        scheme = Qt.ColorScheme.Dark if args.theme == "sombre" else Qt.ColorScheme.Light
+        app.styleHints().setColorScheme(scheme)
+        if args.theme == "sombre":
+            from lba_desktop.ui.look import dark_palette
+
+            # Fusion draws with the palette everywhere (native styles may ignore it).
+            app.setStyle("Fusion")
+            app.setPalette(dark_palette())
     window = MainWindow(online_tiles=args.tuiles_en_ligne, remember_geometry=not args.screenshot)
     if not args.screenshot:
         window.show()

@@ -61,3 +61,37 @@ def km(value: float | None) -> str:
 def number(value: int) -> str:
     """Thousands with the French narrow space."""
     return QLocale().toString(int(value))
+
+
+def dark_palette() -> QPalette:
+    """A dark palette for `--theme sombre` where the platform offers none (offscreen, some
+    Linux desktops); every widget of the window draws with palette roles, so this suffices."""
+    p = QPalette()
+    window, base, text = QColor("#2b2d30"), QColor("#1e1f22"), QColor("#e6e6e6")
+    roles = QPalette.ColorRole
+    for role, colour in (
+        (roles.Window, window),
+        (roles.WindowText, text),
+        (roles.Base, base),
+        (roles.AlternateBase, QColor("#26282b")),
+        (roles.ToolTipBase, QColor("#3c3f41")),
+        (roles.ToolTipText, text),
+        (roles.PlaceholderText, QColor("#8a8d91")),
+        (roles.Text, text),
+        (roles.Button, QColor("#3c3f41")),
+        (roles.ButtonText, text),
+        (roles.BrightText, QColor("#ff6b6b")),
+        (roles.Highlight, QColor("#2f6fdf")),
+        (roles.HighlightedText, QColor("#ffffff")),
+        (roles.Link, QColor("#7fb0ff")),
+        (roles.LinkVisited, QColor("#c39bff")),
+        (roles.Light, QColor("#4a4d50")),
+        (roles.Midlight, QColor("#3a3d40")),
+        (roles.Mid, QColor("#303235")),
+        (roles.Dark, QColor("#1a1b1d")),
+        (roles.Shadow, QColor("#000000")),
+    ):
+        p.setColor(role, colour)
+    for role in (roles.Text, roles.WindowText, roles.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7a7d80"))
+    return p

@@ -76,6 +76,7 @@ class MapPanel(QWidget):
         self.failed_reason = ""
         self._pending_js: str | None = None
         self._pending_kinds: list[str] | None = None
+        self._pending_select: str | None = None
         self._dark = False
         self._online_tiles = online_tiles
         self._bridge = MapBridge(self)
@@ -143,6 +144,9 @@ class MapPanel(QWidget):
         elif self._pending_kinds is not None:
             self.show_kinds(self._pending_kinds)
         self._pending_kinds = None
+        if self._pending_select is not None:
+            self.select(self._pending_select)
+            self._pending_select = None
         self.pageReady.emit()
 
     # -- feeding
@@ -160,6 +164,8 @@ class MapPanel(QWidget):
             return
         if not self.ready:
             self._pending_js = js
+            self._pending_kinds = None  # the payload carries the kinds to show
+            self._pending_select = None
             return
         self._run(js, self._on_results_shown)
 
@@ -172,8 +178,13 @@ class MapPanel(QWidget):
         self._run(f"lbaShowKinds({json.dumps(kinds)})", self._on_results_shown)
 
     def select(self, key: str) -> None:
-        if self.available and self.ready:
-            self._run(f"lbaSelect({json.dumps(key)})")
+        """Open that item's marker popup (once the page is loaded, if it is not yet)."""
+        if not self.available:
+            return
+        if not self.ready:
+            self._pending_select = key
+            return
+        self._run(f"lbaSelect({json.dumps(key)})")
 
     def set_dark(self, dark: bool) -> None:
         self._dark = dark
