@@ -1,0 +1,306 @@
+"""Benchmark of the window: cold start to an interactive window, search-to-rows latency at demo
+scale, map update with 2,000 markers (ours: one JavaScript call on a page built once; naive
+baseline: a whole folium page rebuilt and loaded per search), and resident memory. Prints JSON.
+
+Run: python bench/bench_gui.py [--repeat 30] [--cold 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
+
+MARKERS = 2000
+QUERIES = [
+    ("boulanger", "Aurillac"),
+    ("aide-soignant", "Lyon"),
+    ("coiffure", "Clermont-Ferrand"),
+    ("maçon", "Rennes"),
+    ("cuisinier", "Paris"),
+    ("vendeur", "Marseille"),
+    ("mécanicien automobile", "Lille"),
+    ("comptable", "Toulouse"),
+]
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {
+        "p50": round(statistics.median(ordered), 2),
+        "p95": round(p95, 2),
+        "max": round(ordered[-1], 2),
+        "n": len(ordered),
+    }
+
+
+# --- cold start (a fresh process each time) ----------------------------------------------
+
+
+def cold_start_child() -> None:
+    """Time from process start to a shown window whose catalogue is open (interactive), then
+    to the map page loaded."""
+    started = time.perf_counter()
+    import PySide6.QtWebEngineWidgets  # noqa: F401 - before the QApplication, as the app does
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from lba_desktop.ui.app import setup_application
+    from lba_desktop.ui.main_window import MainWindow
+
+    app = QApplication([])
+    setup_application(app)
+    window = MainWindow(remember_geometry=False)
+    loop = QEventLoop()
+    window.backendReady.connect(loop.quit)
+    window.show()
+    loop.exec()
+    interactive = time.perf_counter() - started
+    if not window.map.ready and window.map.available:
+        window.map.pageReady.connect(loop.quit)
+        QTimer.singleShot(30_000, loop.quit)
+        loop.exec()
+    map_ready = time.perf_counter() - started
+    print(json.dumps({"interactive_s": interactive, "map_ready_s": map_ready}))
+    window.close()
+
+
+def cold_starts(n: int, home: Path) -> dict[str, Any]:
+    interactive, map_ready = [], []
+    env = {**os.environ, "LBA_DESKTOP_HOME": str(home)}
+    for _ in range(n):
+        out = subprocess.run(
+            [sys.executable, __file__, "--child-cold-start"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=True,
+        ).stdout
+        line = next(x for x in out.splitlines() if x.startswith("{"))
+        data = json.loads(line)
+        interactive.append(data["interactive_s"])
+        map_ready.append(data["map_ready_s"])
+    return {"interactive_s": summary(interactive), "map_ready_s": summary(map_ready)}
+
+
+# --- in-process measurements -------------------------------------------------------------
+
+
+class Waiter:
+    """Blocks the benchmark (not the app) until a signal or a JS callback arrives."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QEventLoop
+
+        self.loop = QEventLoop()
+        self.value: Any = None
+
+    def done(self, value: Any = None) -> None:
+        self.value = value
+        self.loop.quit()
+
+    def wait(self, timeout_ms: int = 60_000) -> Any:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(timeout_ms, self.loop.quit)
+        self.loop.exec()
+        return self.value
+
+
+def search_latency(window: Any, repeat: int) -> dict[str, Any]:
+    from lba_desktop.ui.backend import SearchRequest
+
+    samples, rows = [], []
+    for i in range(repeat):
+        metier, lieu = QUERIES[i % len(QUERIES)]
+        place = window.backend.geocoder.resolve(lieu)
+        request = SearchRequest(lieu=place, metier=metier, rayon=60)
+        waiter = Waiter()
+        window.searchFinished.connect(waiter.done)
+        t0 = time.perf_counter()
+        window._start_search(request)
+        waiter.wait()
+        samples.append((time.perf_counter() - t0) * 1000)
+        window.searchFinished.disconnect(waiter.done)
+        rows.append(window.model.rowCount())
+    return {"ms": summary(samples), "rows_mean": round(statistics.mean(rows), 1)}
+
+
+def big_result(window: Any) -> Any:
+    """A result of 2,000 positioned items around Paris, as a France-scale search would bring."""
+    from lba_desktop.models import Hit, SearchResult
+
+    store = window.backend.store
+    place = window.backend.geocoder.resolve("Paris")
+    items = [it for it in store.iter_items() if it.has_position][:MARKERS]
+    criteria = window.backend.search.build_criteria(lieu=place, texte="a", rayon=200)
+    hits = tuple(Hit(item=it, distance_km=None) for it in items)
+    counts: dict[Any, int] = {}
+    for h in hits:
+        counts[h.item.kind] = counts.get(h.item.kind, 0) + 1
+    return SearchResult(criteria=criteria, hits=hits, counts=counts, elapsed_ms=0.0)
+
+
+def map_update(window: Any, result: Any, repeat: int) -> dict[str, Any]:
+    """Ours: one lbaSetResults call; timed until its JavaScript callback returns (markers in
+    the cluster layer, bounds fitted)."""
+    from lba_desktop.map_page import markers_payload
+
+    samples = []
+    count = 0
+    for _ in range(repeat):
+        waiter = Waiter()
+        window.map.resultsShown.connect(waiter.done)
+        t0 = time.perf_counter()
+        window.map.set_results(markers_payload(result))
+        count = waiter.wait()
+        samples.append((time.perf_counter() - t0) * 1000)
+        window.map.resultsShown.disconnect(waiter.done)
+    return {"ms": summary(samples), "markers": count}
+
+
+def naive_map_update(window: Any, result: Any, repeat: int, folder: Path) -> dict[str, Any]:
+    """Baseline: build a folium page with 2,000 CircleMarkers in a MarkerCluster (offline
+    assets, same outlines), save it, load it fresh, and wait until JavaScript can count them."""
+    import folium
+    from folium.plugins import MarkerCluster
+
+    from lba_desktop import map_page
+
+    map_js, map_css, cluster_js, cluster_css = map_page._offline_assets()
+    view = window.map.view
+    # The naive pages have no lba* functions: the panel must not talk to them.
+    view.loadFinished.disconnect(window.map._on_load_finished)
+    samples, build = [], []
+    count = 0
+    for i in range(repeat):
+        t0 = time.perf_counter()
+        fmap = folium.Map(location=map_page.FRANCE_CENTRE, zoom_start=6, tiles=None)
+        fmap.options["maxZoom"] = 14
+        fmap.default_js, fmap.default_css = map_js, map_css
+        for _name, outline in map_page._outline_files():
+            folium.GeoJson(json.loads(outline.read_text(encoding="utf-8"))).add_to(fmap)
+        cluster = MarkerCluster()
+        cluster.default_js, cluster.default_css = cluster_js, cluster_css
+        cluster.add_to(fmap)
+        for hit in result.hits:
+            item = hit.item
+            folium.CircleMarker(
+                [item.lat, item.lon],
+                radius=7,
+                color="#ffffff",
+                fill=True,
+                fill_color=map_page.KIND_COLOURS[item.kind],
+                popup=folium.Popup(f"<b>{item.title}</b><br>{item.organisation}"),
+            ).add_to(cluster)
+        path = folder / f"naive-{i}.html"
+        fmap.save(str(path))
+        build.append((time.perf_counter() - t0) * 1000)
+        loaded = Waiter()
+        view.loadFinished.connect(loaded.done)
+        from PySide6.QtCore import QUrl
+
+        view.load(QUrl.fromLocalFile(str(path)))
+        loaded.wait()
+        view.loadFinished.disconnect(loaded.done)
+        counted = Waiter()
+        name = cluster.get_name()
+        view.page().runJavaScript(f"{name}.getLayers().length", 0, counted.done)
+        count = counted.wait()
+        samples.append((time.perf_counter() - t0) * 1000)
+    page_kb = round(path.stat().st_size / 1024)
+    return {
+        "ms": summary(samples),
+        "python_build_ms": summary(build),
+        "page_kb": page_kb,
+        "markers": count,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--map-repeat", type=int, default=10)
+    parser.add_argument("--cold", type=int, default=3)
+    parser.add_argument("--child-cold-start", action="store_true")
+    args = parser.parse_args()
+    if args.child_cold_start:
+        cold_start_child()
+        return
+
+    home = Path(tempfile.mkdtemp(prefix="lba-bench-gui-"))
+    os.environ["LBA_DESKTOP_HOME"] = str(home)
+    # The first run builds the demo catalogue; cold starts are measured after it exists.
+    from lba_desktop.local_catalogue import open_catalogue
+
+    t0 = time.perf_counter()
+    open_catalogue().close()
+    demo_build_s = time.perf_counter() - t0
+
+    cold = cold_starts(args.cold, home)
+
+    import psutil
+    import PySide6.QtWebEngineWidgets  # noqa: F401
+    from PySide6.QtWidgets import QApplication
+
+    from lba_desktop.ui.app import setup_application
+    from lba_desktop.ui.main_window import MainWindow
+
+    app = QApplication([])
+    setup_application(app)
+    window = MainWindow(remember_geometry=False)
+    waiter = Waiter()
+    window.backendReady.connect(waiter.done)
+    window.show()
+    waiter.wait()
+    if not window.map.ready:
+        waiter = Waiter()
+        window.map.pageReady.connect(waiter.done)
+        waiter.wait()
+
+    search = search_latency(window, args.repeat)
+    result = big_result(window)
+    ours = map_update(window, result, args.map_repeat)
+    rss_mb = psutil.Process().memory_info().rss / 2**20
+    naive = naive_map_update(window, result, max(3, args.map_repeat // 3), home)
+    window.close()
+
+    print(
+        json.dumps(
+            {
+                "scale": "demo",
+                "demo_catalogue_build_s": round(demo_build_s, 2),
+                "cold_start": {
+                    k: {kk: round(vv, 3) if isinstance(vv, float) else vv for kk, vv in v.items()}
+                    for k, v in cold.items()
+                },
+                "search_to_rows": search,
+                "map_update_2000_markers": {
+                    "ours_runjavascript": ours,
+                    "naive_rebuild_and_reload": naive,
+                    "ratio_naive_over_ours_p50": round(naive["ms"]["p50"] / ours["ms"]["p50"], 1),
+                },
+                "rss_mb_gui_process": round(rss_mb, 1),
+                "note": "RSS is the Python/Qt process only; QtWebEngine renders in child "
+                "processes not counted here.",
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
