@@ -15,17 +15,19 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
+import orjson
 import sqlite_utils
 
 from lba_desktop.errors import CatalogueError, StorageFull
 from lba_desktop.models import Item, Kind
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 KM_PER_DEGREE = 111.195  # mean Earth radius 6371.0 km × π / 180
 
 ITEM_COLUMNS: tuple[str, ...] = (
@@ -89,14 +91,48 @@ def item_to_row(item: Item) -> tuple[Any, ...]:
         item.opco,
         int(item.handi_friendly),
         int(item.fictitious),
-        json.dumps(item.details, ensure_ascii=False, separators=(",", ":"))
-        if item.details
-        else None,
+        _details_json(item.details),
     )
 
 
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+class StoredDetails(Mapping[str, Any]):
+    """An item's `details` as stored: decoded on first read. A search materialises hundreds of
+    items of which a person opens one, so decoding every JSON text up front is wasted work."""
+
+    __slots__ = ("_decoded", "raw")
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self._decoded: dict[str, Any] | None = None
+
+    def _data(self) -> dict[str, Any]:
+        if self._decoded is None:
+            self._decoded = orjson.loads(self.raw)
+        return self._decoded
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data())
+
+    def __len__(self) -> int:
+        return len(self._data())
+
+    def __repr__(self) -> str:
+        return repr(self._data())
+
+
+_EMPTY_DETAILS: Mapping[str, Any] = MappingProxyType({})
+_KINDS = {kind.value: kind for kind in Kind}
+
+
+def _details_json(details: Mapping[str, Any]) -> str | None:
+    if isinstance(details, StoredDetails):
+        return details.raw
+    if not details:
+        return None
+    return json.dumps(dict(details), ensure_ascii=False, separators=(",", ":"))
 
 
 def row_to_item(row: Sequence[Any]) -> Item:
@@ -126,31 +162,32 @@ def row_to_item(row: Sequence[Any]) -> Item:
         fictitious,
         details,
     ) = row
+    # Positional arguments, in the field order of `Item`: this runs for every search result.
     return Item(
-        kind=Kind(kind),
-        id=id_,
-        title=title or "",
-        organisation=organisation or "",
-        address=address or "",
-        commune=commune or "",
-        insee=insee or "",
-        postcode=postcode or "",
-        departement=departement or "",
-        lat=lat,
-        lon=lon,
-        romes=tuple(romes.split()) if romes else (),
-        diploma_level=diploma_level,
-        source=source or "",
-        created=_date(created),
-        updated=_date(updated),
-        phone=phone or "",
-        email=email or "",
-        url=url or "",
-        siret=siret or "",
-        opco=opco or "",
-        handi_friendly=bool(handi),
-        fictitious=bool(fictitious),
-        details=json.loads(details) if details else {},
+        _KINDS[kind],
+        id_,
+        title or "",
+        organisation or "",
+        address or "",
+        commune or "",
+        insee or "",
+        postcode or "",
+        departement or "",
+        lat,
+        lon,
+        tuple(romes.split()) if romes else (),
+        diploma_level,
+        source or "",
+        date.fromisoformat(created) if created else None,
+        date.fromisoformat(updated) if updated else None,
+        phone or "",
+        email or "",
+        url or "",
+        siret or "",
+        opco or "",
+        bool(handi),
+        bool(fictitious),
+        StoredDetails(details) if details else _EMPTY_DETAILS,
     )
 
 
@@ -193,7 +230,7 @@ def _create_v1(db: sqlite_utils.Database) -> None:
     db["items"].create_index(["kind", "id"], unique=True)
     db["items"].create_index(["departement", "kind"])
     db["items"].create_index(["source", "departement"])
-    # One row per (item, ROME code); WITHOUT ROWID so the primary key *is* the covering index.
+    # Version 1's ROME index (rebuilt with the diploma level by version 3).
     db.execute(
         "CREATE TABLE item_romes (rome TEXT NOT NULL, kind TEXT NOT NULL, lat REAL NOT NULL, "
         "lon REAL NOT NULL, item INTEGER NOT NULL, PRIMARY KEY (rome, kind, lat, lon, item)) "
@@ -229,8 +266,16 @@ def _migrate_v1_to_v2(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migrate_v2_to_v3(db: sqlite_utils.Database) -> None:
+    # The diploma level joins the ROME index so that the common "métier + niveau" search is
+    # answered from the index alone; the index is derived data, so it is simply rebuilt.
+    db.execute("DROP TABLE item_romes")
+    _create_rome_index(db.conn)
+    _fill_rome_index(db.conn)
+
+
 # Index i creates version i + 1 from version i; version 0 is an empty file.
-MIGRATIONS = (_create_v1, _migrate_v1_to_v2)
+MIGRATIONS = (_create_v1, _migrate_v1_to_v2, _migrate_v2_to_v3)
 
 
 def migrate(conn: sqlite3.Connection, *, target: int = SCHEMA_VERSION) -> int:
@@ -261,6 +306,7 @@ class CatalogueWriter:
 
     def __init__(self, path: Path, *, schema_version: int = SCHEMA_VERSION) -> None:
         self.path = path
+        self.schema_version = schema_version
         if path.exists():
             path.unlink()
         self.conn = sqlite3.connect(path, isolation_level=None)
@@ -296,7 +342,8 @@ class CatalogueWriter:
         try:
             conn.execute("DELETE FROM item_romes")
             conn.execute("DELETE FROM items_rtree")
-            _fill_rome_index(conn)
+            if self.schema_version >= 3:
+                _fill_rome_index(conn)
             conn.execute(
                 "INSERT INTO items_rtree SELECT rowid, lat, lat, lon, lon FROM items "
                 "WHERE lat IS NOT NULL AND lon IS NOT NULL"
@@ -322,16 +369,25 @@ class CatalogueWriter:
         self.path.unlink(missing_ok=True)
 
 
+def _create_rome_index(conn: sqlite3.Connection) -> None:
+    # One row per (item, ROME code); WITHOUT ROWID so the primary key *is* the covering index.
+    conn.execute(
+        "CREATE TABLE item_romes (rome TEXT NOT NULL, kind TEXT NOT NULL, lat REAL NOT NULL, "
+        "lon REAL NOT NULL, item INTEGER NOT NULL, diploma_level INTEGER, "
+        "PRIMARY KEY (rome, kind, lat, lon, item)) WITHOUT ROWID"
+    )
+
+
 def _fill_rome_index(conn: sqlite3.Connection) -> None:
     rows = conn.execute(
-        "SELECT rowid, kind, lat, lon, romes FROM items "
+        "SELECT rowid, kind, lat, lon, romes, diploma_level FROM items "
         "WHERE lat IS NOT NULL AND lon IS NOT NULL AND romes != ''"
     )
-    batch: list[tuple[str, str, float, float, int]] = []
-    for rowid, kind, lat, lon, romes in rows:
-        batch.extend((rome, kind, lat, lon, rowid) for rome in set(romes.split()))
-    batch.sort()
-    conn.executemany("INSERT INTO item_romes VALUES (?, ?, ?, ?, ?)", batch)
+    batch: list[tuple[str, str, float, float, int, int | None]] = []
+    for rowid, kind, lat, lon, romes, level in rows:
+        batch.extend((rome, kind, lat, lon, rowid, level) for rome in set(romes.split()))
+    batch.sort(key=lambda row: row[:5])
+    conn.executemany("INSERT INTO item_romes VALUES (?, ?, ?, ?, ?, ?)", batch)
 
 
 def _storage_error(exc: sqlite3.OperationalError) -> Exception:
@@ -407,7 +463,7 @@ class CatalogueStore:
             upgrade_in_place(path)
             self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self.conn.execute("PRAGMA cache_size = -32768")
-        self.conn.execute("PRAGMA mmap_size = 268435456")
+        self.conn.execute("PRAGMA mmap_size = 0")
         self.lock = threading.Lock()
 
     def close(self) -> None:
@@ -452,10 +508,67 @@ class CatalogueStore:
 
         Returns (item, approximate squared distance in degrees²).
         """
+        index_only = not (flt.fts_query or flt.opco or flt.handi_friendly_only or area.departements)
+        if flt.romes and index_only:
+            return self._nearest_by_rome(area, flt, limit)
         sql, params = self._nearest_sql(area, flt, limit)
         with self.lock:
             rows = self.conn.execute(sql, params).fetchall()
         return [(row_to_item(r[:-1]), r[-1]) for r in rows]
+
+    def _nearest_by_rome(self, area: Area, flt: ItemFilter, limit: int) -> list[tuple[Item, float]]:
+        """The common case (métier around a point, maybe a level) in two steps: rank on the
+        covering ROME index alone, then read only the `limit` winning rows of `items`."""
+        with self.lock:
+            ranked = self._rank_by_rome(area, flt, limit)
+            if not ranked:
+                return []
+            marks = ", ".join("?" for _ in ranked)
+            rows = self.conn.execute(
+                f"{_SELECT_ITEM}, i.rowid FROM items i WHERE i.rowid IN ({marks})",
+                [rowid for rowid, _ in ranked],
+            ).fetchall()
+        by_rowid = {row[-1]: row for row in rows}
+        return [(row_to_item(by_rowid[rowid][:-1]), d2) for rowid, d2 in ranked]
+
+    def _rank_by_rome(self, area: Area, flt: ItemFilter, limit: int) -> list[tuple[int, float]]:
+        if area.radius_km is not None:
+            # In a dense place (a city, a common métier) the nearest `limit` items often lie in
+            # a much smaller circle: try it first. Everything outside the small box is farther
+            # than its radius, so if the small circle holds `limit` items they are the answer.
+            for fraction in (0.25, 0.5):
+                inner = replace(area, radius_km=area.radius_km * fraction)
+                ranked = self._rank_in_box(inner, flt, limit)
+                if len(ranked) == limit and ranked[-1][1] <= (inner.radius_km / KM_PER_DEGREE) ** 2:
+                    return ranked
+        return self._rank_in_box(area, flt, limit)
+
+    def _rank_in_box(self, area: Area, flt: ItemFilter, limit: int) -> list[tuple[int, float]]:
+        coslat = math.cos(math.radians(area.centre_lat))
+        marks = ", ".join("?" for _ in flt.romes)
+        where = [f"rome IN ({marks})", "kind = ?"]
+        params: list[Any] = [
+            area.centre_lat,
+            area.centre_lat,
+            area.centre_lon,
+            area.centre_lon,
+            coslat * coslat,
+            *flt.romes,
+            flt.kind.value,
+        ]
+        bbox = area.bbox()
+        if bbox:
+            where.append("lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?")
+            params += list(bbox)
+        if flt.diploma_level is not None:
+            where.append(_level_condition(flt.kind, "diploma_level"))
+            params.append(flt.diploma_level)
+        # An item listed under several of the requested codes appears once per code: keep one.
+        sql = (
+            "SELECT item, min((lat - ?) * (lat - ?) + (lon - ?) * (lon - ?) * ?) AS d2 "
+            f"FROM item_romes WHERE {' AND '.join(where)} GROUP BY item ORDER BY d2 LIMIT ?"
+        )
+        return self.conn.execute(sql, [*params, limit]).fetchall()
 
     def _nearest_sql(self, area: Area, flt: ItemFilter, limit: int) -> tuple[str, list[Any]]:
         coslat = math.cos(math.radians(area.centre_lat))
@@ -495,11 +608,7 @@ class CatalogueStore:
             where.append(f"i.departement IN ({marks})")
             where_params += list(area.departements)
         if flt.diploma_level is not None:
-            if flt.kind is Kind.FORMATION:
-                where.append("i.diploma_level = ?")
-            else:
-                # An offer open to any level ("Indifférent") matches every requested level.
-                where.append("(i.diploma_level = ? OR i.diploma_level IS NULL)")
+            where.append(_level_condition(flt.kind, "i.diploma_level"))
             where_params.append(flt.diploma_level)
         if flt.opco:
             where.append("i.opco = ? COLLATE NOCASE")
@@ -512,6 +621,13 @@ class CatalogueStore:
             "ORDER BY d2 LIMIT ?"
         )
         return sql, [*params, *where_params, limit]
+
+
+def _level_condition(kind: Kind, column: str) -> str:
+    if kind is Kind.FORMATION:
+        return f"{column} = ?"
+    # An offer open to any level ("Indifférent") matches every requested level.
+    return f"({column} = ? OR {column} IS NULL)"
 
 
 def upgrade_in_place(path: Path) -> None:
