@@ -25,9 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lba_desktop.data.demo import build_demo_catalogue  # noqa: E402
-
 from lba_desktop.data.catalogue import CatalogueStore  # noqa: E402
+from lba_desktop.data.demo import build_demo_catalogue  # noqa: E402
 from lba_desktop.data.referentials import load_metiers  # noqa: E402
 from lba_desktop.geo import distance_km  # noqa: E402
 from lba_desktop.geocoding import default_geocoder  # noqa: E402
@@ -199,7 +198,7 @@ def main() -> None:
                     statistics.median(base_timings) / statistics.median(same_queries), 1
                 ),
                 "baseline_result_count_mismatches": mismatches,
-        "baseline_queries_answered_by_nearest_anywhere": fallbacks,
+                "baseline_queries_answered_by_nearest_anywhere": fallbacks,
             },
             indent=2,
             ensure_ascii=False,
