@@ -34,8 +34,22 @@ class FrenchArgumentParser(argparse.ArgumentParser):
     """argparse exits with code 2 on bad input; we only make its message French."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        for english, french in ARGPARSE_FR:
+            message = message.replace(english, french)
         self.print_usage(sys.stderr)
         self.exit(2, f"Erreur : {message}\n")
+
+
+# argparse's own messages (it has no French catalogue installed here).
+ARGPARSE_FR = (
+    ("the following arguments are required", "arguments obligatoires manquants"),
+    ("unrecognized arguments", "arguments inconnus"),
+    ("invalid int value", "nombre entier invalide"),
+    ("invalid choice", "choix invalide"),
+    ("choose from", "choisir parmi"),
+    ("expected one argument", "une valeur est attendue"),
+    ("argument ", "option "),
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,7 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     if not args_list or args_list[0].startswith("--screenshot") or args_list[0] == "--gui":
         return _run_gui(args_list)
-    args = parser.parse_args(args_list)
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exc:  # bad options (2) or --help (0): a code, not an exception
+        return int(exc.code or 0)
     if args.command is None:
         return _run_gui(args_list)
     try:
@@ -209,7 +226,7 @@ def render_table(result: SearchResult, limit: int, source_label: str) -> str:
         lines.append("Aucun résultat. Essayez un rayon plus grand ou un métier voisin.")
         return "\n".join(lines)
     header = (
-        f"{'Type':<12} {'Distance':>8}  {'Intitulé':<44} {'Organisme':<30} {'Commune':<22} Niv."
+        f"{'Type':<15} {'Distance':>8}  {'Intitulé':<44} {'Organisme':<30} {'Commune':<22} Niv."
     )
     lines += ["", header, "-" * len(header)]
     for hit in result.hits[:limit]:
@@ -217,7 +234,7 @@ def render_table(result: SearchResult, limit: int, source_label: str) -> str:
         dist = f"{hit.distance_km:.1f} km" if hit.distance_km is not None else ""
         level = str(item.diploma_level) if item.diploma_level else "—"
         lines.append(
-            f"{item.kind.label_fr:<12} {dist:>8}  {_cut(item.title, 44):<44} "
+            f"{item.kind.label_fr:<15} {dist:>8}  {_cut(item.title, 44):<44} "
             f"{_cut(item.organisation, 30):<30} {_cut(item.commune, 22):<22} {level}"
         )
     if len(result.hits) > limit:
@@ -255,18 +272,31 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"Fichier : {info.details['path']}")
     for kind, n in info.counts.items():
         print(f"  {kind.plural_fr:<16} {n:>9,}".replace(",", " "))
-    freshness = info.details["freshness"]
-    if freshness:
-        print("Fraîcheur par source et département :")
-        for row in freshness[:200]:
-            print(
-                f"  {row['source']:<18} {row['departement']:<4} {row['updated_at']}  "
-                f"{row['items']} éléments"
-            )
+    print_freshness(info.details["freshness"])
     from lba_desktop.cli_sync import print_last_sync
 
     print_last_sync()
     return 0
+
+
+def print_freshness(freshness: list[dict[str, Any]]) -> None:
+    """One line per source and date: the départements it covers, oldest data first."""
+    if not freshness:
+        return
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in freshness:
+        groups.setdefault((row["source"], row["updated_at"][:10]), []).append(row)
+    print("Fraîcheur par source :")
+    for (source, day), rows in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        deps = [r["departement"] for r in rows]
+        where = ", ".join(deps) if len(deps) <= 12 else f"{len(deps)} départements"
+        items = sum(r["items"] for r in rows)
+        print(f"  {source:<16} {_french_date(day)}  {where} ({items:,} éléments)".replace(",", " "))
+
+
+def _french_date(iso_day: str) -> str:
+    year, month, day = iso_day.split("-")
+    return f"{day}/{month}/{year}"
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

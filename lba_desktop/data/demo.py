@@ -32,11 +32,12 @@ CHUNK = 20_000
 
 # Item counts per scale. "france" is the order of magnitude of the real service.
 SCALES: dict[str, dict[Kind, int]] = {
+    # Dense enough that a small town (Aurillac, 30 km) shows every kind for a common métier.
     "demo": {
-        Kind.FORMATION: 6_000,
-        Kind.ENTREPRISE: 25_000,
-        Kind.OFFRE: 6_000,
-        Kind.PARTENARIAT: 1_000,
+        Kind.FORMATION: 8_000,
+        Kind.ENTREPRISE: 50_000,
+        Kind.OFFRE: 12_000,
+        Kind.PARTENARIAT: 2_000,
     },
     "france": {
         Kind.FORMATION: 60_000,

@@ -85,10 +85,10 @@ def items(built: tuple[Path, dict[Kind, int], list]) -> list[Item]:
 
 def test_counts_in_expected_ranges(built, items) -> None:
     _, counts, _ = built
-    assert 5_000 <= counts[Kind.FORMATION] <= 7_000
-    assert 20_000 <= counts[Kind.ENTREPRISE] <= 30_000
-    assert 5_000 <= counts[Kind.OFFRE] <= 7_000
-    assert 800 <= counts[Kind.PARTENARIAT] <= 1_200
+    assert 7_000 <= counts[Kind.FORMATION] <= 9_000
+    assert 40_000 <= counts[Kind.ENTREPRISE] <= 60_000
+    assert 10_000 <= counts[Kind.OFFRE] <= 14_000
+    assert 1_500 <= counts[Kind.PARTENARIAT] <= 2_500
     # Ids are unique per kind: nothing was silently replaced on insert.
     assert Counter(item.kind for item in items) == Counter(counts)
 
