@@ -10,7 +10,7 @@ from pathlib import Path
 from lba_desktop import paths
 from lba_desktop.errors import LbaError, StorageFull
 
-USER_SCHEMA_VERSION = 2
+USER_SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 5000
 
 # Tables holding rows about one person, as (table, column naming the person). Modules that
@@ -162,8 +162,19 @@ def _appointments_v2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX appointment_entry ON appointment_requests (shortlist_entry_id)")
 
 
+def _settings_v3(conn: sqlite3.Connection) -> None:
+    """The application settings, one JSON value per key (see lba_desktop.settings)."""
+    # Key/value rather than columns: a new setting needs no migration, and a file written
+    # later with more keys still opens (unknown keys are ignored).
+    conn.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
 # Index i creates version i + 1 from version i; version 0 is an empty file.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_v1, _appointments_v2)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _create_v1,
+    _appointments_v2,
+    _settings_v3,
+)
 
 
 def migrate(conn: sqlite3.Connection) -> int:
