@@ -606,6 +606,11 @@ class AppointmentService:
                 raise RequestNotFound(request_id)
         return self.get(request_id)
 
+    def use_catalogue(self, catalogue: CatalogueStore | None) -> None:
+        """Read trainings from another catalogue (after a sync or a data pack replaced it)."""
+        with self._lock:
+            self._catalogue = catalogue
+
     # -- the form
 
     def training_for(

@@ -349,6 +349,34 @@ class PeopleService:
         log.info("Personne %d créée", person_id)
         return self.get_person(person_id)
 
+    def check_person(
+        self,
+        *,
+        first_name: str = "",
+        last_name: str = "",
+        phone: str = "",
+        email: str = "",
+        home_insee: str = "",
+        notes: str = "",
+    ) -> dict[str, str]:
+        """Field → French message for everything wrong ({} when `create_person` would accept
+        it), so a form can show each message beside its field instead of one at a time."""
+        checks: dict[str, Callable[[], object]] = {
+            "first_name": lambda: _name(first_name, label="prénom (ou pseudonyme)", required=True),
+            "last_name": lambda: _name(last_name, label="nom", required=False),
+            "phone": lambda: normalise_phone(phone),
+            "email": lambda: normalise_email(email),
+            "home_insee": lambda: self._geocode_home(home_insee),
+            "notes": lambda: _note(notes),
+        }
+        errors: dict[str, str] = {}
+        for key, check in checks.items():
+            try:
+                check()
+            except InvalidInput as exc:
+                errors[key] = f"{exc.message} {exc.hint}".strip()
+        return errors
+
     def update_person(self, person_id: int, **fields: str) -> Person:
         """Change some of first_name, last_name, phone, email, home_insee, notes."""
         unknown = set(fields) - set(PERSON_FIELDS)

@@ -611,3 +611,20 @@ def test_cli_new_list_send_export(
     assert "Envoyée le" in capsys.readouterr().out
     assert main([*args, "--raisons", "place"]) == 2
     assert "déjà été faite le" in capsys.readouterr().err
+
+
+def test_use_catalogue_switches_the_training_source(
+    demo_home: Path, people: PeopleService, person_id: int
+) -> None:
+    from lba_desktop.local_catalogue import open_catalogue
+
+    store = open_catalogue()
+    try:
+        item = next(i for i in store.iter_items() if i.kind is Kind.FORMATION)
+        with AppointmentService(people=people) as service:
+            with pytest.raises(InvalidInput):
+                service.training_for(cle=item.id)
+            service.use_catalogue(store)
+            assert service.training_for(cle=item.id).title == item.title
+    finally:
+        store.close()

@@ -220,3 +220,12 @@ def test_unknown_person(service: PeopleService) -> None:
         service.get_person(42)
     with pytest.raises(PersonNotFound):
         service.add_to_shortlist(42, item=item(1))
+
+
+def test_check_person_reports_every_wrong_field_at_once(service: PeopleService) -> None:
+    assert service.check_person(first_name="Léa", phone="06 12 34 56 78") == {}
+    errors = service.check_person(first_name=" ", phone="12", email="lea@", notes="x" * 6000)
+    assert set(errors) == {"first_name", "phone", "email", "notes"}
+    assert errors["email"].startswith("Adresse électronique invalide.")
+    assert "pseudonyme" in errors["first_name"]
+    assert service.search_people() == []  # checking never saves
