@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 from lba_desktop.models import Item, Kind
@@ -93,8 +94,11 @@ class ParseOutcome:
 # --- Small tolerant readers ---------------------------------------------------------------
 
 
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
 def _d(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, dict) else {}
+    return value if type(value) is dict else _EMPTY
 
 
 def _lst(value: Any) -> list[Any]:
@@ -102,6 +106,9 @@ def _lst(value: Any) -> list[Any]:
 
 
 def _s(value: Any) -> str:
+    # Called ~30 times per item during a sync: the common case (a string) goes first.
+    if type(value) is str:
+        return value.strip()
     if value is None or isinstance(value, (dict, list, bool)):
         return ""
     return str(value).strip()
