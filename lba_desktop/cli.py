@@ -11,7 +11,7 @@ from typing import Any
 
 from lba_desktop import __version__, paths
 from lba_desktop.errors import InvalidInput, LbaError
-from lba_desktop.models import Kind, SearchResult
+from lba_desktop.models import MAX_RADIUS_KM, RADIUS_CHOICES_KM, Kind, SearchResult
 
 # Modules that add their own sub-commands: each has `add_commands(subparsers) -> {name: handler}`
 # where a handler takes the parsed arguments and returns the exit code.
@@ -239,8 +239,9 @@ def render_table(result: SearchResult, limit: int, source_label: str) -> str:
         )
     if len(result.hits) > limit:
         lines.append(f"… {len(result.hits) - limit} autres résultats (--limit pour en voir plus).")
-    if result.widen_hint:
-        lines.append("Peu de résultats : élargissez la recherche (--rayon 60 ou 100).")
+    wider = [r for r in (*RADIUS_CHOICES_KM, MAX_RADIUS_KM) if r > c.radius_km]
+    if result.widen_hint and wider and not c.place.is_area:
+        lines.append(f"Peu de résultats : élargissez la recherche (--rayon {wider[0]}).")
     return "\n".join(lines)
 
 
