@@ -1,4 +1,4 @@
-"""Upstream API settings read from environment variables (until the settings module exists)."""
+"""Upstream API settings: the stored settings, overridden by environment variables."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ from dataclasses import dataclass, field
 
 from lba_desktop.data.apprentissage_client import DEFAULT_APPRENTISSAGE_URL
 from lba_desktop.data.lba_client import DEFAULT_LBA_URL
-
-# The upstream refuses trainings calls without `caller`; this default still names the product.
-DEFAULT_CALLER = "lba-desktop"
+from lba_desktop.settings import DEFAULT_CALLER, load_settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,12 +21,19 @@ class ApiSettings:
 
 
 def read_api_settings() -> ApiSettings:
-    """LBA_API_URL, LBA_API_APPRENTISSAGE_URL, LBA_CALLER and LBA_API_KEY, with defaults."""
-    lba_url = os.environ.get("LBA_API_URL") or DEFAULT_LBA_URL
+    """The settings dialog's values; LBA_API_URL, LBA_API_APPRENTISSAGE_URL, LBA_CALLER and
+    LBA_API_KEY override them (scripts, tests, a shared machine)."""
+    stored = load_settings()
+    lba_url = os.environ.get("LBA_API_URL") or stored.lba_url or DEFAULT_LBA_URL
+    # Both APIs live under the same /api upstream; follow LBA_API_URL when only it is set.
+    apprentissage_url = os.environ.get("LBA_API_APPRENTISSAGE_URL") or (
+        lba_url
+        if os.environ.get("LBA_API_URL")
+        else stored.apprentissage_url or lba_url or DEFAULT_APPRENTISSAGE_URL
+    )
     return ApiSettings(
         lba_url=lba_url,
-        # Both APIs live under the same /api upstream; follow LBA_API_URL when only it is set.
-        apprentissage_url=os.environ.get("LBA_API_APPRENTISSAGE_URL") or lba_url,
-        caller=os.environ.get("LBA_CALLER") or DEFAULT_CALLER,
-        api_key=os.environ.get("LBA_API_KEY", ""),
+        apprentissage_url=apprentissage_url,
+        caller=os.environ.get("LBA_CALLER") or stored.caller or DEFAULT_CALLER,
+        api_key=os.environ.get("LBA_API_KEY") or stored.api_key,
     )
