@@ -197,9 +197,8 @@ def test_cli_bad_person(two_people, tmp_path: Path, capsys) -> None:
                  str(tmp_path / "x.pdf")]) == 2  # fmt: skip
     assert "introuvable" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
-    with pytest.raises(SystemExit) as info:
-        main(["shortlist", "export", "1", "--format", "doc", "--output", "x.doc"])
-    assert info.value.code == 2
+    assert main(["shortlist", "export", "1", "--format", "doc", "--output", "x.doc"]) == 2
+    assert "choix invalide" in capsys.readouterr().err
 
 
 def test_cli_ambiguous_person(service: PeopleService, tmp_path: Path, capsys) -> None:
