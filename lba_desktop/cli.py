@@ -30,26 +30,35 @@ KIND_OPTIONS = {
 }
 
 
+# argparse's own messages, in French (it reads them through gettext, which has no French
+# catalogue for it): the CLI speaks one language.
+ARGPARSE_FR = {
+    "usage: ": "utilisation : ",
+    "positional arguments": "arguments",
+    "options": "options",
+    "show this help message and exit": "afficher cette aide",
+    "argument %(argument_name)s: %(message)s": "option %(argument_name)s : %(message)s",
+    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
+    "unrecognized arguments: %s": "arguments inconnus : %s",
+    "invalid %(type)s value: %(value)r": "valeur invalide (%(type)s attendu) : %(value)r",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "choix invalide : %(value)r (choisir parmi %(choices)s)"
+    ),
+    "expected one argument": "une valeur est attendue",
+    "not allowed with argument %s": "incompatible avec l'option %s",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "option ambiguë : %(option)s peut désigner %(matches)s"
+    ),
+}
+argparse._ = lambda text: ARGPARSE_FR.get(text, text)  # type: ignore[attr-defined]
+
+
 class FrenchArgumentParser(argparse.ArgumentParser):
-    """argparse exits with code 2 on bad input; we only make its message French."""
+    """argparse exits with code 2 on bad input; we only make its last line French."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        for english, french in ARGPARSE_FR:
-            message = message.replace(english, french)
         self.print_usage(sys.stderr)
         self.exit(2, f"Erreur : {message}\n")
-
-
-# argparse's own messages (it has no French catalogue installed here).
-ARGPARSE_FR = (
-    ("the following arguments are required", "arguments obligatoires manquants"),
-    ("unrecognized arguments", "arguments inconnus"),
-    ("invalid int value", "nombre entier invalide"),
-    ("invalid choice", "choix invalide"),
-    ("choose from", "choisir parmi"),
-    ("expected one argument", "une valeur est attendue"),
-    ("argument ", "option "),
-)
 
 
 def build_parser() -> argparse.ArgumentParser:
