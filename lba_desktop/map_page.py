@@ -21,7 +21,7 @@ from lba_desktop import paths
 from lba_desktop.models import Hit, Kind, SearchResult
 
 # Bump when the page's HTML or JavaScript changes, so a cached page is rebuilt.
-PAGE_VERSION = 3
+PAGE_VERSION = 4
 
 # One colour per kind, shared by the map markers and the list badges. Mid-tone hues chosen to
 # stay readable on a light and on a dark background (white text on them reads too).
@@ -120,6 +120,8 @@ _PAGE_JS = r"""
   window.lbaMarkers = {};
   window.lbaSelectedId = null;
   window.lbaBridge = null;
+  var addLabel = null;   // « Ajouter à la sélection de … » while a person is chosen
+  var mode = "results";  // "shortlist": a person's selection, numbered, without the link
 
   function esc(s) {
     return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
@@ -127,11 +129,19 @@ _PAGE_JS = r"""
     });
   }
   function popup(p) {
-    var h = '<div class="lba-pop"><span class="lba-kind" style="background:' + COLOURS[p.k] +
+    var h = '<div class="lba-pop">' + (p.n ? '<span class="lba-num">' + p.n + '</span> ' : '') +
+            '<span class="lba-kind" style="background:' + COLOURS[p.k] +
             '">' + LABELS[p.k] + '</span><br><b>' + esc(p.t) + '</b>';
     if (p.o) { h += '<br>' + esc(p.o); }
     if (p.c) { h += '<br>' + esc(p.c); }
-    if (p.d != null) { h += '<br>' + String(p.d).replace('.', ',') + ' km'; }
+    if (p.d != null) {
+      h += '<br>' + String(p.d).replace('.', ',') + ' km';
+      if (mode === "shortlist") { h += ' du domicile'; }
+    }
+    if (p.s) { h += '<br><i>' + esc(p.s) + '</i>'; }
+    if (addLabel && mode === "results") {
+      h += '<br><a href="#" class="lba-add" data-id="' + esc(p.id) + '">' + esc(addLabel) + '</a>';
+    }
     return h + '</div>';
   }
   function refill() {
@@ -153,7 +163,8 @@ _PAGE_JS = r"""
       var m = L.circleMarker([p.la, p.lo], {radius: 7, weight: 2, color: "#ffffff",
                                              fillColor: COLOURS[p.k], fillOpacity: 0.95,
                                              lbaKind: p.k, lbaId: p.id});
-      m.bindPopup(popup(p));
+      // A function: the « Ajouter à la sélection » link follows the person chosen now.
+      m.bindPopup(function () { return popup(p); });
       m.on("click", function () {
         window.lbaSelectedId = p.id;
         if (window.lbaBridge) { window.lbaBridge.markerClicked(p.id); }
@@ -162,7 +173,8 @@ _PAGE_JS = r"""
       all.push(m);
       bounds.push([p.la, p.lo]);
     });
-    if (payload.kinds) { shown = payload.kinds; }
+    mode = payload.mode || "results";
+    shown = payload.kinds || (mode === "shortlist" ? null : shown);
     var count = refill();
     var c = payload.centre;
     if (c) {
@@ -180,6 +192,15 @@ _PAGE_JS = r"""
     if (bounds.length) { map.fitBounds(bounds, {padding: [24, 24], maxZoom: 13, animate: false}); }
     return count;
   };
+  window.lbaSetAddLabel = function (text) { addLabel = text || null; return !!addLabel; };
+  document.addEventListener("click", function (ev) {
+    var a = ev.target.closest ? ev.target.closest("a.lba-add") : null;
+    if (!a) { return; }
+    ev.preventDefault();
+    if (window.lbaBridge && window.lbaBridge.addClicked) {
+      window.lbaBridge.addClicked(a.getAttribute("data-id"));
+    }
+  });
   window.lbaShowKinds = function (kinds) { shown = kinds; return refill(); };
   window.lbaMarkerCount = function () { return cluster.getLayers().length; };
   function openMarker(m) {
@@ -235,6 +256,9 @@ _PAGE_CSS = """
   body.lba-dark .leaflet-container { background: #1f262d; }
   .lba-pop .lba-kind { color: #fff; border-radius: 3px; padding: 0 5px; font-size: 11px; }
   .leaflet-popup-content { margin: 10px 14px; }
+  .lba-pop .lba-num { display: inline-block; min-width: 16px; text-align: center; color: #fff;
+                      background: #333; border-radius: 8px; font-size: 11px; padding: 0 3px; }
+  .lba-pop .lba-add { display: inline-block; margin-top: 4px; font-weight: bold; }
 </style>
 """
 
@@ -356,3 +380,32 @@ def markers_payload(
 def set_results_js(payload: dict[str, Any]) -> str:
     """The JavaScript call that feeds the page (JSON is valid JavaScript)."""
     return f"lbaSetResults({json.dumps(payload, ensure_ascii=False, separators=(',', ':'))})"
+
+
+def shortlist_payload(person: Any, entries: Iterable[Any]) -> dict[str, Any]:
+    """A person's shortlist for `lbaSetResults`: numbered markers in shortlist order, the
+    distance from the home commune, the home as the centre, no radius circle."""
+    items = [
+        {
+            "id": marker_key(e.kind, e.item_id),
+            "k": e.kind.value,
+            "la": round(e.lat, 5),
+            "lo": round(e.lon, 5),
+            "t": e.title,
+            "o": e.organisation,
+            "c": e.commune,
+            "d": e.distance_km,
+            "n": n,
+            "s": e.status.label_fr + ("" if e.available else " — n'est plus disponible"),
+        }
+        for n, e in enumerate(entries, start=1)
+        if e.lat is not None and e.lon is not None
+    ]
+    centre = None
+    if person.home_lat is not None and person.home_lon is not None:
+        centre = {
+            "lat": person.home_lat,
+            "lon": person.home_lon,
+            "label": f"Domicile : {person.home_label}",
+        }
+    return {"items": items, "centre": centre, "radius_km": None, "kinds": None, "mode": "shortlist"}

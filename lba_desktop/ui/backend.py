@@ -80,3 +80,77 @@ def run_search(
         handi=request.handi,
     )
     return request, service.search(criteria)
+
+
+# --- People, shortlists and appointment requests (user.sqlite) -----------------------------
+
+
+@dataclass(frozen=True)
+class UserServices:
+    """The services over user.sqlite the window shares with its tasks (both are thread-safe)."""
+
+    people: Any  # PeopleService
+    appointments: Any  # AppointmentService
+
+    def close(self) -> None:
+        self.appointments.close()
+        self.people.close()
+
+
+def open_user_services(*, store: Any, geocoder: Geocoder | None) -> UserServices:
+    """Open user.sqlite (created and migrated on first use) for people and the outbox."""
+    from lba_desktop.appointments import AppointmentService
+    from lba_desktop.people import PeopleService
+
+    people = PeopleService(geocoder=geocoder)
+    return UserServices(
+        people=people, appointments=AppointmentService(people=people, catalogue=store)
+    )
+
+
+def export_shortlist_file(people: Any, person_id: int, fmt: str, output: str) -> str:
+    """Write one person's shortlist as pdf, csv, xlsx or html; returns the path written."""
+    from pathlib import Path
+
+    from lba_desktop.exports import export_shortlist
+
+    return str(export_shortlist(people, person_id, fmt=fmt, output=Path(output)))
+
+
+def export_person_folder(people: Any, person_id: int, folder: str) -> list[str]:
+    """« Exporter toutes les données de cette personne » into `folder`; the files written."""
+    from pathlib import Path
+
+    from lba_desktop.exports.privacy import export_person_data
+
+    return [str(p) for p in export_person_data(people, person_id, folder=Path(folder))]
+
+
+def erase_person_for_good(people: Any, person_id: int) -> int:
+    """Erase every row about the person (the file is rewritten); returns the person's id."""
+    from lba_desktop.exports.privacy import erase_person
+
+    erase_person(people, person_id)
+    return person_id
+
+
+def erase_people_for_good(people: Any, person_ids: list[int]) -> list[int]:
+    """The inactivity purge: erase each person in turn; returns the ids erased."""
+    for person_id in person_ids:
+        erase_person_for_good(people, person_id)
+    return person_ids
+
+
+def refresh_shortlists(people: Any, store: Any) -> int:
+    """After a catalogue change: which shortlisted items still exist; lines changed."""
+    return int(people.refresh_availability(store))
+
+
+def send_pending_requests(appointments: Any) -> Any:
+    """The background sender's pass over the outbox (a SendReport)."""
+    return appointments.send_pending()
+
+
+def send_request_now(appointments: Any, request_id: int) -> Any:
+    """« Réessayer maintenant » / « Envoyer »: one request now (the AppointmentRequest)."""
+    return appointments.send(request_id)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QToolButton,
@@ -231,6 +232,8 @@ class DetailsPanel(QScrollArea):
     """Shows one item; `copied` tells the status bar what went to the clipboard."""
 
     copied = Signal(str)
+    addRequested = Signal(object)  # the Hit to add to the current person's selection
+    appointmentRequested = Signal(object)  # the Item (a training) of a CFA appointment request
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -239,10 +242,76 @@ class DetailsPanel(QScrollArea):
         self.setAccessibleName("Détails du résultat")
         self.setToolTip("Détails du résultat choisi dans la liste ou sur la carte")
         self._hit: Hit | None = None
+        self._make_follow_bar()
         self._show_empty()
 
     def hit(self) -> Hit | None:
         return self._hit
+
+    # -- the follow-up bar (shortlist, appointment): one widget moved into each new body, so
+    # the classroom mode can hide it once for good.
+
+    def _make_follow_bar(self) -> None:
+        self.follow_bar = QWidget()
+        self.follow_bar.setAccessibleName("Suivi du jeune")
+        box = QHBoxLayout(self.follow_bar)
+        box.setContentsMargins(0, 0, 0, 0)
+        self.add_button = QPushButton("Ajouter à la sélection")
+        self.add_button.setAccessibleName("Ajouter à la sélection")
+        self.add_button.clicked.connect(self._add_clicked)
+        self.rdv_button = QPushButton("Demander un rendez-vous…")
+        self.rdv_button.setAccessibleName("Demander un rendez-vous")
+        self.rdv_button.setToolTip("Demande de rendez-vous au CFA de cette formation")
+        self.rdv_button.clicked.connect(self._rdv_clicked)
+        box.addWidget(self.add_button)
+        box.addWidget(self.rdv_button)
+        box.addStretch(1)
+        self._person_name = ""
+        self._in_selection: frozenset[str] = frozenset()
+        self._update_follow_bar()
+
+    def set_person(self, name: str, keys: frozenset[str] = frozenset()) -> None:
+        """Whose selection the button adds to ("" when nobody is chosen) and what it holds
+        already ("kind:id" keys), so the button can say « Déjà dans la sélection »."""
+        self._person_name = name
+        self._in_selection = keys
+        self._update_follow_bar()
+
+    def _update_follow_bar(self) -> None:
+        item = self._hit.item if self._hit else None
+        name = self._person_name
+        key = f"{item.kind.value}:{item.id}" if item else ""
+        already = bool(key) and key in self._in_selection
+        if not name:
+            self.add_button.setText("Ajouter à la sélection…")
+            self.add_button.setToolTip(
+                "Choisissez d'abord une personne dans le panneau « Jeunes suivis »"
+            )
+        elif already:
+            self.add_button.setText(f"✓ Déjà dans la sélection de {name}")
+            self.add_button.setToolTip("Ce résultat est déjà dans sa sélection")
+        else:
+            self.add_button.setText(f"Ajouter à la sélection de {name}")
+            self.add_button.setToolTip(f"Ajouter ce résultat à la sélection de {name} (Ctrl+D)")
+        self.add_button.setEnabled(item is not None and not already)
+        self.rdv_button.setVisible(item is not None and item.kind is Kind.FORMATION)
+
+    def _place_follow_bar(self, layout: QVBoxLayout | None) -> None:
+        # Taken out of the old body first: QScrollArea.setWidget deletes the old body.
+        self.follow_bar.setParent(None)
+        if layout is not None:
+            layout.addWidget(self.follow_bar)
+        self._update_follow_bar()
+
+    @Slot()
+    def _add_clicked(self) -> None:
+        if self._hit is not None:
+            self.addRequested.emit(self._hit)
+
+    @Slot()
+    def _rdv_clicked(self) -> None:
+        if self._hit is not None:
+            self.appointmentRequested.emit(self._hit.item)
 
     # -- building
 
@@ -265,6 +334,7 @@ class DetailsPanel(QScrollArea):
         label.setEnabled(False)
         layout.addWidget(label)
         layout.addStretch(1)
+        self._place_follow_bar(None)
         self.setWidget(body)
 
     def clear(self) -> None:
@@ -301,6 +371,7 @@ class DetailsPanel(QScrollArea):
             head.addWidget(fake)
         head.addStretch(1)
         layout.addLayout(head)
+        self._place_follow_bar(layout)
 
         title = QLabel(f"<b>{html.escape(item.title)}</b>")
         title.setWordWrap(True)

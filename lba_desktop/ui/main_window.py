@@ -44,6 +44,7 @@ from lba_desktop.models import MAX_RADIUS_KM, RADIUS_CHOICES_KM, Kind, SearchRes
 from lba_desktop.ui.backend import Backend, SearchRequest, load_backend, run_search
 from lba_desktop.ui.details import DetailsPanel
 from lba_desktop.ui.filters import FiltersPanel
+from lba_desktop.ui.followup import FollowUp
 from lba_desktop.ui.look import is_dark, number
 from lba_desktop.ui.map_view import MapPanel
 from lba_desktop.ui.results_model import (
@@ -174,6 +175,10 @@ class MainWindow(QMainWindow):
 
         self._make_menus()
         self._make_status_bar()
+        # Widgets the classroom mode hides (issue 7); the follow-up part registers its own.
+        if not hasattr(self, "personal_widgets"):
+            self.personal_widgets: list[QWidget] = []
+        self.followup = FollowUp(self)  # people, shortlists, appointment requests
 
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_metier)
 

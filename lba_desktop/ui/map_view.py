@@ -23,10 +23,16 @@ class MapBridge(QObject):
     page calls `lbaBridge.markerClicked(key)` when a marker is clicked."""
 
     clicked = Signal(str)
+    addClicked_ = Signal(str)
 
     @Slot(str)
     def markerClicked(self, key: str) -> None:
         self.clicked.emit(key)
+
+    @Slot(str)
+    def addClicked(self, key: str) -> None:
+        """The popup's « Ajouter à la sélection de … » link."""
+        self.addClicked_.emit(key)
 
 
 def create_web_view(parent: QWidget) -> QWidget:
@@ -57,6 +63,7 @@ class MapPanel(QWidget):
     """Owns the page's life: built once, loaded once, then only `lbaSetResults` calls."""
 
     markerClicked = Signal(str)  # marker key "kind:id"
+    addRequested = Signal(str)  # marker key whose popup link « Ajouter à la sélection » was used
     pageReady = Signal()
     resultsShown = Signal(int)  # markers now in the cluster layer (after a set/show call)
 
@@ -81,6 +88,8 @@ class MapPanel(QWidget):
         self._online_tiles = online_tiles
         self._bridge = MapBridge(self)
         self._bridge.clicked.connect(self._on_bridge_click)
+        self._bridge.addClicked_.connect(self._on_bridge_add)
+        self._add_label = ""
         self._show_message("Chargement de la carte…")
         try:
             self._start()
@@ -138,6 +147,8 @@ class MapPanel(QWidget):
         self.ready = True
         self._stack.setCurrentWidget(self.view)
         self._run(f"lbaTheme({json.dumps(self._dark)})")
+        if self._add_label:
+            self._run(f"lbaSetAddLabel({json.dumps(self._add_label)})")
         if self._pending_js is not None:
             self._run(self._pending_js, self._on_results_shown)
             self._pending_js = None
@@ -191,6 +202,12 @@ class MapPanel(QWidget):
         if self.available and self.ready:
             self._run(f"lbaTheme({json.dumps(dark)})")
 
+    def set_add_label(self, text: str) -> None:
+        """The popup link's text (« Ajouter à la sélection de Léa »); "" removes the link."""
+        self._add_label = text
+        if self.available and self.ready:
+            self._run(f"lbaSetAddLabel({json.dumps(text)})")
+
     def run_js(self, js: str, callback: Any) -> None:
         """For tests and the benchmark: evaluate `js` in the page, result to `callback`."""
         self._run(js, callback)
@@ -202,6 +219,10 @@ class MapPanel(QWidget):
     @Slot(str)
     def _on_bridge_click(self, key: str) -> None:
         self.markerClicked.emit(key)
+
+    @Slot(str)
+    def _on_bridge_add(self, key: str) -> None:
+        self.addRequested.emit(key)
 
     def release(self) -> None:
         """Delete the page before its web profile goes away at exit (Chromium warns

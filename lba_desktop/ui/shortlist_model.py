@@ -1,0 +1,316 @@
+"""The table model of one person's shortlist: status and note edited in place through the
+people service, rows reordered by the service (buttons or drag and drop), appointment status."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QByteArray,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication, QComboBox, QStyledItemDelegate, QWidget
+
+from lba_desktop.errors import LbaError
+from lba_desktop.map_page import marker_key
+from lba_desktop.models import Kind
+from lba_desktop.people import STATUS_LABELS_FR, ShortlistEntry, ShortlistStatus
+from lba_desktop.ui.look import kind_icon, km
+
+(
+    COL_POS,
+    COL_KIND,
+    COL_TITLE,
+    COL_ORG,
+    COL_COMMUNE,
+    COL_DISTANCE,
+    COL_STATUS,
+    COL_NOTE,
+    COL_RDV,
+) = range(9)
+HEADERS = (
+    "N°",
+    "Type",
+    "Intitulé",
+    "Organisme / entreprise",
+    "Commune",
+    "Distance",
+    "Statut",
+    "Note",
+    "Rendez-vous",
+)
+HEADER_TIPS = (
+    "Ordre de la sélection (celui du document remis au jeune)",
+    "Formation, offre d'emploi, entreprise ou partenariat",
+    "Intitulé de la formation ou du poste",
+    "CFA, organisme de formation ou entreprise",
+    "Commune du lieu de formation ou de travail",
+    "Distance à vol d'oiseau depuis la commune de résidence",
+    "Où en est le jeune (double-clic ou F2 pour changer)",
+    "Note du conseiller (double-clic ou F2 pour écrire)",
+    "Demande de rendez-vous au CFA (formations)",
+)
+MIME_TYPE = "application/x-lba-shortlist-row"
+
+SortRole = Qt.ItemDataRole.UserRole + 1
+ItemRole = Qt.ItemDataRole.UserRole + 2  # the ShortlistEntry
+KeyRole = Qt.ItemDataRole.UserRole + 4  # "kind:id", shared with the map markers
+StatusRole = Qt.ItemDataRole.UserRole + 5  # the ShortlistStatus of the row
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class ShortlistModel(QAbstractTableModel):
+    """Rows are the entries of one person, in their shortlist order. Edits go to the service
+    at once (nothing waits for a "save"); a refused edit is reported through `failed`."""
+
+    failed = Signal(object)  # the LbaError of a refused edit or move
+    changed = Signal()  # an entry changed in the database (counts, last activity…)
+
+    def __init__(self, people: Any = None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.people = people
+        self._entries: list[ShortlistEntry] = []
+        self._requests: dict[int, Any] = {}  # entry id → latest AppointmentRequest
+
+    # -- content
+
+    def set_rows(self, entries: Sequence[ShortlistEntry], requests: dict[int, Any]) -> None:
+        self.beginResetModel()
+        self._entries = list(entries)
+        self._requests = dict(requests)
+        self.endResetModel()
+
+    def entries(self) -> tuple[ShortlistEntry, ...]:
+        return tuple(self._entries)
+
+    def entry(self, row: int) -> ShortlistEntry | None:
+        return self._entries[row] if 0 <= row < len(self._entries) else None
+
+    def request_of(self, entry_id: int) -> Any:
+        return self._requests.get(entry_id)
+
+    def row_of_entry(self, entry_id: int) -> int:
+        return next((r for r, e in enumerate(self._entries) if e.id == entry_id), -1)
+
+    def move_row(self, source: int, target: int) -> bool:
+        """Put row `source` at position `target` (0-based) through the service."""
+        entry = self.entry(source)
+        target = max(0, min(target, len(self._entries) - 1))
+        if entry is None or self.people is None or target == source:
+            return False
+        try:
+            reordered = self.people.move(entry.id, target)
+        except LbaError as exc:
+            self.failed.emit(exc)
+            return False
+        # Qt counts the destination before the move: one further down when moving down.
+        dest = target + 1 if target > source else target
+        self.beginMoveRows(QModelIndex(), source, source, QModelIndex(), dest)
+        self._entries = list(reordered)
+        self.endMoveRows()
+        self.dataChanged.emit(self.index(0, COL_POS), self.index(len(self._entries) - 1, COL_POS))
+        self.changed.emit()
+        return True
+
+    # -- QAbstractTableModel
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._entries)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if not index.isValid():
+            return base | Qt.ItemFlag.ItemIsDropEnabled
+        base |= Qt.ItemFlag.ItemIsDragEnabled
+        if index.column() in (COL_STATUS, COL_NOTE):
+            base |= Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        entry = self.entry(index.row()) if index.isValid() else None
+        if entry is None:
+            return None
+        col = index.column()
+        if role == ItemRole:
+            return entry
+        if role == KeyRole:
+            return marker_key(entry.kind, entry.item_id)
+        if role == StatusRole:
+            return entry.status
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._display(entry, col)
+        if role == Qt.ItemDataRole.EditRole:
+            return entry.status.value if col == COL_STATUS else entry.note
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(entry, col)
+        if role == SortRole:
+            return entry.position
+        if role == Qt.ItemDataRole.DecorationRole and col == COL_KIND:
+            return kind_icon(entry.kind)
+        if role == Qt.ItemDataRole.ForegroundRole and not entry.available:
+            # Greyed like a disabled line: still readable, clearly not current.
+            return QApplication.palette().color(
+                QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
+            )
+        if role == Qt.ItemDataRole.FontRole and not entry.available and col == COL_TITLE:
+            font = QApplication.font()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_POS, COL_DISTANCE):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _display(self, entry: ShortlistEntry, col: int) -> str:
+        if col == COL_POS:
+            return str(entry.position + 1)
+        if col == COL_KIND:
+            return entry.kind.label_fr
+        if col == COL_TITLE:
+            return entry.title + (f" — {entry.availability_fr}" if not entry.available else "")
+        if col == COL_ORG:
+            return entry.organisation
+        if col == COL_COMMUNE:
+            return f"{entry.commune} ({entry.departement})" if entry.departement else entry.commune
+        if col == COL_DISTANCE:
+            return km(entry.distance_km)
+        if col == COL_STATUS:
+            return entry.status.label_fr
+        if col == COL_NOTE:
+            return " ".join(entry.note.split())  # one line in the table, full text in the tip
+        if col == COL_RDV:
+            request = self._requests.get(entry.id)
+            if request is not None:
+                return str(request.status.label_fr)
+            return "—" if entry.kind is Kind.FORMATION else ""
+        return ""
+
+    def _tooltip(self, entry: ShortlistEntry, col: int) -> str | None:
+        if not entry.available:
+            return (
+                "Cet élément n'est plus dans le catalogue depuis la dernière mise à jour : "
+                "il n'est plus disponible. Ses informations sont celles du jour de l'ajout."
+            )
+        if col == COL_STATUS:
+            return f"{entry.status.label_fr} — {entry.status.next_step_fr}"
+        if col == COL_NOTE:
+            return entry.note or "Double-cliquez pour écrire une note"
+        if col == COL_RDV:
+            request = self._requests.get(entry.id)
+            if request is not None:
+                return str(request.status_detail_fr)
+            if entry.kind is Kind.FORMATION:
+                return "Aucune demande de rendez-vous pour cette formation"
+            return None
+        if col == COL_DISTANCE and entry.distance_km is None:
+            return "Distance inconnue : pas de commune de résidence ou lieu sans coordonnées"
+        return self._display(entry, col) or None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        entry = self.entry(index.row()) if index.isValid() else None
+        if entry is None or role != Qt.ItemDataRole.EditRole or self.people is None:
+            return False
+        try:
+            if index.column() == COL_STATUS:
+                if ShortlistStatus(value) is entry.status:
+                    return True
+                updated = self.people.set_status(entry.id, value)
+            elif index.column() == COL_NOTE:
+                if str(value).strip() == entry.note:
+                    return True
+                updated = self.people.set_note(entry.id, str(value))
+            else:
+                return False
+        except (LbaError, ValueError) as exc:
+            self.failed.emit(exc if isinstance(exc, LbaError) else LbaError(str(exc)))
+            return False
+        self._entries[index.row()] = updated
+        self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), len(HEADERS) - 1))
+        self.changed.emit()
+        return True
+
+    # -- drag and drop inside the table (the service does the reordering)
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME_TYPE]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        data = QMimeData()
+        rows = sorted({i.row() for i in indexes if i.isValid()})
+        if rows:
+            data.setData(MIME_TYPE, QByteArray(str(rows[0]).encode()))
+        return data
+
+    def canDropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index
+    ) -> bool:
+        return data.hasFormat(MIME_TYPE) and action == Qt.DropAction.MoveAction
+
+    def dropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index
+    ) -> bool:
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        source = int(bytes(data.data(MIME_TYPE).data()).decode() or -1)
+        if row < 0:  # dropped on a row, not between two: take that row's place
+            row = parent.row() if parent.isValid() else len(self._entries)
+        target = row - 1 if row > source else row
+        self.move_row(source, target)
+        # False: the move is done; the view must not remove the "dragged" row afterwards.
+        return False
+
+
+class StatusDelegate(QStyledItemDelegate):
+    """A combo of the seven statuses, opened in place on the status column."""
+
+    def createEditor(self, parent: QWidget, option: Any, index: Index) -> QWidget:
+        combo = QComboBox(parent)
+        combo.setAccessibleName("Statut")
+        combo.setToolTip("Où en est le jeune avec cet élément")
+        for status, label in STATUS_LABELS_FR.items():
+            combo.addItem(label, status.value)
+        combo.activated.connect(self._commit)
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        assert isinstance(editor, QComboBox)
+        value = index.data(Qt.ItemDataRole.EditRole)
+        editor.setCurrentIndex(max(0, editor.findData(value)))
+
+    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+    def _commit(self, _index: int) -> None:
+        # Choosing a line is the whole edit: write it and close, as a counsellor expects.
+        editor = self.sender()
+        if isinstance(editor, QWidget):
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor)
