@@ -189,6 +189,11 @@ def migrate(conn: sqlite3.Connection) -> int:
     for version in range(current, USER_SCHEMA_VERSION):
         conn.execute("BEGIN IMMEDIATE")
         try:
+            # On a first start the window, the settings and a task open the file at once:
+            # another connection may have run this step while this one waited for the lock.
+            if conn.execute("PRAGMA user_version").fetchone()[0] > version:
+                conn.execute("COMMIT")
+                continue
             MIGRATIONS[version](conn)
             conn.execute(f"PRAGMA user_version = {version + 1}")
         except BaseException:

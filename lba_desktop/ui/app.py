@@ -8,12 +8,15 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator, Slot
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from lba_desktop import paths
 from lba_desktop.errors import LbaError
+from lba_desktop.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from lba_desktop.ui.main_window import MainWindow
@@ -77,6 +80,7 @@ def setup_application(app: QApplication) -> None:
     app.setApplicationName("LBA Desktop")
     app.setOrganizationName("lba-desktop")
     app.setApplicationDisplayName("LBA Desktop")
+    app.setWindowIcon(QIcon(str(paths.resource("icons", "lba-desktop.png"))))
     if app.property("lbaTranslator") is None:
         translator = QTranslator(app)
         folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
@@ -110,9 +114,23 @@ def run(argv: list[str]) -> int:
             # Fusion draws with the palette everywhere (native styles may ignore it).
             app.setStyle("Fusion")
             app.setPalette(dark_palette())
-    window = MainWindow(online_tiles=args.tuiles_en_ligne, remember_geometry=not args.screenshot)
+    shell = _start_shell(app, screenshot=bool(args.screenshot))
+    if isinstance(shell, int):
+        return shell  # a second launch: the first window was asked to come to the front
+    instance, settings = shell
+    window = MainWindow(
+        online_tiles=args.tuiles_en_ligne or settings.online_tiles,
+        remember_geometry=not args.screenshot,
+    )
+    window.filters.set_radius(settings.default_radius_km)
     if not args.screenshot:
+        if instance is not None:
+            instance.set_window(window)
         window.show()
+        from lba_desktop.ui.welcome import maybe_show_welcome
+
+        # Once the window is on screen, so the welcome opens over it.
+        QTimer.singleShot(0, window, lambda: maybe_show_welcome(window))
         return app.exec()
 
     shooter = _Screenshot(window, args)
@@ -120,6 +138,30 @@ def run(argv: list[str]) -> int:
     window.show()
     shooter.start()
     return app.exec() or shooter.exit_code
+
+
+def _start_shell(app: QApplication, *, screenshot: bool) -> int | tuple[Any, Settings]:
+    """Log file, crash dialog, one window per data folder, settings. An exit code when this
+    launch must stop (another window owns the data folder)."""
+    from lba_desktop.logging_setup import setup_logging
+    from lba_desktop.ui.crash import install_crash_handler
+    from lba_desktop.ui.single_instance import Outcome, SingleInstance, refuse_second_instance
+
+    log_path = setup_logging()
+    install_crash_handler(log_path, app, interactive=not screenshot)
+    instance = None
+    if not screenshot:  # tests take many screenshots at once, each in its own data folder
+        instance = SingleInstance(paths.data_root(), app)
+        outcome = instance.acquire()
+        if outcome is not Outcome.PRIMARY:
+            return refuse_second_instance(outcome)
+        app.aboutToQuit.connect(instance.release)
+    try:
+        settings = load_settings()
+    except LbaError as exc:  # unreadable user.sqlite: the window still opens and says so later
+        log.warning("Réglages illisibles, valeurs par défaut : %s", exc.message)
+        settings = Settings()
+    return instance, settings
 
 
 class _Screenshot(QObject):

@@ -42,6 +42,7 @@ from lba_desktop.errors import LbaError
 from lba_desktop.map_page import markers_payload
 from lba_desktop.models import MAX_RADIUS_KM, RADIUS_CHOICES_KM, Kind, SearchResult
 from lba_desktop.ui.backend import Backend, SearchRequest, load_backend, run_search
+from lba_desktop.ui.classroom import ClassroomMode
 from lba_desktop.ui.details import DetailsPanel
 from lba_desktop.ui.filters import FiltersPanel
 from lba_desktop.ui.followup import FollowUp
@@ -60,6 +61,7 @@ from lba_desktop.ui.results_model import (
     ResultsModel,
     ResultsProxy,
 )
+from lba_desktop.ui.settings_dialog import add_settings_action
 from lba_desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -179,6 +181,8 @@ class MainWindow(QMainWindow):
         if not hasattr(self, "personal_widgets"):
             self.personal_widgets: list[QWidget] = []
         self.followup = FollowUp(self)  # people, shortlists, appointment requests
+        self.classroom = ClassroomMode(self)  # Ctrl+Shift+P; hides personal_widgets
+        add_settings_action(self)
 
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_metier)
 
@@ -264,7 +268,12 @@ class MainWindow(QMainWindow):
 
     def _make_status_bar(self) -> None:
         status = self.statusBar()
-        self.data_label = QLabel("Ouverture du catalogue…")
+        # On a first start the demo catalogue is built first (a few seconds, off the GUI).
+        self.data_label = QLabel(
+            "Ouverture du catalogue…"
+            if paths.catalogue_path().exists()
+            else "Première ouverture : préparation des données de démonstration…"
+        )
         self.data_label.setAccessibleName("Origine des données")
         self.data_label.setToolTip("D'où viennent les résultats (menu Données pour le détail)")
         self.network_label = QLabel()

@@ -278,3 +278,29 @@ def test_api_key_never_in_logs_or_exports(
     assert "appel en échec" in text and "[secret masqué]" in text
     for path in [log_file, *files]:
         assert SECRET.encode() not in path.read_bytes(), path
+
+
+def test_first_start_opens_user_db_from_several_threads_at_once() -> None:
+    """The window, the welcome (settings) and a task all open user.sqlite on a first start:
+    the one that migrates second must not replay the steps."""
+    import threading
+
+    from lba_desktop.data import userdb
+
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def open_it() -> None:
+        barrier.wait()
+        try:
+            userdb.connect().close()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert load_settings() == DEFAULTS
