@@ -9,14 +9,17 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPalette, QShortcut
-from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QSizePolicy, QToolBar, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QToolBar
 
 from lba_desktop.errors import LbaError
+from lba_desktop.ui.results_model import COL_DATE, COL_LEVEL
 
 log = logging.getLogger(__name__)
 
 FONT_SCALE = 1.5
 SHORTCUT = "Ctrl+Shift+P"
+# With large text the title column would be squeezed to a few letters: these give it room.
+HIDDEN_COLUMNS = (COL_LEVEL, COL_DATE)
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class ClassroomMode(QObject):
         self._saved: dict[str, Any] = {}
         self._hidden: list[Any] = []
         self._disabled: list[QAction] = []
+        self._columns: list[int] = []
 
         self.action = QAction("Mode &présentation", window)
         self.action.setCheckable(True)
@@ -114,10 +118,9 @@ class ClassroomMode(QObject):
             action.triggered.connect(self._on_scenario)
             bar.addAction(action)
             self.scenario_actions.append(action)
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        bar.addWidget(spacer)
-        leave = QAction("Quitter la présentation (Échap)", bar)
+        bar.addSeparator()
+        leave = QAction("Quitter (Échap)", bar)
+        leave.setToolTip("Quitter le mode présentation (Échap ou Ctrl+Maj+P)")
         leave.triggered.connect(self.leave)
         bar.addAction(leave)
         self.window.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
@@ -178,12 +181,15 @@ class ClassroomMode(QObject):
             table.verticalHeader().setDefaultSectionSize(
                 round(self._saved["row_height"] * FONT_SCALE)
             )
+        if table is not None:
+            self._columns = [c for c in HIDDEN_COLUMNS if not table.isColumnHidden(c)]
+            for column in self._columns:
+                table.setColumnHidden(column, True)
         self._zoom_map(FONT_SCALE)
         self.toolbar.setVisible(True)
         self.escape.setEnabled(True)
         self.active = True
         w.showFullScreen()
-        w.statusBar().showMessage("Mode présentation : Échap ou Ctrl+Maj+P pour en sortir.", 6000)
         log.info("Mode présentation activé")
 
     def _leave(self) -> None:
@@ -198,6 +204,9 @@ class ClassroomMode(QObject):
         table = getattr(w, "table", None)
         if table is not None and self._saved["row_height"]:
             table.verticalHeader().setDefaultSectionSize(self._saved["row_height"])
+        for column in self._columns if table is not None else []:
+            table.setColumnHidden(column, False)
+        self._columns = []
         self._zoom_map(1.0)
         for thing in self._hidden:
             thing.setVisible(True)

@@ -115,6 +115,7 @@ class SettingsDialog(QDialog):
         self.radius.setRange(1, MAX_RADIUS_KM)
         self.radius.setSuffix(" km")
         self.radius.setValue(s.default_radius_km)
+        self.radius.setMaximumWidth(160)
         self.online_tiles = QCheckBox("Afficher le fond de carte OpenStreetMap (Internet requis)")
         self.online_tiles.setChecked(s.online_tiles)
         form.addRow("Nom de la structure :", self.structure_name)
@@ -177,6 +178,7 @@ class SettingsDialog(QDialog):
         self.retention.setRange(*RETENTION_MONTHS_RANGE)
         self.retention.setSuffix(" mois")
         self.retention.setValue(s.retention_months)
+        self.retention.setMaximumWidth(160)
         form.addRow("Conservation des données des jeunes :", self.retention)
         form.addRow(
             "",
@@ -286,8 +288,6 @@ class SettingsDialog(QDialog):
         )
 
     def show_errors(self, errors: dict[str, str]) -> None:
-        self.error_label.setText("\n".join(errors.values()))
-        self.error_label.setVisible(bool(errors))
         widgets = {
             "sync_departements": (1, self.departements),
             "caller": (1, self.caller),
@@ -298,12 +298,20 @@ class SettingsDialog(QDialog):
             "default_radius_km": (0, self.radius),
             "retention_months": (2, self.retention),
         }
+        # Each message names its tab: the wrong field may not be on the tab shown.
+        lines = [
+            f"{self.tabs.tabText(widgets[name][0])} : {text}" if name in widgets else text
+            for name, text in errors.items()
+        ]
+        self.error_label.setText("\n".join(lines))
+        self.error_label.setVisible(bool(errors))
         for name in errors:
             if name in widgets:
                 tab, widget = widgets[name]
                 self.tabs.setCurrentIndex(tab)
                 widget.setFocus()
                 break
+        self.adjustSize()  # the message must not squeeze the hints above it
 
     def accept(self) -> None:
         settings = self.edited()
