@@ -23,6 +23,7 @@ from lba_desktop.data.lba_client import LbaClient
 from lba_desktop.data.parsers import Locate, dedupe, parse_formations, parse_jobs_search
 from lba_desktop.data.referentials import load_communes, load_departements, load_metiers
 from lba_desktop.data.sync_store import (
+    MAX_RESUME_AGE_S,
     JournalEntry,
     ResumeStore,
     add_journal_entries,
@@ -256,6 +257,8 @@ class SyncReport:
     duration_s: float = 0.0
     rate_wait_s: float = 0.0  # time spent waiting on the client rate limiters
     demo_removed: bool = False  # the previous catalogue was demo data, now gone
+    # The typed failure behind `errors`, so a window can show its message and hint apart.
+    failure: LbaError | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -442,10 +445,12 @@ class SyncService:
             result.status = "cancelled"
         except LbaError as exc:
             result.status = "failed"
+            result.failure = exc
             result.errors.append(f"{exc.message} {exc.hint}".strip())
         except OSError as exc:
             result.status = "failed"
             err = storage_error(exc)
+            result.failure = err if isinstance(err, LbaError) else None
             result.errors.append(str(err))
         finally:
             for http, limiter in restore:
@@ -668,6 +673,44 @@ class SyncService:
 
 
 # --- Reading back -------------------------------------------------------------------------------
+
+
+def departement_choices() -> tuple[tuple[str, str], ...]:
+    """(code, name) of every département a sync accepts, in code order (territory pickers)."""
+    return tuple((code, dep.name) for code, dep in sorted(load_departements().items()))
+
+
+def interrupted_sync(
+    catalogue_path: Path | None = None, *, clock: Callable[[], float] = time.time
+) -> tuple[SyncScope, int] | None:
+    """The scope of the last sync if it stopped early and left calls to resume, with how many
+    calls are already done; None when there is nothing to resume."""
+    path = catalogue_path or paths.catalogue_path()
+    state = path.parent / STATE_FILE
+    entry = last_sync(path)
+    if entry is None or entry.status == "ok" or not state.exists():
+        return None
+    try:
+        scope = make_scope(
+            departements=entry.scope.get("departements", []),
+            sources=entry.scope.get("sources", SOURCES),
+            romes=entry.scope.get("romes", []),
+        )
+    except InvalidInput:
+        return None
+    store = ResumeStore(state, clock=clock)
+    try:
+        # Read only: `begin()` would reset a state kept for another scope.
+        rows = dict(store.conn.execute("SELECT key, value FROM state").fetchall())
+        done = int(store.conn.execute("SELECT count(*) FROM calls").fetchone()[0])
+    finally:
+        store.close()
+    started = rows.get("started")
+    if rows.get("scope") != scope.key() or started is None or not done:
+        return None
+    if clock() - float(started) > MAX_RESUME_AGE_S:
+        return None
+    return scope, done
 
 
 def last_sync(catalogue_path: Path | None = None) -> JournalEntry | None:

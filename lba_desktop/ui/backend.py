@@ -4,14 +4,20 @@ No Qt here: these are the plain functions the task runner executes."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from lba_desktop import paths
 from lba_desktop.catalogue_facets import opco_values
+from lba_desktop.datapack import export_datapack, import_datapack
 from lba_desktop.geocoding import Geocoder, default_geocoder
-from lba_desktop.local_catalogue import describe, open_catalogue
+from lba_desktop.local_catalogue import describe, open_catalogue, swap_in
 from lba_desktop.metiers import MetierIndex, default_metier_index
-from lba_desktop.models import DEFAULT_RADIUS_KM, CatalogueInfo, Place, SearchResult
+from lba_desktop.models import DEFAULT_RADIUS_KM, CatalogueInfo, Kind, Place, SearchResult
 from lba_desktop.search import SearchService
+from lba_desktop.sync import Cancelled, Report, SyncReport, SyncScope, SyncService
+
+DEMO_SUFFIX = ".demo-building"
 
 
 @dataclass(frozen=True)
@@ -154,3 +160,68 @@ def send_pending_requests(appointments: Any) -> Any:
 def send_request_now(appointments: Any, request_id: int) -> Any:
     """« Réessayer maintenant » / « Envoyer »: one request now (the AppointmentRequest)."""
     return appointments.send(request_id)
+
+
+# --- Replacing the catalogue (sync, data packs, demo) -------------------------------------------
+
+
+def reload_backend(old: Backend) -> Backend:
+    """Open the catalogue file again after a swap; the lookup indexes do not depend on it."""
+    store = open_catalogue()
+    return Backend(
+        store=store,
+        info=describe(store),
+        geocoder=old.geocoder,
+        metiers=old.metiers,
+        search=SearchService(store, geocoder=old.geocoder, metiers=old.metiers),
+        opcos=opco_values(store),
+    )
+
+
+def close_backend(backend: Backend) -> None:
+    """Close a replaced catalogue; the store's lock makes this wait for a search still using it."""
+    with backend.store.lock:
+        backend.store.close()
+
+
+def make_sync_service() -> SyncService:
+    """The sync service of the window, from the API settings (tests replace this function)."""
+    return SyncService.from_settings()
+
+
+def run_sync(
+    scope: SyncScope,
+    *,
+    restart: bool = False,
+    report: Report | None = None,
+    cancelled: Cancelled | None = None,
+) -> SyncReport:
+    """The sync task: a failure of the upstream comes back inside the report, not raised."""
+    return make_sync_service().run(scope, report=report, cancelled=cancelled, restart=restart)
+
+
+def export_pack(target: Path) -> dict[str, Any]:
+    return export_datapack(target=target)
+
+
+def import_pack(source: Path) -> dict[str, Any]:
+    """Verify then swap in a data pack; a refused pack raises BadDataPack and changes nothing."""
+    return import_datapack(source=source)
+
+
+def restore_demo() -> dict[Kind, int]:
+    """Rebuild the demo catalogue beside the current one, then swap it in atomically, so a
+    failed build leaves the synced data in place."""
+    target = paths.catalogue_path()
+    staging = target.with_name(target.name + DEMO_SUFFIX)
+    staging.unlink(missing_ok=True)
+    try:
+        store = open_catalogue(staging)  # builds the demo data there, as on a first run
+        try:
+            counts = store.counts()
+        finally:
+            store.close()
+        swap_in(staging, target)
+    finally:
+        staging.unlink(missing_ok=True)
+    return counts

@@ -41,8 +41,16 @@ from lba_desktop import __version__, paths
 from lba_desktop.errors import LbaError
 from lba_desktop.map_page import markers_payload
 from lba_desktop.models import MAX_RADIUS_KM, RADIUS_CHOICES_KM, Kind, SearchResult
-from lba_desktop.ui.backend import Backend, SearchRequest, load_backend, run_search
+from lba_desktop.ui.backend import (
+    Backend,
+    SearchRequest,
+    close_backend,
+    load_backend,
+    reload_backend,
+    run_search,
+)
 from lba_desktop.ui.classroom import ClassroomMode
+from lba_desktop.ui.datapack_actions import DataActions
 from lba_desktop.ui.details import DetailsPanel
 from lba_desktop.ui.filters import FiltersPanel
 from lba_desktop.ui.followup import FollowUp
@@ -96,6 +104,7 @@ class MainWindow(QMainWindow):
     backendReady = Signal()
     searchFinished = Signal(object)  # SearchResult, after the list shows it
     searchFailed = Signal(object)  # the exception, after the message shows it
+    catalogueReplaced = Signal()  # a sync, data pack or demo rebuild swapped the catalogue
 
     def __init__(self, *, online_tiles: bool = False, remember_geometry: bool = True) -> None:
         super().__init__()
@@ -261,6 +270,9 @@ class MainWindow(QMainWindow):
         about_data.setToolTip("Origine, date et contenu du catalogue local")
         about_data.triggered.connect(self.show_data_info)
         data_menu.addAction(about_data)
+        self.data_actions = DataActions(self, self.runner)
+        self.data_actions.add_to(data_menu)
+        self.data_actions.catalogueSwapped.connect(self.reload_catalogue)
         help_menu = bar.addMenu("&Aide")
         about = QAction("À &propos…", self)
         about.triggered.connect(self.show_about)
@@ -343,6 +355,42 @@ class MainWindow(QMainWindow):
         hint = exc.hint if isinstance(exc, LbaError) else "Consultez le journal de l'application."
         self.data_label.setText("Catalogue indisponible")
         self.filters.show_error(LbaError(message, hint=hint))
+
+    # -- catalogue replaced (sync, data pack, demo)
+
+    @Slot()
+    def reload_catalogue(self) -> None:
+        """Open the catalogue file again after a swap; searches use the old one until then."""
+        if self.backend is None:
+            self._start_backend()
+            return
+        self.runner.start(
+            reload_backend,
+            self.backend,
+            succeeded=self._on_catalogue_reloaded,
+            failed=self._on_backend_failed,
+        )
+
+    @Slot(object)
+    def _on_catalogue_reloaded(self, backend: Backend) -> None:
+        old, self.backend = self.backend, backend
+        self.filters.set_opcos(backend.opcos)
+        info = backend.info
+        age = age_text(info.built_at)
+        self.data_label.setText(f"{info.label_fr}" + (f" — {age}" if age else ""))
+        self.data_label.setToolTip(
+            f"{info.label_fr}\n{info.details.get('path', '')}\n"
+            + ", ".join(f"{k.plural_fr} : {number(n)}" for k, n in info.counts.items())
+        )
+        # The current search runs again on the new data (a search still running on the old
+        # catalogue is superseded, so its answer is dropped).
+        request = self._inflight or self.last_request
+        if request is not None:
+            self._start_search(request)
+        # Listeners move their services to the new store first; only then is the old closed.
+        self.catalogueReplaced.emit()
+        if old is not None:
+            self.runner.start(close_backend, old)
 
     # -- search
 
@@ -641,6 +689,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._remember_geometry:
             self._settings().setValue("geometry", self.saveGeometry())
+        self.data_actions.cancel_sync()  # a sync stops at its next call, catalogue untouched
         self.runner.wait(10_000)  # a search in flight must not outlive its window
         self.map.release()
         super().closeEvent(event)
