@@ -297,8 +297,9 @@ class DetailsPanel(QScrollArea):
         self.rdv_button.setVisible(item is not None and item.kind is Kind.FORMATION)
 
     def _place_follow_bar(self, layout: QVBoxLayout | None) -> None:
-        # Taken out of the old body first: QScrollArea.setWidget deletes the old body.
-        self.follow_bar.setParent(None)
+        # Taken out of the old body first: QScrollArea.setWidget deletes the old body. Kept
+        # under the panel (hidden) between two bodies, so Qt, not Python, always owns it.
+        self.follow_bar.setParent(self)
         if layout is not None:
             layout.addWidget(self.follow_bar)
         self._update_follow_bar()

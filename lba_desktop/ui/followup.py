@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QPoint, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -226,8 +226,20 @@ class FollowUp(QObject):
         self.reload_people()
         self.panel.show_purge(self._inactive())
         self.sender_.start()
-        self.window.destroyed.connect(services.close)
+        self.window.installEventFilter(self)
         self.ready.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            # Before the window's own close: no new send starts, the ones running end, then
+            # user.sqlite is closed.
+            if self.sender_ is not None:
+                self.sender_.stop()
+            self.window.runner.wait(10_000)
+            if self.services is not None:
+                self.services.close()
+                self.services = None
+        return False
 
     @Slot(object)
     def _on_services_failed(self, exc: Exception) -> None:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lba_desktop.appointments import RequestStatus
+from lba_desktop.appointments import RequestStatus, SendReport
 from lba_desktop.errors import LbaError
 from lba_desktop.ui.appointment_dialog import prepare_email_flow
 from lba_desktop.ui.backend import send_pending_requests, send_request_now
@@ -162,6 +162,15 @@ class OutboxSender(QObject):
     def send_pending(self) -> None:
         if self.busy:
             return  # the pass in flight already covers what is due
+        try:
+            # A cheap read here: the pool (and the network) is only used when something waits.
+            due = self.appointments.due()
+        except LbaError as exc:
+            self.failed.emit(exc)
+            return
+        if not due:
+            self.finished.emit(SendReport())
+            return
         self.busy = True
         self.runner.start(
             send_pending_requests,

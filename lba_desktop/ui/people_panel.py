@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QLocale,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     Qt,
     Signal,
     Slot,
@@ -333,7 +334,7 @@ class PeoplePanel(QWidget):
         self.banner.setVisible(False)
         self.purgeAccepted.emit(list(self._inactive))
 
-    @Slot("QPoint")
+    @Slot(QPoint)
     def _context_menu(self, pos: Any) -> None:
         if self.current() is None:
             return
