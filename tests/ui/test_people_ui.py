@@ -1,0 +1,124 @@
+"""People and shortlists in the window: the person form, adding results, editing the shortlist
+in place, reordering, export through the file dialog, erasure with confirmation."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from lba_desktop.people import PeopleService, ShortlistStatus
+from lba_desktop.ui.shortlist_model import COL_NOTE, COL_STATUS
+from tests.ui.test_main_window import search_from_keyboard
+
+SHOTS = Path("/tmp/shots")
+
+
+def ready(qtbot: Any, window: Any) -> Any:
+    qtbot.waitUntil(lambda: window.followup.services is not None, timeout=20_000)
+    return window.followup
+
+
+def create_person(qtbot: Any, follow: Any, **fields: str) -> Any:
+    follow.new_person()
+    dialog = follow.person_dialog
+    for key, value in fields.items():
+        dialog._set_text(key, value)
+    with qtbot.waitSignal(dialog.accepted, timeout=5_000):
+        dialog.save()
+    return dialog.person
+
+
+def test_person_form_keeps_text_on_error_and_creates(qtbot: Any, window: Any) -> None:
+    follow = ready(qtbot, window)
+    follow.new_person()
+    dialog = follow.person_dialog
+    dialog._set_text("first_name", "Léa")
+    dialog._set_text("email", "lea@")
+    dialog._set_text("phone", "06 12 34 56 78")
+    dialog.save()
+    assert dialog.isVisible()
+    assert dialog.errors["email"].isVisible()
+    assert "invalide" in dialog.errors["email"].text()
+    assert not dialog.errors["phone"].isVisible()
+    assert dialog.text("first_name") == "Léa" and dialog.text("email") == "lea@"
+    SHOTS.mkdir(exist_ok=True)
+    dialog.grab().save(str(SHOTS / "person_dialog.png"))
+    dialog._set_text("email", "lea@exemple.fr")
+    dialog._set_text("home_insee", "Aurillac")
+    with qtbot.waitSignal(dialog.accepted, timeout=5_000):
+        dialog.save()
+    with PeopleService() as people:
+        (person,) = people.search_people("lea")
+        assert person.email == "lea@exemple.fr" and person.home_insee == "15014"
+    assert follow.person is not None and follow.person.id == person.id
+
+
+def test_shortlist_add_edit_reorder_remove_export(
+    qtbot: Any, window: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    follow = ready(qtbot, window)
+    person = create_person(qtbot, follow, first_name="Léa", home_insee="Aurillac")
+    search_from_keyboard(qtbot, window, "boulanger", "Aurillac")
+    for row in range(3):
+        window.table.selectRow(row)
+        follow.add_action.trigger()  # what Ctrl+D does (offscreen windows are never active)
+    assert follow.add_action.shortcut().toString() == "Ctrl+D"
+    view = follow.shortlist
+    assert view.model.rowCount() == 3
+    # The same result again: nothing added, the counsellor is told.
+    assert follow.add_hit(window.details.hit()) is False
+    assert "déjà" in window.statusBar().currentMessage()
+    assert window.details.add_button.text().startswith("✓ Déjà")
+
+    model = view.model
+    assert model.setData(model.index(0, COL_STATUS), ShortlistStatus.CONTACTE.value)
+    assert model.setData(model.index(0, COL_NOTE), "Appeler lundi")
+    first = model.entry(0)
+    with PeopleService() as people:
+        entries = people.shortlist(person.id)
+        assert entries[0].status is ShortlistStatus.CONTACTE
+        assert entries[0].note == "Appeler lundi"
+        assert entries[0].distance_km is not None
+
+    view.table.selectRow(0)
+    view.move_down()
+    assert model.entry(1).id == first.id
+    mime = model.mimeData([model.index(1, 0)])
+    model.dropMimeData(mime, Qt.DropAction.MoveAction, 0, 0, model.index(-1, -1))
+    assert model.entry(0).id == first.id
+    with PeopleService() as people:
+        assert [e.id for e in people.shortlist(person.id)] == [e.id for e in model.entries()]
+
+    SHOTS.mkdir(exist_ok=True)
+    follow.dock.grab().save(str(SHOTS / "people_dock.png"))
+
+    view.table.selectRow(2)
+    view.remove_selected()
+    assert model.rowCount() == 2
+
+    target = tmp_path / "selection.csv"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
+    with qtbot.waitSignal(view.exported, timeout=20_000):
+        view.export("csv")
+    rows = list(csv.reader(target.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    assert len(rows) >= 3
+    assert any("Appeler lundi" in cell for row in rows for cell in row)
+
+
+def test_erase_person_after_confirmation(qtbot: Any, window: Any, monkeypatch: Any) -> None:
+    follow = ready(qtbot, window)
+    person = create_person(qtbot, follow, first_name="Noé")
+    monkeypatch.setattr(
+        QMessageBox, "warning", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
+    )
+    with qtbot.waitSignal(follow.personErased, timeout=20_000):
+        follow.erase_person(person)
+    with PeopleService() as people:
+        assert people.search_people() == []
+    assert follow.panel.model.rowCount() == 0
