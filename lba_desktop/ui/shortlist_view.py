@@ -84,14 +84,15 @@ class ShortlistTable(QTableView):
         header = self.horizontalHeader()
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        # The note takes the spare width: the title keeps a readable width of its own.
+        header.setSectionResizeMode(COL_NOTE, QHeaderView.ResizeMode.Stretch)
         for col in (COL_POS, COL_KIND, COL_DISTANCE):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.resizeSection(COL_ORG, 200)
-        header.resizeSection(COL_COMMUNE, 140)
-        header.resizeSection(COL_STATUS, 150)
-        header.resizeSection(COL_NOTE, 180)
-        header.resizeSection(COL_RDV, 130)
+        header.resizeSection(COL_TITLE, 240)
+        header.resizeSection(COL_ORG, 190)
+        header.resizeSection(COL_COMMUNE, 150)
+        header.resizeSection(COL_STATUS, 140)
+        header.resizeSection(COL_RDV, 110)
         header.setMinimumSectionSize(36)
         self.setAccessibleName("Sélection de la personne")
         self.setToolTip(

@@ -33,7 +33,7 @@ def test_request_form_errors_then_outbox(qtbot: Any, window: Any) -> None:
     assert dialog.isVisible()
     assert dialog.errors["reasons"].isVisible()
     assert dialog.errors["phone"].isVisible()
-    SHOTS.mkdir(exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     dialog.grab().save(str(SHOTS / "appointment_dialog.png"))
 
     dialog.edits["phone"].setText("06 12 34 56 78")

@@ -4,6 +4,8 @@ in place, reordering, export through the file dialog, erasure with confirmation.
 from __future__ import annotations
 
 import csv
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,8 @@ from lba_desktop.people import PeopleService, ShortlistStatus
 from lba_desktop.ui.shortlist_model import COL_NOTE, COL_STATUS
 from tests.ui.test_main_window import search_from_keyboard
 
-SHOTS = Path("/tmp/shots")
+# Screenshots for a human look, only when asked: LBA_UI_SHOTS=/some/folder.
+SHOTS = Path(os.environ.get("LBA_UI_SHOTS") or tempfile.gettempdir()) / "lba-ui-shots"
 
 
 def ready(qtbot: Any, window: Any) -> Any:
@@ -45,7 +48,7 @@ def test_person_form_keeps_text_on_error_and_creates(qtbot: Any, window: Any) ->
     assert "invalide" in dialog.errors["email"].text()
     assert not dialog.errors["phone"].isVisible()
     assert dialog.text("first_name") == "Léa" and dialog.text("email") == "lea@"
-    SHOTS.mkdir(exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     dialog.grab().save(str(SHOTS / "person_dialog.png"))
     dialog._set_text("email", "lea@exemple.fr")
     dialog._set_text("home_insee", "Aurillac")
@@ -93,7 +96,7 @@ def test_shortlist_add_edit_reorder_remove_export(
     with PeopleService() as people:
         assert [e.id for e in people.shortlist(person.id)] == [e.id for e in model.entries()]
 
-    SHOTS.mkdir(exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     follow.dock.grab().save(str(SHOTS / "people_dock.png"))
 
     view.table.selectRow(2)
