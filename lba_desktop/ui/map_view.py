@@ -141,6 +141,8 @@ class MapPanel(QWidget):
 
     @Slot(bool)
     def _on_load_finished(self, ok: bool) -> None:
+        if self.view is None:  # released while Chromium was still loading the page
+            return
         if not ok:
             self._fail("page de carte illisible")
             return
@@ -229,6 +231,7 @@ class MapPanel(QWidget):
         otherwise and may crash on some platforms)."""
         if self.view is not None:
             self.ready = False
+            self.view.loadFinished.disconnect(self._on_load_finished)
             self.view.page().deleteLater()
             self.view.deleteLater()
             self.view = None
