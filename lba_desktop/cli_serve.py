@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from lba_desktop.settings import load_settings
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 
@@ -62,7 +64,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from lba_desktop.web import app as web_app
     from lba_desktop.web.ratelimit import parse_rates
 
-    token = args.token or os.environ.get(web_app.ENV_TOKEN) or ""
+    token = args.token or os.environ.get(web_app.ENV_TOKEN) or load_settings().serve_token
     if not is_loopback(args.host) and not token:
         print(
             f"Erreur : servir sur « {args.host} » ouvre les données au réseau local ; "

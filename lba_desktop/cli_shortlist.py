@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from lba_desktop.errors import InvalidInput
-from lba_desktop.exports import DEFAULT_STRUCTURE, FORMATS
+from lba_desktop.exports import FORMATS
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -28,12 +28,12 @@ def add_commands(subparsers: Any) -> dict[str, Handler]:
     export.add_argument("person", metavar="PERSONNE", help="numéro ou nom sans ambiguïté")
     export.add_argument("--format", choices=FORMATS, default=None, help="pdf, csv, xlsx ou html")
     export.add_argument("--output", required=True, type=Path, help="fichier à écrire")
-    export.add_argument("--structure", default=DEFAULT_STRUCTURE, help="nom de la structure")
+    export.add_argument("--structure", default="", help="nom de la structure (paramètres)")
 
     data = actions.add_parser("export-data", help="toutes les données d'une personne (JSON + PDF)")
     data.add_argument("person", metavar="PERSONNE")
     data.add_argument("--output", required=True, type=Path, help="dossier à remplir")
-    data.add_argument("--structure", default=DEFAULT_STRUCTURE)
+    data.add_argument("--structure", default="")
 
     erase = actions.add_parser("erase", help="supprimer définitivement une personne")
     erase.add_argument("person", metavar="PERSONNE")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from lba_desktop.errors import InvalidInput
 from lba_desktop.exports.common import DEFAULT_STRUCTURE, Handout
+from lba_desktop.settings import load_settings
 
 if TYPE_CHECKING:
     from lba_desktop.people import PeopleService
@@ -19,15 +20,16 @@ def build_handout(
     service: PeopleService,
     person_id: int,
     *,
-    structure: str = DEFAULT_STRUCTURE,
+    structure: str = "",
     today: date | None = None,
 ) -> Handout:
-    """What every export shows: one person and their shortlist, nobody else's."""
+    """What every export shows: one person and their shortlist, nobody else's. The structure
+    named in the header is the one given, else the settings' one, else « Mission Locale »."""
     person = service.get_person(person_id)
     return Handout(
         person=person,
         entries=tuple(service.shortlist(person_id)),
-        structure=structure.strip() or DEFAULT_STRUCTURE,
+        structure=structure.strip() or load_settings().structure_name or DEFAULT_STRUCTURE,
         today=today or date.today(),
     )
 
@@ -58,7 +60,7 @@ def export_shortlist(
     *,
     fmt: str,
     output: Path,
-    structure: str = DEFAULT_STRUCTURE,
+    structure: str = "",
     today: date | None = None,
 ) -> Path:
     """Export one person's shortlist to a file a counsellor can hand over."""

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lba_desktop import __version__
-from lba_desktop.exports import DEFAULT_STRUCTURE, export_shortlist
+from lba_desktop.exports import export_shortlist
+from lba_desktop.settings import load_settings
 
 if TYPE_CHECKING:
     from lba_desktop.people import PeopleService, Person
@@ -21,7 +22,7 @@ def export_person_data(
     person_id: int,
     *,
     folder: Path,
-    structure: str = DEFAULT_STRUCTURE,
+    structure: str = "",
     today: date | None = None,
 ) -> list[Path]:
     """« Exporter toutes les données de cette personne »: a JSON file with every stored row
@@ -30,7 +31,7 @@ def export_person_data(
     folder.mkdir(parents=True, exist_ok=True)
     data: dict[str, Any] = {
         "application": f"LBA Desktop {__version__}",
-        "structure": structure,
+        "structure": structure or load_settings().structure_name,
         "exporte_le": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "personne_numero": person_id,
         "tables": service.export_person_data(person_id),

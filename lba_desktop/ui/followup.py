@@ -21,6 +21,7 @@ from lba_desktop import paths
 from lba_desktop.errors import LbaError
 from lba_desktop.map_page import markers_payload, shortlist_payload
 from lba_desktop.models import Hit, Item, Kind
+from lba_desktop.settings import load_settings
 from lba_desktop.ui.appointment_dialog import AppointmentDialog
 from lba_desktop.ui.backend import (
     UserServices,
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-INACTIVITY_MONTHS = 12
 
 
 class FollowUp(QObject):
@@ -252,7 +252,7 @@ class FollowUp(QObject):
 
         assert self.services is not None
         try:
-            return purge_proposal(self.services.people, months=INACTIVITY_MONTHS)
+            return purge_proposal(self.services.people, months=load_settings().retention_months)
         except LbaError:
             return []
 

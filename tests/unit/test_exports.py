@@ -206,3 +206,14 @@ def test_cli_ambiguous_person(service: PeopleService, tmp_path: Path, capsys) ->
     service.create_person(first_name="Lucas", last_name="Grand")
     assert main(["shortlist", "export", "Lucas", "--output", str(tmp_path / "x.pdf")]) == 2
     assert "Plusieurs personnes" in capsys.readouterr().err
+
+
+def test_the_hand_out_names_the_structure_from_the_settings(two_people, service) -> None:
+    from lba_desktop.exports import build_handout
+    from lba_desktop.settings import Settings, save_settings
+
+    lea, _ = two_people
+    assert build_handout(service, lea).structure == "Mission Locale"
+    save_settings(Settings(structure_name="Mission Locale du Cantal"))
+    assert build_handout(service, lea).structure == "Mission Locale du Cantal"
+    assert build_handout(service, lea, structure="CIO d'Aurillac").structure == "CIO d'Aurillac"
