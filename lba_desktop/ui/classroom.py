@@ -159,7 +159,10 @@ class ClassroomMode(QObject):
             "state": w.windowState(),
             "geometry": w.saveGeometry(),
             "row_height": table.verticalHeader().defaultSectionSize() if table else 0,
+            "add_label": w.map.add_label,
         }
+        # The popup link names the current young person (« … de Léa »): not on a projector.
+        w.map.set_add_label("")
         self._hidden = []
         for thing in getattr(w, "personal_widgets", []):
             # A menu leaves the menu bar through its menuAction(); setVisible() on the QMenu
@@ -197,6 +200,7 @@ class ClassroomMode(QObject):
         assert isinstance(app, QApplication)
         w = self.window
         self.active = False
+        w.map.set_add_label(self._saved["add_label"])
         self.escape.setEnabled(False)
         self.toolbar.setVisible(False)
         app.setFont(self._saved["font"])

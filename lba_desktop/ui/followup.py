@@ -499,6 +499,8 @@ class FollowUp(QObject):
 
     @Slot(str)
     def _on_map_add(self, key: str) -> None:
+        if self.window.classroom.active:  # people data stays out of a demonstration
+            return
         row = self.window.model.row_of_key(key)
         if row >= 0:
             self.add_hit(self.window.model.hits()[row])

@@ -204,6 +204,10 @@ class MapPanel(QWidget):
         if self.available and self.ready:
             self._run(f"lbaTheme({json.dumps(dark)})")
 
+    @property
+    def add_label(self) -> str:
+        return self._add_label
+
     def set_add_label(self, text: str) -> None:
         """The popup link's text (« Ajouter à la sélection de Léa »); "" removes the link."""
         self._add_label = text

@@ -152,6 +152,7 @@ def test_classroom_mode_hides_personal_data_and_runs_a_scenario(
     extra.show()
     personal_menus = [w for w in window.personal_widgets if hasattr(w, "menuAction")]
     font_size = app.font().pointSizeF()
+    window.map.set_add_label("Ajouter à la sélection de Zoé")
 
     qtbot.keyClick(
         window,
@@ -165,6 +166,7 @@ def test_classroom_mode_hides_personal_data_and_runs_a_scenario(
     assert all(not a.isEnabled() for a in getattr(window, "personal_actions", []))
     assert app.font().pointSizeF() == pytest.approx(font_size * FONT_SCALE)
     assert mode.toolbar.isVisible()
+    assert window.map.add_label == ""  # no young person's name in the map popups
     assert [a.text() for a in mode.scenario_actions] == [s.label for s in SCENARIOS]
 
     for action in mode.scenario_actions:
@@ -179,6 +181,7 @@ def test_classroom_mode_hides_personal_data_and_runs_a_scenario(
     assert app.font().pointSizeF() == pytest.approx(font_size)
     assert all(m.menuAction().isVisible() for m in personal_menus)
     assert all(a.isEnabled() for a in getattr(window, "personal_actions", []))
+    assert window.map.add_label == "Ajouter à la sélection de Zoé"
     assert _people_dump() == before
 
 
