@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from lba_desktop.data import parsers
@@ -184,7 +186,7 @@ def main(argv: list[str] | None = None) -> None:
         # Same input as a sync sees it: the JSON text decoded, then parsed.
         text = json.dumps(data[name])
         entry["parser_with_json_decode"] = measure(
-            lambda t, f=func: f(json.loads(t)), text, args.repeats
+            lambda t, f=func: f(orjson.loads(t)), text, args.repeats
         )
         if naive is not None:
             baseline = measure(naive, data[name], args.repeats)

@@ -80,11 +80,11 @@ def sync_one_departement(dep: str, folder: Path) -> dict[str, Any]:
     http_time = 0.0
     original = http_mod.HttpClient._request
 
-    def timed(self: http_mod.HttpClient, url: str, params: Any) -> Any:
+    def timed(self: http_mod.HttpClient, *args: Any, **kwargs: Any) -> Any:
         nonlocal http_time
         started = time.perf_counter()
         try:
-            return original(self, url, params)
+            return original(self, *args, **kwargs)
         finally:
             http_time += time.perf_counter() - started
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import time
 from collections.abc import Mapping
@@ -13,21 +12,14 @@ import requests
 
 from lba_desktop.data.http import (
     DEFAULT_TIMEOUT,
-    ApiKeyRefused,
     HttpClient,
-    NetworkUnavailable,
-    RateLimited,
     RetryPolicy,
     Sleep,
     UpstreamFailure,
-    _error_messages,
-    parse_retry_after,
-    redact_url,
+    WrongParameters,
 )
 from lba_desktop.data.lba_client import DEFAULT_LBA_URL
 from lba_desktop.errors import UpstreamError
-
-log = logging.getLogger(__name__)
 
 # No published limit for these routes: stay well under the trainings' 7 calls/s.
 RATE_APPOINTMENTS = 3.0
@@ -87,74 +79,20 @@ class AppointmentReceipt:
 
 
 class _PostHttp(HttpClient):
-    """HttpClient plus a JSON POST with the same retry loop and error mapping as its GET."""
+    """HttpClient whose POST errors speak of appointments: a 400 is a refused request with
+    the upstream's reasons, a 404 an unknown training."""
 
     def post_json(
         self, path: str, body: Mapping[str, Any], *, headers: Mapping[str, str] | None = None
     ) -> Any:
-        url = self.url(path)
-        shown = redact_url(url)
-        extra = dict(headers or {})
-        last_error: Exception | None = None
-        for attempt in range(1, self.retry.attempts + 1):
-            self.limiter.acquire()
-            started = time.monotonic()
-            try:
-                response = self.session.post(
-                    url,
-                    json=dict(body),
-                    headers={**self._headers_for(url), **extra},
-                    timeout=self.timeout,
-                )
-                _ = response.content
-            except requests.exceptions.ConnectTimeout as exc:
-                last_error = NetworkUnavailable("délai de connexion dépassé")
-                last_error.__cause__ = exc
-            except requests.exceptions.ReadTimeout as exc:
-                # The upstream may have processed the request: only a retry with the same
-                # idempotency key is safe, which is why callers always send one.
-                last_error = UpstreamFailure("pas de réponse dans le délai imparti")
-                last_error.__cause__ = exc
-            except (
-                requests.exceptions.ChunkedEncodingError,
-                requests.exceptions.ContentDecodingError,
-            ) as exc:
-                last_error = UpstreamFailure("réponse incomplète")
-                last_error.__cause__ = exc
-            except requests.exceptions.ConnectionError as exc:
-                last_error = NetworkUnavailable(type(exc).__name__)
-                last_error.__cause__ = exc
-            else:
-                elapsed = time.monotonic() - started
-                status = response.status_code
-                log.info("POST %s -> %s (%.0f ms)", shown, status, elapsed * 1000)
-                if status < 400:
-                    return self._decode(response)
-                if status in (401, 403):
-                    raise ApiKeyRefused(status)
-                if status == 400:
-                    raise AppointmentRefused(_error_messages(response))
-                if status == 404:
-                    raise AppointmentUnavailable("formation introuvable")
-                if status == 429:
-                    wait = parse_retry_after(response.headers.get("Retry-After"))
-                    last_error = RateLimited(wait)
-                    if attempt < self.retry.attempts:
-                        self._wait(attempt, wait)
-                        continue
-                    break
-                if status >= 500:
-                    last_error = UpstreamFailure(f"erreur {status}", status=status)
-                    if attempt < self.retry.attempts:
-                        self._wait(attempt, parse_retry_after(response.headers.get("Retry-After")))
-                        continue
-                    break
-                raise UpstreamFailure(f"erreur {status}", status=status)
-            log.info("POST %s failed (attempt %d): %s", shown, attempt, last_error.message)
-            if attempt < self.retry.attempts:
-                self._wait(attempt, None)
-        assert last_error is not None
-        raise last_error
+        try:
+            return super().post_json(path, body, headers=headers)
+        except WrongParameters as exc:
+            raise AppointmentRefused(exc.messages) from exc
+        except UpstreamFailure as exc:
+            if exc.status == 404:
+                raise AppointmentUnavailable("formation introuvable") from exc
+            raise
 
 
 class RdvClient:

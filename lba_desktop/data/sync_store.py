@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from lba_desktop.data.catalogue import ITEM_COLUMNS, CatalogueWriter
 from lba_desktop.errors import CatalogueError, StorageFull
 
@@ -169,13 +171,13 @@ class ResumeStore:
         if row is None:
             return None
         try:
-            return json.loads(zlib.decompress(row[0]))
+            return orjson.loads(zlib.decompress(row[0]))
         except (zlib.error, ValueError):
             return None
 
     def record(self, call_key: str, payload: Any) -> None:
         """Keep a call's answer; committed (and synced) before the next call starts."""
-        blob = zlib.compress(json.dumps(payload, separators=(",", ":")).encode("utf-8"), 1)
+        blob = zlib.compress(orjson.dumps(payload), 1)
         with self._writing() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO calls VALUES (?, ?, ?)", (call_key, blob, self._clock())

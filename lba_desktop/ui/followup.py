@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-
 class FollowUp(QObject):
     """Owns the people, shortlist and appointment parts of the window; the window only
     creates it. Signals exist for tests."""
