@@ -7,8 +7,8 @@ import logging
 import sqlite3
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -573,26 +573,11 @@ class AppointmentService:
             )
         return self._client
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            try:
-                self._conn.execute("BEGIN IMMEDIATE")
-                try:
-                    yield self._conn
-                except BaseException:
-                    self._conn.execute("ROLLBACK")
-                    raise
-                self._conn.execute("COMMIT")
-            except sqlite3.Error as exc:
-                raise userdb.storage_error(exc) from exc
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return userdb.transaction(self._conn, self._lock)
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            try:
-                return self._conn.execute(sql, tuple(params)).fetchall()
-            except sqlite3.Error as exc:
-                raise userdb.storage_error(exc) from exc
+        return userdb.read(self._conn, self._lock, sql, params)
 
     def _update(self, request_id: int, **columns: Any) -> AppointmentRequest:
         columns["updated_at"] = _iso(self._now())

@@ -6,8 +6,8 @@ import logging
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -278,26 +278,11 @@ class PeopleService:
     def _now(self) -> str:
         return self._clock().astimezone(UTC).replace(microsecond=0).isoformat()
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            try:
-                self._conn.execute("BEGIN IMMEDIATE")
-                try:
-                    yield self._conn
-                except BaseException:
-                    self._conn.execute("ROLLBACK")
-                    raise
-                self._conn.execute("COMMIT")
-            except sqlite3.Error as exc:
-                raise userdb.storage_error(exc) from exc
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return userdb.transaction(self._conn, self._lock)
 
-    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            try:
-                return self._conn.execute(sql, params).fetchall()
-            except sqlite3.Error as exc:
-                raise userdb.storage_error(exc) from exc
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        return userdb.read(self._conn, self._lock, sql, params)
 
     def _geocode_home(self, text: str) -> Place | None:
         text = (text or "").strip()

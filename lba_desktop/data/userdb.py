@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from lba_desktop import paths
 from lba_desktop.errors import LbaError, StorageFull
@@ -239,6 +241,33 @@ def storage_error(exc: sqlite3.Error) -> LbaError:
         "Les données des conseillers (user.sqlite) sont illisibles ou endommagées.",
         hint="Restaurez une sauvegarde du fichier ou contactez votre support informatique.",
     )
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection, lock: threading.RLock) -> Iterator[sqlite3.Connection]:
+    """One write transaction, taken at once (IMMEDIATE) so that two writers never deadlock;
+    rolled back on any error, which comes out as a French `LbaError`."""
+    with lock:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise storage_error(exc) from exc
+
+
+def read(
+    conn: sqlite3.Connection, lock: threading.RLock, sql: str, params: Sequence[Any] = ()
+) -> list[sqlite3.Row]:
+    with lock:
+        try:
+            return conn.execute(sql, tuple(params)).fetchall()
+        except sqlite3.Error as exc:
+            raise storage_error(exc) from exc
 
 
 def rows_of_person(conn: sqlite3.Connection, person_id: int) -> dict[str, list[dict[str, object]]]:
