@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelection,
     QModelIndex,
     QObject,
@@ -34,6 +33,7 @@ from lba_desktop.appointments import RequestStatus, SendReport
 from lba_desktop.errors import LbaError
 from lba_desktop.ui.appointment_dialog import prepare_email_flow
 from lba_desktop.ui.backend import send_pending_requests, send_request_now
+from lba_desktop.ui.table_model import ListTableModel
 from lba_desktop.ui.tasks import TaskRunner
 
 SEND_INTERVAL_MS = 5 * 60 * 1000  # the outbox's own backoff decides what is actually due
@@ -61,37 +61,17 @@ def _when(moment: Any) -> str:
     return f"{local:%d/%m/%Y %H:%M}"
 
 
-class OutboxModel(QAbstractTableModel):
+class OutboxModel(ListTableModel):
     """Rows are AppointmentRequests, newest first (the service's order)."""
+
+    HEADERS = HEADERS
+    HEADER_TIPS = HEADER_TIPS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[Any] = []
-
-    def set_rows(self, requests: list[Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(requests)
-        self.endResetModel()
 
     def request(self, row: int) -> Any:
         return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return HEADER_TIPS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         request = self.request(index.row()) if index.isValid() else None

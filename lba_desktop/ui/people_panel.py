@@ -7,7 +7,6 @@ import html
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QItemSelection,
     QLocale,
@@ -33,6 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lba_desktop.ui.table_model import ListTableModel
+
 COL_NAME, COL_COUNT, COL_ACTIVITY = range(3)
 HEADERS = ("Personne", "Éléments", "Dernière activité")
 HEADER_TIPS = (
@@ -56,40 +57,20 @@ def activity_fr(person: Any) -> str:
     )
 
 
-class PeopleModel(QAbstractTableModel):
+class PeopleModel(ListTableModel):
     """Rows are `Person` records, most recently active first (the service's order)."""
+
+    HEADERS = HEADERS
+    HEADER_TIPS = HEADER_TIPS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._people: list[Any] = []
-
-    def set_rows(self, people: list[Any]) -> None:
-        self.beginResetModel()
-        self._people = list(people)
-        self.endResetModel()
 
     def person(self, row: int) -> Any:
-        return self._people[row] if 0 <= row < len(self._people) else None
+        return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def row_of(self, person_id: int) -> int:
-        return next((r for r, p in enumerate(self._people) if p.id == person_id), -1)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._people)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return HEADER_TIPS[section]
-        return None
+        return next((r for r, p in enumerate(self._rows) if p.id == person_id), -1)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         person = self.person(index.row()) if index.isValid() else None

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QLocale,
     QModelIndex,
@@ -19,6 +18,7 @@ from PySide6.QtCore import (
 from lba_desktop.map_page import marker_key
 from lba_desktop.models import ALL_KINDS, DIPLOMA_LABELS_FR, Hit, Kind
 from lba_desktop.ui.look import kind_icon, km
+from lba_desktop.ui.table_model import ListTableModel
 
 COL_KIND, COL_TITLE, COL_ORG, COL_COMMUNE, COL_DISTANCE, COL_LEVEL, COL_DATE = range(7)
 HEADERS = ("Type", "Intitulé", "Organisme / entreprise", "Commune", "Distance", "Niveau", "Date")
@@ -58,26 +58,28 @@ def level_text(level: int | None) -> str:
     return f"{level} – {DIPLOMA_LABELS_FR.get(level, '')}".strip(" –")
 
 
-class ResultsModel(QAbstractTableModel):
+class ResultsModel(ListTableModel):
     """Rows are `Hit`s in the order the search returned them (nearest first)."""
+
+    HEADERS = HEADERS
+    HEADER_TIPS = HEADER_TIPS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._hits: list[Hit] = []
         self._row_of_key: dict[str, int] = {}
 
     # -- content
 
     def set_rows(self, hits: Iterable[Hit]) -> None:
         self.beginResetModel()
-        self._hits = list(hits)
+        self._rows = list(hits)
         self._row_of_key = {
-            marker_key(h.item.kind, h.item.id): row for row, h in enumerate(self._hits)
+            marker_key(h.item.kind, h.item.id): row for row, h in enumerate(self._rows)
         }
         self.endResetModel()
 
     def hits(self) -> Sequence[Hit]:
-        return tuple(self._hits)
+        return tuple(self._rows)
 
     def row_of_key(self, key: str) -> int:
         """Row of the item with this marker key, or -1."""
@@ -85,27 +87,10 @@ class ResultsModel(QAbstractTableModel):
 
     # -- QAbstractTableModel
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._hits)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return HEADER_TIPS[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._hits):
+        if not index.isValid() or index.row() >= len(self._rows):
             return None
-        hit = self._hits[index.row()]
+        hit = self._rows[index.row()]
         item = hit.item
         col = index.column()
         if role == ItemRole:

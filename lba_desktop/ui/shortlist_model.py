@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QByteArray,
     QMimeData,
     QModelIndex,
@@ -23,6 +22,7 @@ from lba_desktop.map_page import marker_key
 from lba_desktop.models import Kind
 from lba_desktop.people import STATUS_LABELS_FR, ShortlistEntry, ShortlistStatus
 from lba_desktop.ui.look import kind_icon, km
+from lba_desktop.ui.table_model import ListTableModel
 
 (
     COL_POS,
@@ -67,9 +67,12 @@ StatusRole = Qt.ItemDataRole.UserRole + 5  # the ShortlistStatus of the row
 Index = QModelIndex | QPersistentModelIndex
 
 
-class ShortlistModel(QAbstractTableModel):
+class ShortlistModel(ListTableModel):
     """Rows are the entries of one person, in their shortlist order. Edits go to the service
     at once (nothing waits for a "save"); a refused edit is reported through `failed`."""
+
+    HEADERS = HEADERS
+    HEADER_TIPS = HEADER_TIPS
 
     failed = Signal(object)  # the LbaError of a refused edit or move
     changed = Signal()  # an entry changed in the database (counts, last activity…)
@@ -77,33 +80,32 @@ class ShortlistModel(QAbstractTableModel):
     def __init__(self, people: Any = None, parent: Any = None) -> None:
         super().__init__(parent)
         self.people = people
-        self._entries: list[ShortlistEntry] = []
         self._requests: dict[int, Any] = {}  # entry id → latest AppointmentRequest
 
     # -- content
 
     def set_rows(self, entries: Sequence[ShortlistEntry], requests: dict[int, Any]) -> None:
         self.beginResetModel()
-        self._entries = list(entries)
+        self._rows = list(entries)
         self._requests = dict(requests)
         self.endResetModel()
 
     def entries(self) -> tuple[ShortlistEntry, ...]:
-        return tuple(self._entries)
+        return tuple(self._rows)
 
     def entry(self, row: int) -> ShortlistEntry | None:
-        return self._entries[row] if 0 <= row < len(self._entries) else None
+        return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def request_of(self, entry_id: int) -> Any:
         return self._requests.get(entry_id)
 
     def row_of_entry(self, entry_id: int) -> int:
-        return next((r for r, e in enumerate(self._entries) if e.id == entry_id), -1)
+        return next((r for r, e in enumerate(self._rows) if e.id == entry_id), -1)
 
     def move_row(self, source: int, target: int) -> bool:
         """Put row `source` at position `target` (0-based) through the service."""
         entry = self.entry(source)
-        target = max(0, min(target, len(self._entries) - 1))
+        target = max(0, min(target, len(self._rows) - 1))
         if entry is None or self.people is None or target == source:
             return False
         try:
@@ -114,30 +116,13 @@ class ShortlistModel(QAbstractTableModel):
         # Qt counts the destination before the move: one further down when moving down.
         dest = target + 1 if target > source else target
         self.beginMoveRows(QModelIndex(), source, source, QModelIndex(), dest)
-        self._entries = list(reordered)
+        self._rows = list(reordered)
         self.endMoveRows()
-        self.dataChanged.emit(self.index(0, COL_POS), self.index(len(self._entries) - 1, COL_POS))
+        self.dataChanged.emit(self.index(0, COL_POS), self.index(len(self._rows) - 1, COL_POS))
         self.changed.emit()
         return True
 
     # -- QAbstractTableModel
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return HEADER_TIPS[section]
-        return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = super().flags(index)
@@ -245,7 +230,7 @@ class ShortlistModel(QAbstractTableModel):
         except (LbaError, ValueError) as exc:
             self.failed.emit(exc if isinstance(exc, LbaError) else LbaError(str(exc)))
             return False
-        self._entries[index.row()] = updated
+        self._rows[index.row()] = updated
         self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), len(HEADERS) - 1))
         self.changed.emit()
         return True
@@ -280,7 +265,7 @@ class ShortlistModel(QAbstractTableModel):
             return False
         source = int(bytes(data.data(MIME_TYPE).data()).decode() or -1)
         if row < 0:  # dropped on a row, not between two: take that row's place
-            row = parent.row() if parent.isValid() else len(self._entries)
+            row = parent.row() if parent.isValid() else len(self._rows)
         target = row - 1 if row > source else row
         self.move_row(source, target)
         # False: the move is done; the view must not remove the "dragged" row afterwards.
