@@ -189,9 +189,27 @@ _PAGE_JS = r"""
                       fillColor: "#ffffff", fillOpacity: 1}).bindTooltip(esc(c.label)));
       bounds.push([c.lat, c.lon]);
     }
-    if (bounds.length) { map.fitBounds(bounds, {padding: [24, 24], maxZoom: 13, animate: false}); }
+    fitWhenSized(bounds.length ? bounds : null);
     return count;
   };
+  // Leaflet fits bounds to the container's current size: a map still hidden or being laid
+  // out (0 px) would zoom to the street. Fit once it has a size, and again if it changes
+  // before the counsellor moves the map.
+  var pendingBounds = null;
+  function fitWhenSized(bounds) {
+    pendingBounds = bounds;
+    map.invalidateSize({animate: false});
+    var size = map.getSize();
+    if (bounds && size.x > 50 && size.y > 50) {
+      map.fitBounds(bounds, {padding: [24, 24], maxZoom: 13, animate: false});
+    }
+  }
+  map.on("resize", function () {
+    if (pendingBounds) {
+      map.fitBounds(pendingBounds, {padding: [24, 24], maxZoom: 13, animate: false});
+    }
+  });
+  map.on("dragstart", function () { pendingBounds = null; });
   window.lbaSetAddLabel = function (text) { addLabel = text || null; return !!addLabel; };
   document.addEventListener("click", function (ev) {
     var a = ev.target.closest ? ev.target.closest("a.lba-add") : null;
@@ -215,7 +233,12 @@ _PAGE_JS = r"""
       cluster.once("spiderfied", function () { m.openPopup(); });
       parent.spiderfy();
     } else {
-      cluster.zoomToShowLayer(m, function () { m.openPopup(); });
+      // Inside a big cluster (a city centre): zooming to the street would lose the whole
+      // search, so the popup opens over the cluster and the overview stays.
+      var content = m.getPopup() ? m.getPopup().getContent() : "";
+      if (typeof content === "function") { content = content(m); }
+      if (!map.getBounds().contains(m.getLatLng())) { map.panTo(m.getLatLng()); }
+      L.popup({autoPan: true}).setLatLng(m.getLatLng()).setContent(content).openOn(map);
     }
   }
   window.lbaSelect = function (id) {

@@ -393,7 +393,8 @@ class DetailsPanel(QScrollArea):
         self._row(form, "Adresse", address, copy=True)
         if hit.distance_km is not None:
             self._row(form, "Distance", km(hit.distance_km) + " à vol d'oiseau")
-        self._row(form, "Niveau", level_text(item.diploma_level))
+        if item.kind is not Kind.ENTREPRISE:
+            self._row(form, "Niveau", level_text(item.diploma_level))
         self._row(form, "Téléphone", item.phone, copy=True)
         if item.email:
             self._row(form, "E-mail", item.email, copy=True, link=f"mailto:{item.email}")

@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+DOCK_HEIGHT = 210
+
 
 class FollowUp(QObject):
     """Owns the people, shortlist and appointment parts of the window; the window only
@@ -81,6 +83,9 @@ class FollowUp(QObject):
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        # The search stays the main screen: the follow-up starts as a strip the counsellor
+        # can pull up (or hide with Ctrl+J).
+        window.resizeDocks([self.dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
         self.dock.setEnabled(False)  # until user.sqlite is open
 
         self._make_actions()

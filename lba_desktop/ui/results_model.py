@@ -133,6 +133,8 @@ class ResultsModel(ListTableModel):
         if col == COL_DISTANCE:
             return km(hit.distance_km)
         if col == COL_LEVEL:
+            if item.kind is Kind.ENTREPRISE:
+                return "—"  # a company is listed for a métier, not a diploma
             return level_text(item.diploma_level) if full else level_short(item.diploma_level)
         if col == COL_DATE:
             day = self._date(hit)
