@@ -220,11 +220,17 @@ def _latest(item: Item) -> date:
     return item.updated or item.created or date.min
 
 
+def _key(item: Item) -> str:
+    # A plain string: hashing a tuple holding an Enum calls Enum.__hash__ in Python, which
+    # dominated deduplication at sync scale.
+    return f"{item.kind.value}\x00{item.id}"
+
+
 def dedupe(items: Iterable[Item]) -> list[Item]:
     """One item per (kind, id), keeping the most recently updated (the later one on ties)."""
-    kept: dict[tuple[Kind, str], Item] = {}
+    kept: dict[str, Item] = {}
     for item in items:
-        key = (item.kind, item.id)
+        key = _key(item)
         previous = kept.get(key)
         if previous is None or _latest(item) >= _latest(previous):
             kept[key] = item
@@ -241,7 +247,7 @@ class _Collector:
 
     def __init__(self, locate: Locate | None) -> None:
         self.locate = locate
-        self.items: dict[tuple[Kind, str], Item] = {}
+        self.items: dict[str, Item] = {}
         self.warnings: list[str] = []
         self.skipped = 0
         self.without_position = 0
@@ -264,7 +270,7 @@ class _Collector:
         return None, None
 
     def add(self, item: Item) -> None:
-        key = (item.kind, item.id)
+        key = _key(item)
         previous = self.items.get(key)
         if previous is None or _latest(item) >= _latest(previous):
             self.items[key] = item
