@@ -49,6 +49,7 @@ class MetierIndex:
     ) -> None:
         self._metiers = tuple(metiers if metiers is not None else load_metiers())
         self._sectors = tuple(sectors if sectors is not None else load_sectors())
+        self._naf_romes: dict[str, tuple[str, ...]] | None = None
         self._domains = grands_domaines if grands_domaines is not None else load_grands_domaines()
         self._by_code = {m.code: i for i, m in enumerate(self._metiers)}
         self._codes = [m.code for m in self._metiers]  # sorted: the referential is
@@ -199,6 +200,18 @@ class MetierIndex:
 
     def sectors(self) -> tuple[Sector, ...]:
         return self._sectors
+
+    def romes_of_naf(self, naf_code: str) -> tuple[str, ...]:
+        """The métiers of a company's activity sector: the sectors are the NAF divisions
+        (the first two digits of "10.71C" or "1071C"), each with the ROME codes it employs."""
+        digits = "".join(ch for ch in naf_code if ch.isdigit())[:2]
+        if len(digits) < 2:
+            return ()
+        if self._naf_romes is None:
+            self._naf_romes = {
+                str(int(sector.id)): sector.romes for sector in self._sectors if sector.id.isdigit()
+            }
+        return self._naf_romes.get(str(int(digits)), ())
 
     def _suggestions(self, text: str) -> tuple[str, ...]:
         """Labels spelt closest to the text, for "did you mean"."""

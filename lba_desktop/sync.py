@@ -37,6 +37,7 @@ from lba_desktop.data.sync_store import (
 )
 from lba_desktop.errors import InvalidInput, LbaError
 from lba_desktop.local_catalogue import swap_in
+from lba_desktop.metiers import default_metier_index
 from lba_desktop.models import MAX_ROMES, Item, Kind
 from lba_desktop.settings_env import ApiSettings, read_api_settings
 
@@ -193,6 +194,16 @@ def _rome_tree() -> tuple[tuple[str, ...], dict[str, tuple[str, ...]], dict[str,
         {k: tuple(sorted(v)) for k, v in letters.items()},
         {k: tuple(sorted(v)) for k, v in codes.items()},
     )
+
+
+def company_romes(item: Item, asked: tuple[str, ...]) -> tuple[str, ...]:
+    """ROME codes for a recruiting company, which the jobs API lists without any: the métiers
+    of its NAF sector (what "likely to recruit" rests on), narrowed to the codes the call
+    asked for when there were some. Without them a company could not be found by métier."""
+    sector = default_metier_index().romes_of_naf(str(item.details.get("naf_code") or ""))
+    if asked:
+        return tuple(code for code in asked if code in sector) or asked
+    return sector
 
 
 def initial_calls(scope: SyncScope) -> list[Call]:
@@ -543,9 +554,11 @@ class SyncService:
                     )
             for item in outcome.items:
                 # An item the upstream gave for a département belongs to it unless it says more.
-                items.append(
-                    item if item.departement else replace(item, departement=call.departement)
-                )
+                if not item.departement:
+                    item = replace(item, departement=call.departement)
+                if item.kind is Kind.ENTREPRISE and not item.romes:
+                    item = replace(item, romes=company_romes(item, call.romes))
+                items.append(item)
         return dedupe(items), failed, answered - failed
 
     def _request(self, call: Call) -> dict[str, Any]:

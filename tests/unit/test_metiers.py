@@ -112,3 +112,11 @@ def test_get(index: MetierIndex) -> None:
     metier = index.get("d1102")
     assert metier is not None and metier.code == "D1102"
     assert index.get("Z9999") is None
+
+
+def test_a_company_naf_code_gives_its_sector_metiers() -> None:
+    index = default_metier_index()
+    bakery = index.romes_of_naf("10.71C")  # boulangerie: division 10, food industries
+    assert "D1102" in bakery and bakery == index.romes_of_naf("1071C")
+    assert "H2913" not in bakery  # no welders
+    assert index.romes_of_naf("") == () and index.romes_of_naf("ZZ") == ()

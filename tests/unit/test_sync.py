@@ -114,9 +114,15 @@ def test_sync_fills_catalogue_and_search_finds_it(
     found = service.search(criteria)
     assert found.counts[Kind.FORMATION] > 0
     assert found.counts[Kind.OFFRE] > 0
-    # Recruiters come without ROME codes from a per-département call: found by name.
+    # Recruiters come without ROME codes: they get their NAF sector's métiers (the fake's
+    # are all in retail, NAF 47, which employs bakers), so a métier search finds them.
     companies = service.search(service.build_criteria(lieu="Aurillac", texte="Atelier", rayon=100))
     assert companies.counts[Kind.ENTREPRISE] > 0
+    bakers = service.search(service.build_criteria(lieu="Aurillac", metier="D1102", rayon=100))
+    assert bakers.counts[Kind.ENTREPRISE] > 0
+    assert all("D1102" in h.item.romes for h in bakers.of_kind(Kind.ENTREPRISE))
+    welders = service.search(service.build_criteria(lieu="Aurillac", metier="H2913", rayon=100))
+    assert welders.counts[Kind.ENTREPRISE] == 0  # welding is not a retail trade
     clermont = service.search(
         service.build_criteria(lieu="Clermont-Ferrand", romes=FAKE_ROMES, rayon=30)
     )
