@@ -52,9 +52,13 @@ def browser() -> Iterator[object]:
 
 
 def _wait(driver: object, condition: object, timeout: float = 15) -> object:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout).until(condition)  # type: ignore[arg-type]
+    # The list is re-rendered while the condition reads it: a row that vanished mid-read
+    # only means "not yet".
+    wait = WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,))
+    return wait.until(condition)  # type: ignore[arg-type]
 
 
 def _rows(driver: object) -> list:
