@@ -8,7 +8,6 @@ from collections.abc import Iterable
 
 from lba_desktop.data.catalogue import Area, CatalogueStore, ItemFilter
 from lba_desktop.errors import InvalidInput
-from lba_desktop.geo import distance_km
 from lba_desktop.geocoding import Geocoder, default_geocoder
 from lba_desktop.metiers import MetierIndex, default_metier_index
 from lba_desktop.models import (
@@ -142,8 +141,7 @@ class SearchService:
                 opco=criteria.opco,
                 handi_friendly_only=criteria.handi_friendly_only,
             )
-            for item, _approx in self.store.nearest(area, flt, limit=limit):
-                d = distance_km(area.centre_lat, area.centre_lon, item.lat, item.lon)
+            for item, d in self.store.nearest(area, flt, limit=limit):
                 # The SQL box is a square around the circle: drop its corners.
                 if area.radius_km is not None and d > area.radius_km:
                     continue

@@ -188,3 +188,19 @@ def test_writer_builds_the_indexes_a_search_uses(tmp_path: Path) -> None:
         )
     )
     assert "USING PRIMARY KEY" in plan or "USING COVERING INDEX" in plan
+
+
+def test_distances_are_great_circle_with_or_without_sqlite_math(store: CatalogueStore) -> None:
+    from lba_desktop.geo import distance_km
+
+    area = Area(*AURILLAC, radius_km=30)
+    flt = ItemFilter(Kind.ENTREPRISE, romes=("D1102",))
+    with_math = store.nearest(area, flt, limit=10)
+    for item, d in with_math:
+        assert d == pytest.approx(distance_km(*AURILLAC, item.lat, item.lon), abs=1e-6)
+    # Some SQLite builds lack asin/radians: the distance is then computed in Python.
+    store._sql_distance, store._distance_sql = False, "NULL"
+    without = store.nearest(area, flt, limit=10)
+    assert [(i.id, round(d, 6)) for i, d in without] == [(i.id, round(d, 6)) for i, d in with_math]
+    text = store.nearest(area, ItemFilter(Kind.OFFRE, fts_query='"boulang"*'), limit=9)
+    assert text[0][1] == pytest.approx(distance_km(*AURILLAC, text[0][0].lat, text[0][0].lon))
