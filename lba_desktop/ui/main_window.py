@@ -488,7 +488,9 @@ class MainWindow(QMainWindow):
         shown = self.proxy.rowCount()
         total = len(result.hits)
         where = c.place.label if c.place.is_area else f"{c.place.label}, {c.radius_km} km"
-        what = ", ".join(self.last_request.metier_labels) if self.last_request else ""
+        labels = list(self.last_request.metier_labels) if self.last_request else []
+        # The chosen métiers are listed in the filters: a long list would push the results down.
+        what = ", ".join(labels) if len(labels) <= 3 else f"{len(labels)} métiers"
         if self.last_request and self.last_request.metier:
             what = ", ".join(filter(None, (what, f"« {self.last_request.metier} »")))
         count = f"{number(shown)} résultat{'s' if shown > 1 else ''}" + (
