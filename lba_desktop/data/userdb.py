@@ -14,6 +14,9 @@ from lba_desktop.errors import LbaError, StorageFull
 
 USER_SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 5000
+# Switching a new file to WAL and migrating it take locks SQLite may refuse at once (busy
+# handler not consulted) when several threads of this process open the file together.
+_setup_lock = threading.Lock()
 
 # Tables holding rows about one person, as (table, column naming the person). Modules that
 # add such a table (e.g. the appointment outbox) call `register_person_table` at import time.
@@ -217,11 +220,12 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA secure_delete = ON")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        migrate(conn)
+        with _setup_lock:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA secure_delete = ON")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            migrate(conn)
     except sqlite3.DatabaseError as exc:
         raise storage_error(exc) from exc
     conn.row_factory = sqlite3.Row
