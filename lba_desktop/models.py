@@ -163,12 +163,16 @@ class Place:
 # --- Catalogue items ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Item:
     """One search result of any kind, with the fields every layer needs and `details` for the rest.
 
     `id` is stable across syncs: `cleMinistereEducatif` for a training, the upstream offer id,
     the SIRET for a recruiting company.
+
+    Treat it as immutable (use `dataclasses.replace`). It is not declared frozen because a
+    frozen dataclass's constructor costs 3 µs instead of 0.2 µs, and a wide search builds
+    1,000 of them.
     """
 
     kind: Kind

@@ -3,8 +3,10 @@
 One `items` table holds the four kinds (formation, offre, entreprise, partenariat): they share
 almost every column a search filters on, and one table keeps one FTS index and one R*Tree.
 `item_romes` repeats each item once per ROME code with its kind and position, so a
-"métier around a point" query is a range scan on one covering index
-(rome, kind, lat, lon) instead of a join over the whole catalogue.
+"métier around a point" query is a few range scans on one covering index
+(rome, kind, band, lon, lat) instead of a join over the whole catalogue. `band` is a
+0.25° latitude strip: a box around a point is then read strip by strip over its own
+longitudes only, not across the whole width of France.
 """
 
 from __future__ import annotations
@@ -24,11 +26,12 @@ from typing import Any
 import orjson
 import sqlite_utils
 
+from lba_desktop.data.item_cache import ItemCache
 from lba_desktop.errors import CatalogueError, StorageFull
 from lba_desktop.geo import distance_km
 from lba_desktop.models import Item, Kind
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 KM_PER_DEGREE = 111.195  # mean Earth radius 6371.0 km × π / 180
 
 ITEM_COLUMNS: tuple[str, ...] = (
@@ -113,6 +116,11 @@ class StoredDetails(Mapping[str, Any]):
 
     def __getitem__(self, key: str) -> Any:
         return self._data()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        # The inherited `Mapping.get` goes through `__getitem__` and a KeyError per missing
+        # key: it was 40 % of an API request that shapes ~100 items.
+        return self._data().get(key, default)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._data())
@@ -267,16 +275,17 @@ def _migrate_v1_to_v2(db: sqlite_utils.Database) -> None:
     )
 
 
-def _migrate_v2_to_v3(db: sqlite_utils.Database) -> None:
-    # The diploma level joins the ROME index so that the common "métier + niveau" search is
-    # answered from the index alone; the index is derived data, so it is simply rebuilt.
-    db.execute("DROP TABLE item_romes")
+def _rebuild_rome_index(db: sqlite_utils.Database) -> None:
+    # The ROME index is derived data: a new shape is simply rebuilt from `items`.
+    # Version 3 added the diploma level ("métier + niveau" answered from the index alone);
+    # version 4 the latitude band (a box is read over its own longitudes only).
+    db.execute("DROP TABLE IF EXISTS item_romes")
     _create_rome_index(db.conn)
     _fill_rome_index(db.conn)
 
 
 # Index i creates version i + 1 from version i; version 0 is an empty file.
-MIGRATIONS = (_create_v1, _migrate_v1_to_v2, _migrate_v2_to_v3)
+MIGRATIONS = (_create_v1, _migrate_v1_to_v2, _rebuild_rome_index, _rebuild_rome_index)
 
 
 def migrate(conn: sqlite3.Connection, *, target: int = SCHEMA_VERSION) -> int:
@@ -392,12 +401,21 @@ def _store_in_spatial_order(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE temp.items_unsorted")
 
 
+# Latitude strips of 0.25° (about 28 km) for the ROME index.
+BANDS_PER_DEGREE = 4
+_BAND = f"CAST((lat + 90) * {BANDS_PER_DEGREE} AS INTEGER)"
+
+
+def band_of(lat: float) -> int:
+    return int((lat + 90) * BANDS_PER_DEGREE)
+
+
 def _create_rome_index(conn: sqlite3.Connection) -> None:
     # One row per (item, ROME code); WITHOUT ROWID so the primary key *is* the covering index.
     conn.execute(
-        "CREATE TABLE item_romes (rome TEXT NOT NULL, kind TEXT NOT NULL, lat REAL NOT NULL, "
-        "lon REAL NOT NULL, item INTEGER NOT NULL, diploma_level INTEGER, "
-        "PRIMARY KEY (rome, kind, lat, lon, item)) WITHOUT ROWID"
+        "CREATE TABLE item_romes (rome TEXT NOT NULL, kind TEXT NOT NULL, band INTEGER NOT NULL, "
+        "lon REAL NOT NULL, lat REAL NOT NULL, item INTEGER NOT NULL, diploma_level INTEGER, "
+        "PRIMARY KEY (rome, kind, band, lon, lat, item)) WITHOUT ROWID"
     )
 
 
@@ -405,18 +423,18 @@ def _fill_rome_index(conn: sqlite3.Connection) -> None:
     # Split the space-separated codes in SQL: twice as fast as a Python loop at france scale,
     # and the sorted insert fills the index pages in order.
     conn.execute(
-        """
-        WITH RECURSIVE split(item, kind, lat, lon, level, code, rest) AS (
-            SELECT rowid, kind, lat, lon, diploma_level, '', romes || ' ' FROM items
+        f"""
+        WITH RECURSIVE split(item, kind, band, lon, lat, level, code, rest) AS (
+            SELECT rowid, kind, {_BAND}, lon, lat, diploma_level, '', romes || ' ' FROM items
             WHERE lat IS NOT NULL AND lon IS NOT NULL AND romes != ''
             UNION ALL
-            SELECT item, kind, lat, lon, level, substr(rest, 1, instr(rest, ' ') - 1),
+            SELECT item, kind, band, lon, lat, level, substr(rest, 1, instr(rest, ' ') - 1),
                    substr(rest, instr(rest, ' ') + 1)
             FROM split WHERE rest != ''
         )
         INSERT OR IGNORE INTO item_romes
-        SELECT code, kind, lat, lon, item, level FROM split WHERE code != ''
-        ORDER BY 1, 2, 3, 4, 5
+        SELECT code, kind, band, lon, lat, item, level FROM split WHERE code != ''
+        ORDER BY 1, 2, 3, 4, 5, 6
         """
     )
 
@@ -498,6 +516,7 @@ class CatalogueStore:
         self._distance_sql = _DISTANCE_SQL if self._sql_distance else "NULL"
         self.conn.execute("PRAGMA mmap_size = 0")
         self.lock = threading.Lock()
+        self.item_cache = ItemCache()
 
     def close(self) -> None:
         self.conn.close()
@@ -562,23 +581,26 @@ class CatalogueStore:
 
     def _nearest_by_rome(self, area: Area, flt: ItemFilter, limit: int) -> list[tuple[Item, float]]:
         """The common case (métier around a point, maybe a level) in two steps: rank on the
-        covering ROME index alone, then read only the `limit` winning rows of `items`."""
+        covering ROME index alone, then read only the winning rows of `items` that the item
+        cache does not hold yet."""
         with self.lock:
             ranked = self._rank_by_rome(area, flt, limit)
-            if not ranked:
-                return []
-            marks = ", ".join("?" for _ in ranked)
-            rows = self.conn.execute(
-                f"{_SELECT_ITEM}, i.rowid, {self._distance_sql} FROM items i "
-                f"WHERE i.rowid IN ({marks})",
-                [*self._distance_params(area), *(rowid for rowid, _ in ranked)],
-            ).fetchall()
-        by_rowid = {row[-2]: row for row in rows}
-        found = []
-        for rowid, _d2 in ranked:
-            row = by_rowid[rowid]
-            found.append((row_to_item(row[:-2]), self._distance(area, row)))
-        return found
+            items = {rowid: self.item_cache.get(rowid) for rowid, _d2 in ranked}
+            missing = [rowid for rowid, item in items.items() if item is None]
+            if missing:
+                marks = ", ".join("?" for _ in missing)
+                rows = self.conn.execute(
+                    f"{_SELECT_ITEM}, i.rowid FROM items i WHERE i.rowid IN ({marks})", missing
+                ).fetchall()
+                for row in rows:
+                    item = items[row[-1]] = row_to_item(row[:-1])
+                    self.item_cache.put(row[-1], item)
+        lat, lon = area.centre_lat, area.centre_lon
+        # Every item of the ROME index has a position (rows without one are not indexed).
+        return [
+            (item, distance_km(lat, lon, item.lat, item.lon))  # type: ignore[arg-type]
+            for item in items.values()
+        ]
 
     def _rank_by_rome(self, area: Area, flt: ItemFilter, limit: int) -> list[tuple[int, float]]:
         if area.radius_km is not None:
@@ -607,8 +629,9 @@ class CatalogueStore:
         ]
         bbox = area.bbox()
         if bbox:
-            where.append("lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?")
-            params += list(bbox)
+            box_sql, box_params = _rome_index_box(bbox)
+            where.append(box_sql)
+            params += box_params
         if flt.diploma_level is not None:
             where.append(_level_condition(flt.kind, "diploma_level"))
             params.append(flt.diploma_level)
@@ -639,8 +662,9 @@ class CatalogueStore:
             sub = f"SELECT item FROM item_romes WHERE rome IN ({marks}) AND kind = ?"
             sub_params: list[Any] = [*flt.romes, flt.kind.value]
             if bbox:
-                sub += " AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"
-                sub_params += list(bbox)
+                box_sql, box_params = _rome_index_box(bbox)
+                sub += f" AND {box_sql}"
+                sub_params += box_params
             where.append(f"i.rowid IN ({sub})")
             where_params += sub_params
         elif bbox:
@@ -683,6 +707,16 @@ _DISTANCE_SQL = (
 )
 _LAT = ITEM_COLUMNS.index("lat")
 _LON = ITEM_COLUMNS.index("lon")
+
+
+def _rome_index_box(bbox: tuple[float, float, float, float]) -> tuple[str, list[Any]]:
+    """The conditions selecting a box in `item_romes`: its bands listed one by one (so that
+    SQLite seeks each band and then reads only the box's longitudes), then the exact box."""
+    min_lat, max_lat, min_lon, max_lon = bbox
+    bands = list(range(band_of(max(min_lat, -90.0)), band_of(min(max_lat, 90.0)) + 1))
+    marks = ", ".join("?" for _ in bands)
+    sql = f"band IN ({marks}) AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?"
+    return sql, [*bands, min_lon, max_lon, min_lat, max_lat]
 
 
 def _has_math_functions(conn: sqlite3.Connection) -> bool:

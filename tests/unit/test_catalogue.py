@@ -15,6 +15,7 @@ from lba_desktop.data.catalogue import (
     CatalogueWriter,
     ItemFilter,
 )
+from lba_desktop.data.item_cache import ItemCache
 from lba_desktop.errors import CatalogueError
 from lba_desktop.models import Item, Kind
 
@@ -204,3 +205,50 @@ def test_distances_are_great_circle_with_or_without_sqlite_math(store: Catalogue
     assert [(i.id, round(d, 6)) for i, d in without] == [(i.id, round(d, 6)) for i, d in with_math]
     text = store.nearest(area, ItemFilter(Kind.OFFRE, fts_query='"boulang"*'), limit=9)
     assert text[0][1] == pytest.approx(distance_km(*AURILLAC, text[0][0].lat, text[0][0].lon))
+
+
+def test_a_radius_spanning_latitude_bands_finds_items_on_both_sides(tmp_path: Path) -> None:
+    # 45.0° is a band boundary of the ROME index: the box must be read on both sides, and
+    # longitudes outside the box must stay out even inside a band it touches.
+    items = [
+        _item(Kind.OFFRE, "south", 44.99, 2.0),
+        _item(Kind.OFFRE, "north", 45.01, 2.0),
+        _item(Kind.OFFRE, "far-north", 45.40, 2.0),
+        _item(Kind.OFFRE, "same-band-far-east", 45.01, 3.5),
+    ]
+    store = CatalogueStore(_write(tmp_path / "c.sqlite", items))
+    found = store.nearest(
+        Area(45.0, 2.0, radius_km=20), ItemFilter(Kind.OFFRE, ("D1102",)), limit=10
+    )
+    assert sorted(item.id for item, _ in found) == ["north", "south"]
+    wide = store.nearest(
+        Area(45.0, 2.0, radius_km=50), ItemFilter(Kind.OFFRE, ("D1102",)), limit=10
+    )
+    assert {item.id for item, _ in wide} == {"south", "north", "far-north"}
+
+
+def test_a_repeated_search_reads_only_the_rows_it_has_not_read(tmp_path: Path) -> None:
+    lat, lon = AURILLAC
+    items = [_item(Kind.OFFRE, f"o{i}", lat + i * 0.01, lon) for i in range(30)]
+    store = CatalogueStore(_write(tmp_path / "c.sqlite", items))
+    flt = ItemFilter(Kind.OFFRE, ("D1102",))
+    first = store.nearest(Area(*AURILLAC, radius_km=10), flt, limit=100)
+    assert store.item_cache.misses == len(first) and store.item_cache.hits == 0
+    wider = store.nearest(Area(*AURILLAC, radius_km=30), flt, limit=100)
+    assert store.item_cache.hits == len(first)
+    assert store.item_cache.misses == len(wider)  # only the new ones were read
+    # Same answer as a store without the cache, in the same order with the same distances.
+    cold = CatalogueStore(tmp_path / "c.sqlite")
+    cold.item_cache = ItemCache(0)
+    assert cold.nearest(Area(*AURILLAC, radius_km=30), flt, limit=100) == wider
+
+
+def test_the_item_cache_forgets_the_least_recently_used_first() -> None:
+    cache = ItemCache(capacity=2)
+    a, b, c = (Item(kind=Kind.OFFRE, id=x, title=x) for x in "abc")
+    cache.put(1, a)
+    cache.put(2, b)
+    assert cache.get(1) is a  # 1 is now the most recent
+    cache.put(3, c)
+    assert cache.get(2) is None and cache.get(1) is a and cache.get(3) is c
+    assert len(cache) == 2
