@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from lba_desktop.data.catalogue import CatalogueStore  # noqa: E402
 from lba_desktop.data.demo import build_demo_catalogue  # noqa: E402
-from lba_desktop.data.item_cache import DEFAULT_CAPACITY, ItemCache  # noqa: E402
+from lba_desktop.data.lru_cache import DEFAULT_CAPACITY, LruCache  # noqa: E402
 from lba_desktop.data.referentials import load_metiers  # noqa: E402
 from lba_desktop.geo import distance_km  # noqa: E402
 from lba_desktop.geocoding import default_geocoder  # noqa: E402
@@ -136,7 +136,7 @@ def timed_round(
 ) -> tuple[list[float], list[int], int, int]:
     """One pass as a freshly started app: new store (empty caches), 20 warm-up searches."""
     store = CatalogueStore(path)
-    store.item_cache = ItemCache(cache_capacity)
+    store.item_cache = LruCache(cache_capacity)
     service = SearchService(store)
     for criteria in queries[:20]:
         service.search(criteria)
@@ -192,7 +192,7 @@ def main() -> None:
         cold_rounds = [timed_round(path, queries, 0) for _ in range(args.rounds)]
         cold = [statistics.median(r[0][i] for r in cold_rounds) for i in range(len(queries))]
     store = CatalogueStore(path)
-    store.item_cache = ItemCache(capacity)
+    store.item_cache = LruCache(capacity)
     service = SearchService(store)
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 

@@ -27,6 +27,7 @@ from lba_desktop.models import (
     SearchCriteria,
 )
 from lba_desktop.search import SearchService
+from lba_desktop.v1_fragments import V1Renderer
 from lba_desktop.v1_shapes import SOURCE_KINDS, v1_item
 
 ALL_FRANCE_RADIUS = uv.ALL_FRANCE_RADIUS
@@ -96,6 +97,7 @@ class ApiService:
         self.origin = DataOrigin(info.origin, info.label_fr, info.built_at)
         self._label_cache: dict[str, str | None] = {}
         self._communes: tuple[Commune, ...] | None = None
+        self.renderer = V1Renderer(self.rome_label)
 
     @classmethod
     def open(cls, path: Path | None = None) -> ApiService:
@@ -182,13 +184,10 @@ class ApiService:
 
     def _items(
         self, hits: Iterable[Hit], kind: Kind, origin: tuple[float, float] | None
-    ) -> list[dict[str, Any]]:
-        label = self.rome_label
-        return [
-            v1_item(h.item, h.distance_km, label, origin=origin)
-            for h in hits
-            if h.item.kind is kind
-        ]
+    ) -> list[Any]:
+        # Pre-rendered JSON fragments: the answer is only ever encoded with orjson.
+        render = self.renderer.item
+        return [render(h.item, h.distance_km, origin=origin) for h in hits if h.item.kind is kind]
 
     # -- routes
 

@@ -232,6 +232,12 @@ def v1_item(
     origin: tuple[float, float] | None = None,
 ) -> dict[str, Any]:
     """The V1 item for `item`; `origin` gives a distance when the search had no radius."""
+    return CONVERTERS[item.kind](item, distance_from(item, distance, origin), rome_label)
+
+
+def distance_from(
+    item: Item, distance: float | None, origin: tuple[float, float] | None
+) -> float | None:
     if distance is None and origin is not None and item.has_position:
-        distance = round(distance_km(origin[0], origin[1], item.lat, item.lon), 1)  # type: ignore[arg-type]
-    return CONVERTERS[item.kind](item, distance, rome_label)
+        return round(distance_km(origin[0], origin[1], item.lat, item.lon), 1)  # type: ignore[arg-type]
+    return distance

@@ -26,7 +26,7 @@ from typing import Any
 import orjson
 import sqlite_utils
 
-from lba_desktop.data.item_cache import ItemCache
+from lba_desktop.data.lru_cache import LruCache
 from lba_desktop.errors import CatalogueError, StorageFull
 from lba_desktop.geo import distance_km
 from lba_desktop.models import Item, Kind
@@ -516,7 +516,7 @@ class CatalogueStore:
         self._distance_sql = _DISTANCE_SQL if self._sql_distance else "NULL"
         self.conn.execute("PRAGMA mmap_size = 0")
         self.lock = threading.Lock()
-        self.item_cache = ItemCache()
+        self.item_cache: LruCache[int, Item] = LruCache()
 
     def close(self) -> None:
         self.conn.close()

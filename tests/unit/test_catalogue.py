@@ -15,7 +15,7 @@ from lba_desktop.data.catalogue import (
     CatalogueWriter,
     ItemFilter,
 )
-from lba_desktop.data.item_cache import ItemCache
+from lba_desktop.data.lru_cache import LruCache
 from lba_desktop.errors import CatalogueError
 from lba_desktop.models import Item, Kind
 
@@ -239,12 +239,12 @@ def test_a_repeated_search_reads_only_the_rows_it_has_not_read(tmp_path: Path) -
     assert store.item_cache.misses == len(wider)  # only the new ones were read
     # Same answer as a store without the cache, in the same order with the same distances.
     cold = CatalogueStore(tmp_path / "c.sqlite")
-    cold.item_cache = ItemCache(0)
+    cold.item_cache = LruCache(0)
     assert cold.nearest(Area(*AURILLAC, radius_km=30), flt, limit=100) == wider
 
 
 def test_the_item_cache_forgets_the_least_recently_used_first() -> None:
-    cache = ItemCache(capacity=2)
+    cache = LruCache(capacity=2)
     a, b, c = (Item(kind=Kind.OFFRE, id=x, title=x) for x in "abc")
     cache.put(1, a)
     cache.put(2, b)
