@@ -10,6 +10,7 @@ from typing import Any
 
 from lba_desktop.data import upstream_validation as uv
 from lba_desktop.data.catalogue import CatalogueStore
+from lba_desktop.data.lru_cache import LruCache
 from lba_desktop.data.referentials import load_communes
 from lba_desktop.errors import LbaError
 from lba_desktop.geo import distance_km
@@ -102,6 +103,11 @@ class ApiService:
     @classmethod
     def open(cls, path: Path | None = None) -> ApiService:
         return cls(open_catalogue(path))
+
+    def keep_items(self, capacity: int) -> None:
+        """How many catalogue items and rendered V1 items to keep in memory (0: none)."""
+        self.store.item_cache = LruCache(capacity)
+        self.renderer = V1Renderer(self.rome_label, capacity=capacity)
 
     # -- helpers
 

@@ -45,6 +45,12 @@ def add_commands(subparsers: Any) -> dict[str, Callable[[argparse.Namespace], in
         default=None,
         help="mémoire pour garder les réponses déjà calculées, par processus (64 ; 0 : aucune)",
     )
+    serve.add_argument(
+        "--item-cache",
+        type=int,
+        default=None,
+        help="éléments du catalogue gardés en mémoire, par processus (20000 ; 0 : aucun)",
+    )
     serve.add_argument("--catalogue", default="", help="fichier catalogue (celui de l'application)")
     return {"serve": cmd_serve}
 
@@ -91,6 +97,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ[web_app.ENV_CATALOGUE] = args.catalogue
     if args.cache_mb is not None:
         os.environ[web_app.ENV_CACHE_MB] = str(max(0.0, args.cache_mb))
+    if args.item_cache is not None:
+        os.environ[web_app.ENV_ITEM_CACHE] = str(max(0, args.item_cache))
     # Open the catalogue once here, so a missing or damaged one fails before listening.
     from lba_desktop.api_service import ApiService
 

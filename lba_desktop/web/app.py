@@ -40,6 +40,7 @@ ENV_TOKEN = "LBA_SERVE_TOKEN"
 ENV_CATALOGUE = "LBA_SERVE_CATALOGUE"
 ENV_RATES = "LBA_SERVE_RATES"
 ENV_CACHE_MB = "LBA_SERVE_CACHE_MB"
+ENV_ITEM_CACHE = "LBA_SERVE_ITEM_CACHE"
 DEFAULT_CACHE_MB = 64
 
 
@@ -234,6 +235,8 @@ def app_from_env() -> FastAPI:
     catalogue = os.environ.get(ENV_CATALOGUE)
     rates_text = os.environ.get(ENV_RATES)
     service = ApiService.open(Path(catalogue) if catalogue else None)
+    if os.environ.get(ENV_ITEM_CACHE):
+        service.keep_items(int(os.environ[ENV_ITEM_CACHE]))
     rates: dict[str, float] | None = None
     if rates_text == "off":
         rates = {}
