@@ -2,7 +2,8 @@
 
 Tolerant by design: nulls, missing keys, numbers sent as strings, unknown extra fields and
 sub-sources that failed (`{result: "error", …}`) never stop a parse; what cannot be used is
-counted (`skipped`) or reported (`warnings`, in French). No I/O, no clock, no globals.
+counted (`skipped`) or reported (`warnings`, in French). No I/O, no clock, no globals (the
+public entry points only pause the cycle collector, see `bulk.gc_paused`).
 
 Kind rule for partnerships (Kind.PARTENARIAT, "offers posted by a CFA for a company"):
 - V3 `jobs[]` with `is_delegated: true` — the spec says "l'offre est déléguée à un mandataire",
@@ -22,6 +23,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
+from lba_desktop.data.bulk import gc_paused
 from lba_desktop.models import Item, Kind
 
 Locate = Callable[[str, str], tuple[float, float] | None]
@@ -738,6 +740,7 @@ def _v1_container(name: str, body: Any, col: _Collector) -> None:
 # --- Public entry points ------------------------------------------------------------------
 
 
+@gc_paused()
 def parse_formations(payload: Any, *, locate: Locate | None = None) -> ParseOutcome:
     """`/v1/formations`, `/v1/formationsParRegion`, `/v1/formations/formation/{id}` answers."""
     col = _Collector(locate)
@@ -763,6 +766,7 @@ def _upstream_warnings(payload: Mapping[str, Any], col: _Collector) -> None:
             col.warnings.append(f"Avertissement du service : {message}")
 
 
+@gc_paused()
 def parse_jobs_search(payload: Any, *, locate: Locate | None = None) -> ParseOutcome:
     """`/v3/jobs/search` (`{jobs, recruiters, warnings}`) or a bulk export (a list of jobs)."""
     col = _Collector(locate)
@@ -782,6 +786,7 @@ def parse_jobs_search(payload: Any, *, locate: Locate | None = None) -> ParseOut
     return col.outcome()
 
 
+@gc_paused()
 def parse_v1_jobs(payload: Any, *, locate: Locate | None = None) -> ParseOutcome:
     """V1 `/jobs` (`{peJobs, matchas, lbaCompanies, …}`) and `/jobsEtFormations` answers."""
     col = _Collector(locate)
@@ -802,6 +807,7 @@ def _looks_v3_job(raw: Mapping[str, Any]) -> bool:
     return "identifier" in raw and ("offer" in raw or "workplace" in raw)
 
 
+@gc_paused()
 def parse_any(payload: Any, *, locate: Locate | None = None) -> ParseOutcome:
     """Detect the shape (V1 trainings/jobs, V3 search/export, a list of items) and parse it."""
     if isinstance(payload, list):
