@@ -24,6 +24,7 @@ from typing import Any
 import orjson
 import sqlite_utils
 
+from lba_desktop.data.bulk import gc_paused
 from lba_desktop.errors import CatalogueError, StorageFull
 from lba_desktop.geo import distance_km
 from lba_desktop.models import Item, Kind
@@ -133,7 +134,12 @@ def _details_json(details: Mapping[str, Any]) -> str | None:
         return details.raw
     if not details:
         return None
-    return json.dumps(dict(details), ensure_ascii=False, separators=(",", ":"))
+    # orjson is ~10x faster than json.dumps here (a third of add_items); it only takes a plain
+    # dict with string keys and 64-bit integers, so anything else goes the slow, general way.
+    try:
+        return orjson.dumps(details if type(details) is dict else dict(details)).decode()
+    except TypeError:
+        return json.dumps(dict(details), ensure_ascii=False, separators=(",", ":"))
 
 
 def row_to_item(row: Sequence[Any]) -> Item:
@@ -318,11 +324,12 @@ class CatalogueWriter:
         self.conn.execute("BEGIN")
 
     def add_items(self, items: Iterable[Item]) -> int:
-        rows = [item_to_row(item) for item in items]
-        try:
-            self.conn.executemany(_INSERT_ITEM, rows)
-        except sqlite3.OperationalError as exc:
-            raise _storage_error(exc) from exc
+        with gc_paused():
+            rows = [item_to_row(item) for item in items]
+            try:
+                self.conn.executemany(_INSERT_ITEM, rows)
+            except sqlite3.OperationalError as exc:
+                raise _storage_error(exc) from exc
         return len(rows)
 
     def set_meta(self, values: Mapping[str, Any]) -> None:
