@@ -388,13 +388,13 @@ def _workplace(raw: Mapping[str, Any], col: _Collector) -> dict[str, Any]:
     coords = _lst(_d(location.get("geopoint")).get("coordinates"))
     lon_raw, lat_raw = (coords[0], coords[1]) if len(coords) >= 2 else (None, None)
     lat, lon = col.position(lat_raw, lon_raw, insee, postcode)
+    brand = _s(workplace.get("brand"))
+    legal_name = _s(workplace.get("legal_name"))
     return {
         "siret": _s(workplace.get("siret")),
-        "name": _s(workplace.get("name"))
-        or _s(workplace.get("brand"))
-        or _s(workplace.get("legal_name")),
-        "brand": _s(workplace.get("brand")),
-        "legal_name": _s(workplace.get("legal_name")),
+        "name": _s(workplace.get("name")) or brand or legal_name,
+        "brand": brand,
+        "legal_name": legal_name,
         "address": address,
         "postcode": postcode,
         "commune": commune,
@@ -427,11 +427,8 @@ def _v3_job(raw: Any, col: _Collector) -> None:
     identifier = _d(raw.get("identifier"))
     offer = _d(raw.get("offer"))
     partner = _s(identifier.get("partner_label"))
-    item_id = _s(identifier.get("id")) or (
-        f"{partner}:{_s(identifier.get('partner_job_id'))}"
-        if _s(identifier.get("partner_job_id"))
-        else ""
-    )
+    partner_job_id = _s(identifier.get("partner_job_id"))
+    item_id = _s(identifier.get("id")) or (f"{partner}:{partner_job_id}" if partner_job_id else "")
     if not item_id or _s(offer.get("status")).lower() in _CLOSED_STATUSES:
         col.skipped += 1
         return
@@ -469,7 +466,7 @@ def _v3_job(raw: Any, col: _Collector) -> None:
             ),
             details={
                 "partner_label": partner,
-                "partner_job_id": _s(identifier.get("partner_job_id")),
+                "partner_job_id": partner_job_id,
                 "delegated": delegated,
                 "contract_type": [_s(t) for t in _lst(contract_type)] or _s(contract_type),
                 "contract_start": _s(contract.get("start")) or None,
