@@ -169,6 +169,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=float, default=16.0, help="16 ≈ 54,000 items")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--sync-scale", type=float, default=20.0, help="as bench_sync (67,200)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     data = payloads(args.scale)
@@ -193,6 +194,21 @@ def main(argv: list[str] | None = None) -> None:
             entry["naive_baseline"] = baseline
             entry["ratio_vs_naive"] = round(ours["items_per_s"] / baseline["items_per_s"], 2)
         report[name] = entry
+    # The parse phase of bench_sync.py (same data: trainings + V3 jobs and recruiters, then the
+    # deduplication a sync does); the budget of issue #3 is for this plus the insert.
+    sync_data = generate(seed=2026, scale=args.sync_scale)
+    sync_formations = {"results": sync_data.formations}
+    sync_jobs = {"jobs": sync_data.jobs, "recruiters": sync_data.recruiters, "warnings": []}
+    report["sync_parse_and_dedupe"] = measure(
+        lambda _: parsers.dedupe(
+            [
+                *parsers.parse_formations(sync_formations).items,
+                *parsers.parse_jobs_search(sync_jobs).items,
+            ]
+        ),
+        None,
+        args.repeats,
+    )
     # A list mixing V1 trainings and V3 jobs: parse_any detects each item's shape.
     mixed = [*data["formations"]["results"], *data["jobs_search"]["jobs"]]
     report["parse_any_mixed_list"] = measure(parsers.parse_any, mixed, args.repeats)

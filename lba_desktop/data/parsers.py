@@ -2,7 +2,8 @@
 
 Tolerant by design: nulls, missing keys, numbers sent as strings, unknown extra fields and
 sub-sources that failed (`{result: "error", …}`) never stop a parse; what cannot be used is
-counted (`skipped`) or reported (`warnings`, in French). No I/O, no clock, no globals.
+counted (`skipped`) or reported (`warnings`, in French). No I/O, no clock, no globals (the
+public entry points only pause the cycle collector, see `bulk.gc_paused`).
 
 Kind rule for partnerships (Kind.PARTENARIAT, "offers posted by a CFA for a company"):
 - V3 `jobs[]` with `is_delegated: true` — the spec says "l'offre est déléguée à un mandataire",
@@ -22,6 +23,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
+from lba_desktop.data.bulk import gc_paused
 from lba_desktop.models import Item, Kind
 
 Locate = Callable[[str, str], tuple[float, float] | None]
@@ -198,7 +200,8 @@ def _romes(value: Any) -> tuple[str, ...]:
             else _s(entry)
         )
         code = code.upper()
-        if _ROME_RE.match(code) and code not in codes:
+        # The cheap test first: the list holds one or two codes.
+        if code not in codes and _ROME_RE.match(code):
             codes.append(code)
     return tuple(codes)
 
@@ -222,8 +225,9 @@ def _latest(item: Item) -> date:
 
 def _key(item: Item) -> str:
     # A plain string: hashing a tuple holding an Enum calls Enum.__hash__ in Python, which
-    # dominated deduplication at sync scale.
-    return f"{item.kind.value}\x00{item.id}"
+    # dominated deduplication at sync scale. `_value_` is the member's plain attribute; the
+    # `value` property costs a Python call per item.
+    return f"{item.kind._value_}\x00{item.id}"
 
 
 def dedupe(items: Iterable[Item]) -> list[Item]:
@@ -384,13 +388,13 @@ def _workplace(raw: Mapping[str, Any], col: _Collector) -> dict[str, Any]:
     coords = _lst(_d(location.get("geopoint")).get("coordinates"))
     lon_raw, lat_raw = (coords[0], coords[1]) if len(coords) >= 2 else (None, None)
     lat, lon = col.position(lat_raw, lon_raw, insee, postcode)
+    brand = _s(workplace.get("brand"))
+    legal_name = _s(workplace.get("legal_name"))
     return {
         "siret": _s(workplace.get("siret")),
-        "name": _s(workplace.get("name"))
-        or _s(workplace.get("brand"))
-        or _s(workplace.get("legal_name")),
-        "brand": _s(workplace.get("brand")),
-        "legal_name": _s(workplace.get("legal_name")),
+        "name": _s(workplace.get("name")) or brand or legal_name,
+        "brand": brand,
+        "legal_name": legal_name,
         "address": address,
         "postcode": postcode,
         "commune": commune,
@@ -423,11 +427,8 @@ def _v3_job(raw: Any, col: _Collector) -> None:
     identifier = _d(raw.get("identifier"))
     offer = _d(raw.get("offer"))
     partner = _s(identifier.get("partner_label"))
-    item_id = _s(identifier.get("id")) or (
-        f"{partner}:{_s(identifier.get('partner_job_id'))}"
-        if _s(identifier.get("partner_job_id"))
-        else ""
-    )
+    partner_job_id = _s(identifier.get("partner_job_id"))
+    item_id = _s(identifier.get("id")) or (f"{partner}:{partner_job_id}" if partner_job_id else "")
     if not item_id or _s(offer.get("status")).lower() in _CLOSED_STATUSES:
         col.skipped += 1
         return
@@ -465,7 +466,7 @@ def _v3_job(raw: Any, col: _Collector) -> None:
             ),
             details={
                 "partner_label": partner,
-                "partner_job_id": _s(identifier.get("partner_job_id")),
+                "partner_job_id": partner_job_id,
                 "delegated": delegated,
                 "contract_type": [_s(t) for t in _lst(contract_type)] or _s(contract_type),
                 "contract_start": _s(contract.get("start")) or None,
@@ -738,6 +739,7 @@ def _v1_container(name: str, body: Any, col: _Collector) -> None:
 # --- Public entry points ------------------------------------------------------------------
 
 
+@gc_paused()
 def parse_formations(payload: Any, *, locate: Locate | None = None) -> ParseOutcome:
     """`/v1/formations`, `/v1/formationsParRegion`, `/v1/formations/formation/{id}` answers."""
     col = _Collector(locate)
@@ -763,6 +765,7 @@ def _upstream_warnings(payload: Mapping[str, Any], col: _Collector) -> None:
             col.warnings.append(f"Avertissement du service : {message}")
 
 
+@gc_paused()
 def parse_jobs_search(payload: Any, *, locate: Locate | None = None) -> ParseOutcome:
     """`/v3/jobs/search` (`{jobs, recruiters, warnings}`) or a bulk export (a list of jobs)."""
     col = _Collector(locate)
@@ -782,6 +785,7 @@ def parse_jobs_search(payload: Any, *, locate: Locate | None = None) -> ParseOut
     return col.outcome()
 
 
+@gc_paused()
 def parse_v1_jobs(payload: Any, *, locate: Locate | None = None) -> ParseOutcome:
     """V1 `/jobs` (`{peJobs, matchas, lbaCompanies, …}`) and `/jobsEtFormations` answers."""
     col = _Collector(locate)
@@ -802,6 +806,7 @@ def _looks_v3_job(raw: Mapping[str, Any]) -> bool:
     return "identifier" in raw and ("offer" in raw or "workplace" in raw)
 
 
+@gc_paused()
 def parse_any(payload: Any, *, locate: Locate | None = None) -> ParseOutcome:
     """Detect the shape (V1 trainings/jobs, V3 search/export, a list of items) and parse it."""
     if isinstance(payload, list):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
@@ -252,3 +253,26 @@ def test_the_item_cache_forgets_the_least_recently_used_first() -> None:
     cache.put(3, c)
     assert cache.get(2) is None and cache.get(1) is a and cache.get(3) is c
     assert len(cache) == 2
+
+
+def test_details_round_trip_whatever_their_shape(tmp_path: Path) -> None:
+    details = {
+        "text": "Café « crème » 😀",
+        "nested": {"sessions": [{"start": None, "permanent": True}], "n": 2.5},
+        "skills": ["a", "b"],
+        "big": 10**20,  # beyond 64 bits: stored through the general encoder
+    }
+    items = [
+        _item(Kind.OFFRE, "dict", 45.0, 3.0, details=details),
+        _item(Kind.OFFRE, "proxy", 45.0, 3.0, details=MappingProxyType({"why": "é"})),
+        _item(Kind.OFFRE, "int-keys", 45.0, 3.0, details={1: "un"}),
+        _item(Kind.OFFRE, "empty", 45.0, 3.0),
+    ]
+    store = CatalogueStore(_write(tmp_path / "c.sqlite", items))
+    try:
+        assert dict(store.get(Kind.OFFRE, "dict").details) == details
+        assert dict(store.get(Kind.OFFRE, "proxy").details) == {"why": "é"}
+        assert dict(store.get(Kind.OFFRE, "int-keys").details) == {"1": "un"}
+        assert dict(store.get(Kind.OFFRE, "empty").details) == {}
+    finally:
+        store.close()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from lba_desktop.data import parsers
+from lba_desktop.data.bulk import gc_paused
 from lba_desktop.data.parsers import ParseOutcome, dedupe, departement_of, diploma_level
 from lba_desktop.models import Item, Kind
 
@@ -238,3 +242,19 @@ def test_dedupe_keeps_most_recently_updated() -> None:
     )
     assert [i.title for i in merged.items] == ["new"]
     assert (merged.skipped, merged.warnings) == (1, ("w",))
+
+
+def test_a_parse_leaves_the_cycle_collector_as_it_found_it() -> None:
+    assert gc.isenabled()
+    parsers.parse_formations({"results": [{"cleMinistereEducatif": "x", "title": "T"}]})
+    assert gc.isenabled()
+    with pytest.raises(ValueError), gc_paused():
+        assert not gc.isenabled()
+        raise ValueError
+    assert gc.isenabled()
+    gc.disable()  # paused by someone else: not re-enabled behind their back
+    try:
+        parsers.parse_any([{"ideaType": "formation", "id": "y"}])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
