@@ -16,6 +16,7 @@ Every other offer is Kind.OFFRE; V3 `recruiters[]` and V1 `lba`/`lbb` are Kind.E
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -119,19 +120,23 @@ def _s(value: Any) -> str:
 def _f(value: Any) -> float | None:
     if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value.strip().replace(",", "."))
-        except ValueError:
+    try:
+        if isinstance(value, (int, float)):
+            number = float(value)
+        elif isinstance(value, str):
+            number = float(value.strip().replace(",", "."))
+        else:
             return None
-    return None
+    except (ValueError, OverflowError):  # "abc", or an integer beyond any float
+        return None
+    # "NaN", "1e999": not a figure anyone can use, and they would stop the parse later.
+    return number if math.isfinite(number) else None
 
 
 def _i(value: Any) -> int | None:
     number = _f(value)
-    return int(number) if number is not None and number == number else None
+    # SQLite stores integers on 64 bits: a bigger count is garbage, not data.
+    return int(number) if number is not None and abs(number) < 2**53 else None
 
 
 def _bool(value: Any) -> bool:

@@ -258,3 +258,17 @@ def test_a_parse_leaves_the_cycle_collector_as_it_found_it() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_absurd_numbers_become_unknown_instead_of_stopping_the_parse() -> None:
+    payload = load("jobs_search_v3.json")
+    first = payload["jobs"][0]
+    first["offer"]["opening_count"] = "1e999"  # infinity once read
+    first["contract"]["duration"] = 10**40  # beyond what SQLite stores
+    first["workplace"]["location"]["geopoint"]["coordinates"] = ["NaN", "inf"]
+    outcome = parsers.parse_jobs_search(payload)
+    offer = by_id(outcome)["6650aa000000000000000001"]
+    assert offer.details["opening_count"] is None
+    assert offer.details["contract_duration_months"] is None
+    assert not offer.has_position
+    assert_json_details(outcome)
