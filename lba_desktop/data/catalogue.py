@@ -594,7 +594,7 @@ class CatalogueStore:
         cache does not hold yet."""
         with self.lock:
             ranked = self._rank_by_rome(area, flt, limit)
-            items = {rowid: self.item_cache.get(rowid) for rowid, _d2 in ranked}
+            items = self.item_cache.get_many(rowid for rowid, _d2 in ranked)
             missing = [rowid for rowid, item in items.items() if item is None]
             if missing:
                 marks = ", ".join("?" for _ in missing)

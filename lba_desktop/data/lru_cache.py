@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
@@ -40,6 +41,19 @@ class LruCache(Generic[K, V]):
             self.hits += 1
             self._values.move_to_end(key)
             return value
+
+    def get_many(self, keys: Iterable[K]) -> dict[K, V | None]:
+        """Each key with its value or None, in the order given (one lock for all)."""
+        with self._lock:
+            values = self._values
+            found = {key: values.get(key) for key in keys}
+            for key, value in found.items():
+                if value is not None:
+                    values.move_to_end(key)
+            hits = sum(1 for value in found.values() if value is not None)
+            self.hits += hits
+            self.misses += len(found) - hits
+            return found
 
     def put(self, key: K, value: V) -> None:
         if self.capacity <= 0:
