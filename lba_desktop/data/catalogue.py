@@ -1,7 +1,8 @@
 """The catalogue database: schema, migrations, bulk writing and the spatial/text queries.
 
 One `items` table holds the four kinds (formation, offre, entreprise, partenariat): they share
-almost every column a search filters on, and one table keeps one FTS index and one R*Tree.
+almost every column a search filters on, and one table keeps one FTS index.
+`idx_items_place` (kind, band, lon, lat) answers "everything around a point".
 `item_romes` repeats each item once per ROME code with its kind and position, so a
 "métier around a point" query is a few range scans on one covering index
 (rome, kind, band, lon, lat) instead of a join over the whole catalogue. `band` is a
@@ -290,8 +291,16 @@ def _rebuild_rome_index(db: sqlite_utils.Database) -> None:
     _fill_rome_index(db.conn)
 
 
+def _migrate_v3_to_v4(db: sqlite_utils.Database) -> None:
+    _rebuild_rome_index(db)
+    # The R*Tree gives way to a plain index by (kind, band, lon, lat), read the same way as
+    # the ROME index: a box query 7.7 → 0.04 ms, and building it 7 s → 0.5 s at france scale.
+    db.execute("DROP TABLE IF EXISTS items_rtree")
+    _create_place_index(db.conn)
+
+
 # Index i creates version i + 1 from version i; version 0 is an empty file.
-MIGRATIONS = (_create_v1, _migrate_v1_to_v2, _rebuild_rome_index, _rebuild_rome_index)
+MIGRATIONS = (_create_v1, _migrate_v1_to_v2, _rebuild_rome_index, _migrate_v3_to_v4)
 
 
 def migrate(conn: sqlite3.Connection, *, target: int = SCHEMA_VERSION) -> int:
@@ -316,7 +325,7 @@ def migrate(conn: sqlite3.Connection, *, target: int = SCHEMA_VERSION) -> int:
 class CatalogueWriter:
     """Writes a new catalogue file (a staging file, swapped in by the caller once validated).
 
-    Secondary structures (ROME index, R*Tree, FTS) are filled once at `finish()`: building them
+    Secondary structures (ROME index, FTS) are filled once at `finish()`: building them
     from a sorted scan is several times faster than maintaining them per insert.
     """
 
@@ -326,11 +335,17 @@ class CatalogueWriter:
         if path.exists():
             path.unlink()
         self.conn = sqlite3.connect(path, isolation_level=None)
+        # 8 KB pages: the write and the index building of a sync ~15 % faster than with 4 KB,
+        # searches unchanged (bench_sync, bench_search); set before the first table exists.
+        self.conn.execute("PRAGMA page_size = 8192")
         self.conn.execute("PRAGMA journal_mode = OFF")  # a staging file is rebuilt, not repaired
         self.conn.execute("PRAGMA synchronous = OFF")
         self.conn.execute("PRAGMA cache_size = -65536")
         migrate(self.conn, target=schema_version)
         self.conn.execute("BEGIN")
+        # Built once at `finish()`, over rows already in place order: 0.1 s less per 67,000
+        # items than keeping it up to date at every insert (bench_sync).
+        self.conn.execute("DROP INDEX IF EXISTS idx_items_place")
 
     def add_items(self, items: Iterable[Item]) -> int:
         items = list(items)
@@ -361,13 +376,10 @@ class CatalogueWriter:
         try:
             _store_in_spatial_order(conn)
             conn.execute("DELETE FROM item_romes")
-            conn.execute("DELETE FROM items_rtree")
+            if self.schema_version >= 4:
+                _create_place_index(conn)
             if self.schema_version >= 3:
                 _fill_rome_index(conn)
-            conn.execute(
-                "INSERT INTO items_rtree SELECT rowid, lat, lat, lon, lon FROM items "
-                "WHERE lat IS NOT NULL AND lon IS NOT NULL"
-            )
             conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
             conn.execute("COMMIT")
             conn.execute("ANALYZE")
@@ -413,10 +425,15 @@ def _store_in_spatial_order(conn: sqlite3.Connection) -> None:
 # Latitude strips of 0.25° (about 28 km) for the ROME index.
 BANDS_PER_DEGREE = 4
 _BAND = f"CAST((lat + 90) * {BANDS_PER_DEGREE} AS INTEGER)"
+_ITEM_BAND = f"CAST((i.lat + 90) * {BANDS_PER_DEGREE} AS INTEGER)"
 
 
 def band_of(lat: float) -> int:
     return int((lat + 90) * BANDS_PER_DEGREE)
+
+
+def _create_place_index(conn: sqlite3.Connection) -> None:
+    conn.execute(f"CREATE INDEX idx_items_place ON items (kind, {_BAND}, lon, lat)")
 
 
 def _create_rome_index(conn: sqlite3.Connection) -> None:
@@ -638,7 +655,7 @@ class CatalogueStore:
         ]
         bbox = area.bbox()
         if bbox:
-            box_sql, box_params = _rome_index_box(bbox)
+            box_sql, box_params = _box_condition(bbox, "band", "lat", "lon")
             where.append(box_sql)
             params += box_params
         if flt.diploma_level is not None:
@@ -671,17 +688,16 @@ class CatalogueStore:
             sub = f"SELECT item FROM item_romes WHERE rome IN ({marks}) AND kind = ?"
             sub_params: list[Any] = [*flt.romes, flt.kind.value]
             if bbox:
-                box_sql, box_params = _rome_index_box(bbox)
+                box_sql, box_params = _box_condition(bbox, "band", "lat", "lon")
                 sub += f" AND {box_sql}"
                 sub_params += box_params
             where.append(f"i.rowid IN ({sub})")
             where_params += sub_params
         elif bbox:
-            where.append(
-                "i.rowid IN (SELECT id FROM items_rtree WHERE min_lat >= ? AND max_lat <= ? "
-                "AND min_lon >= ? AND max_lon <= ?)"
-            )
-            where_params += list(bbox)
+            # The same expression as idx_items_place, so that SQLite reads that index.
+            box_sql, box_params = _box_condition(bbox, _ITEM_BAND, "i.lat", "i.lon")
+            where.append(box_sql)
+            where_params += box_params
         if flt.fts_query:
             where.append("i.rowid IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
             where_params.append(flt.fts_query)
@@ -718,13 +734,15 @@ _LAT = ITEM_COLUMNS.index("lat")
 _LON = ITEM_COLUMNS.index("lon")
 
 
-def _rome_index_box(bbox: tuple[float, float, float, float]) -> tuple[str, list[Any]]:
-    """The conditions selecting a box in `item_romes`: its bands listed one by one (so that
-    SQLite seeks each band and then reads only the box's longitudes), then the exact box."""
+def _box_condition(
+    bbox: tuple[float, float, float, float], band: str, lat: str, lon: str
+) -> tuple[str, list[Any]]:
+    """The conditions selecting a box on an index (…, band, lon, lat): its bands listed one
+    by one (SQLite seeks each band, then reads only the box's longitudes), then the box."""
     min_lat, max_lat, min_lon, max_lon = bbox
     bands = list(range(band_of(max(min_lat, -90.0)), band_of(min(max_lat, 90.0)) + 1))
     marks = ", ".join("?" for _ in bands)
-    sql = f"band IN ({marks}) AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?"
+    sql = f"{band} IN ({marks}) AND {lon} BETWEEN ? AND ? AND {lat} BETWEEN ? AND ?"
     return sql, [*bands, min_lon, max_lon, min_lat, max_lat]
 
 

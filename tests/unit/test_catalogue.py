@@ -178,18 +178,24 @@ def test_older_schema_is_migrated_and_keeps_its_items(tmp_path: Path) -> None:
 
 
 def test_writer_builds_the_indexes_a_search_uses(tmp_path: Path) -> None:
-    path = _write(tmp_path / "c.sqlite", [_item(Kind.OFFRE, "x", 45.0, 2.0, romes=("A1", "B2"))])
-    conn = sqlite3.connect(path)
-    assert conn.execute("SELECT count(*) FROM item_romes").fetchone()[0] == 2
-    assert conn.execute("SELECT count(*) FROM items_rtree").fetchone()[0] == 1
-    plan = " ".join(
-        str(r)
-        for r in conn.execute(
-            "EXPLAIN QUERY PLAN SELECT item FROM item_romes WHERE rome IN ('A1') AND kind = 'offre'"
-            " AND lat BETWEEN 44 AND 46 AND lon BETWEEN 1 AND 3"
+    # Items over mainland France, so that the planner's statistics look like a real catalogue.
+    items = [
+        _item(
+            kind, f"{kind.value}{i}", 42.5 + (i % 80) / 10, -4.0 + (i // 80) / 5, romes=("A1", "B2")
         )
-    )
-    assert "USING PRIMARY KEY" in plan or "USING COVERING INDEX" in plan
+        for kind in Kind
+        for i in range(2000)
+    ]
+    path = _write(tmp_path / "c.sqlite", items)
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM item_romes").fetchone()[0] == 2 * len(items)
+    store = CatalogueStore(path)
+    for flt in (ItemFilter(Kind.OFFRE, ("A1",)), ItemFilter(Kind.OFFRE)):
+        sql, params = store._nearest_sql(Area(45.0, 2.0, radius_km=30), flt, 10)
+        plan = " ".join(str(r) for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+        # The box is read through an index (ROME or place), band by band: never a full scan.
+        assert "band=?" in plan or "<expr>=?" in plan, plan
+        assert "SCAN i " not in plan and "SCAN items" not in plan, plan
 
 
 def test_distances_are_great_circle_with_or_without_sqlite_math(store: CatalogueStore) -> None:
