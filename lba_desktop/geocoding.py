@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import heapq
 import re
 from bisect import bisect_left
@@ -10,6 +9,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+from rapidfuzz import fuzz, process
 
 from lba_desktop.data.referentials import (
     load_communes,
@@ -183,7 +184,7 @@ class Geocoder:
             population=sum(self._population),
         )
         # Fuzzy suggestions only look at names starting with the same letter: typos rarely
-        # hit the first one, and it keeps difflib on a few thousand names.
+        # hit the first one, and it keeps the comparison to a few thousand names.
         self._keys_by_initial: dict[str, list[str]] = defaultdict(list)
         for key in self._by_key:
             self._keys_by_initial[key[:1]].append(key)
@@ -481,11 +482,16 @@ class Geocoder:
         """Close names for a "did you mean": prefix matches, then spelling neighbours."""
         labels = [p.label for p in started]
         # A name more than 3 letters longer or shorter cannot reach the 0.75 similarity
-        # cut-off anyway for usual lengths; skipping it keeps difflib on a few hundred names.
+        # cut-off anyway for usual lengths: not worth comparing.
         size = len(key)
         pool = [k for k in self._keys_by_initial.get(key[:1], ()) if abs(len(k) - size) <= 3]
         pool += [k for k, _ in self._area_keys]
-        close = difflib.get_close_matches(key, pool, n=5, cutoff=0.75)
+        # rapidfuzz's ratio is difflib's measure (2 × common letters / total) computed in C:
+        # difflib took 2 to 9 ms over the ~2,000 names starting with "s" (a lookup's budget is
+        # 2 ms); this takes about 0.3 ms.
+        close = [
+            m for m, _, _ in process.extract(key, pool, scorer=fuzz.ratio, limit=5, score_cutoff=75)
+        ]
         for match in close:
             places = [self._commune_place(i) for i in self._by_key.get(match, ())]
             places += self._exact_areas(match)
