@@ -96,7 +96,7 @@ def measure_baseline(built: Path, total_items: int, sample: int, budget_s: float
     per_item = seconds / done
     return {
         "method": "sqlite-utils Table.insert() per item, default journal and synchronous, "
-        "same schema and indexes, items table only (no FTS/R*Tree/ROME index rebuild)",
+        "same schema and indexes, items table only (no FTS, place or ROME index built)",
         "sample_items": done,
         "sample_seconds": round(seconds, 2),
         "items_per_s": round(1 / per_item),
