@@ -175,6 +175,11 @@ def test_older_schema_is_migrated_and_keeps_its_items(tmp_path: Path) -> None:
     tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
     assert "sync_journal" in tables
     assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    # The rebuilt indexes answer both kinds of search around a point.
+    area = Area(45.0, 2.0, radius_km=10)
+    by_rome = store.nearest(area, ItemFilter(Kind.OFFRE, romes=("D1102",)), limit=5)
+    anything = store.nearest(area, ItemFilter(Kind.OFFRE), limit=5)
+    assert [i.id for i, _ in by_rome] == [i.id for i, _ in anything] == ["kept"]
 
 
 def test_writer_builds_the_indexes_a_search_uses(tmp_path: Path) -> None:
