@@ -381,6 +381,21 @@ def _formation(raw: Any, col: _Collector) -> None:
 # --- V3 jobs and recruiters ---------------------------------------------------------------
 
 
+def _place_fields(
+    address: str, postcode: str, commune: str, insee: str, lat: float | None, lon: float | None
+) -> dict[str, Any]:
+    """The location fields of an `Item`, by name, for `Item(**fields, ...)`."""
+    return {
+        "address": address,
+        "postcode": postcode,
+        "commune": commune,
+        "insee": insee,
+        "departement": departement_of(insee, postcode),
+        "lat": lat,
+        "lon": lon,
+    }
+
+
 def _workplace(raw: Mapping[str, Any], col: _Collector) -> dict[str, Any]:
     """Fields shared by V3 jobs and recruiters (organisation, place, company details)."""
     workplace = _d(raw.get("workplace"))
@@ -400,12 +415,7 @@ def _workplace(raw: Mapping[str, Any], col: _Collector) -> dict[str, Any]:
         "name": _s(workplace.get("name")) or brand or legal_name,
         "brand": brand,
         "legal_name": legal_name,
-        "address": address,
-        "postcode": postcode,
-        "commune": commune,
-        "insee": insee,
-        "lat": lat,
-        "lon": lon,
+        "place": _place_fields(address, postcode, commune, insee, lat, lon),
         "opco": _s(domain.get("opco")),
         "naf_code": _s(naf.get("code")),
         "naf_label": _s(naf.get("label")),
@@ -450,13 +460,7 @@ def _v3_job(raw: Any, col: _Collector) -> None:
             id=item_id,
             title=_s(offer.get("title")),
             organisation=wp["name"],
-            address=wp["address"],
-            commune=wp["commune"],
-            insee=wp["insee"],
-            postcode=wp["postcode"],
-            departement=departement_of(wp["insee"], wp["postcode"]),
-            lat=wp["lat"],
-            lon=wp["lon"],
+            **wp["place"],
             romes=_romes(offer.get("rome_codes")),
             diploma_level=diploma_level(target.get("european") or target.get("label")),
             source=_source_of_partner(partner),
@@ -528,13 +532,7 @@ def _v3_recruiter(raw: Any, col: _Collector) -> None:
             id=siret,
             title=wp["brand"] or wp["name"],
             organisation=wp["legal_name"] or wp["name"],
-            address=wp["address"],
-            commune=wp["commune"],
-            insee=wp["insee"],
-            postcode=wp["postcode"],
-            departement=departement_of(wp["insee"], wp["postcode"]),
-            lat=wp["lat"],
-            lon=wp["lon"],
+            **wp["place"],
             romes=_romes(raw.get("rome_codes") or _d(raw.get("offer")).get("rome_codes")),
             source=SOURCE_ALGO,
             updated=parse_date(raw.get("updated_at")),
@@ -575,15 +573,9 @@ def _v1_place(raw: Mapping[str, Any], col: _Collector) -> dict[str, Any]:
         commune = commune or parsed_city
     insee = _s(place.get("insee"))
     lat, lon = col.position(place.get("latitude"), place.get("longitude"), insee, postcode)
-    return {
-        "address": address,
-        "postcode": postcode,
-        "commune": commune,
-        "insee": insee,
-        "departement": departement_of(insee, postcode) or _s(place.get("departementNumber")),
-        "lat": lat,
-        "lon": lon,
-    }
+    fields = _place_fields(address, postcode, commune, insee, lat, lon)
+    fields["departement"] = fields["departement"] or _s(place.get("departementNumber"))
+    return fields
 
 
 def _v1_offer(raw: Mapping[str, Any], idea: str, col: _Collector) -> None:
@@ -618,13 +610,7 @@ def _v1_offer(raw: Mapping[str, Any], idea: str, col: _Collector) -> None:
             id=item_id,
             title=_s(raw.get("title")),
             organisation=_s(company.get("name")),
-            address=pl["address"],
-            commune=pl["commune"],
-            insee=pl["insee"],
-            postcode=pl["postcode"],
-            departement=pl["departement"],
-            lat=pl["lat"],
-            lon=pl["lon"],
+            **pl,
             romes=_romes(raw.get("romes")),
             diploma_level=diploma_level(raw.get("diplomaLevel") or raw.get("target_diploma_level")),
             source=source,
@@ -677,13 +663,7 @@ def _v1_company(raw: Mapping[str, Any], col: _Collector) -> None:
             id=siret,
             title=_s(raw.get("title")) or _s(company.get("name")),
             organisation=_s(company.get("name")),
-            address=pl["address"],
-            commune=pl["commune"],
-            insee=pl["insee"],
-            postcode=pl["postcode"],
-            departement=pl["departement"],
-            lat=pl["lat"],
-            lon=pl["lon"],
+            **pl,
             romes=_romes(raw.get("romes")),
             source=SOURCE_ALGO,
             created=parse_date(company.get("creationDate")),
