@@ -641,18 +641,10 @@ class CatalogueStore:
         return self._rank_in_box(area, flt, limit)
 
     def _rank_in_box(self, area: Area, flt: ItemFilter, limit: int) -> list[tuple[int, float]]:
-        coslat = math.cos(math.radians(area.centre_lat))
+        dist, params = _squared_distance(area, "")
         marks = ", ".join("?" for _ in flt.romes)
         where = [f"rome IN ({marks})", "kind = ?"]
-        params: list[Any] = [
-            area.centre_lat,
-            area.centre_lat,
-            area.centre_lon,
-            area.centre_lon,
-            coslat * coslat,
-            *flt.romes,
-            flt.kind.value,
-        ]
+        params += [*flt.romes, flt.kind.value]
         bbox = area.bbox()
         if bbox:
             box_sql, box_params = _box_condition(bbox, "band", "lat", "lon")
@@ -663,22 +655,13 @@ class CatalogueStore:
             params.append(flt.diploma_level)
         # An item listed under several of the requested codes appears once per code: keep one.
         sql = (
-            "SELECT item, min((lat - ?) * (lat - ?) + (lon - ?) * (lon - ?) * ?) AS d2 "
+            f"SELECT item, min({dist}) AS d2 "
             f"FROM item_romes WHERE {' AND '.join(where)} GROUP BY item ORDER BY d2 LIMIT ?"
         )
         return self.conn.execute(sql, [*params, limit]).fetchall()
 
     def _nearest_sql(self, area: Area, flt: ItemFilter, limit: int) -> tuple[str, list[Any]]:
-        coslat = math.cos(math.radians(area.centre_lat))
-        # Plain arithmetic SQLite evaluates in C; good enough to rank, exact distance comes after.
-        dist = "((i.lat - ?) * (i.lat - ?) + (i.lon - ?) * (i.lon - ?) * ?)"
-        params: list[Any] = [
-            area.centre_lat,
-            area.centre_lat,
-            area.centre_lon,
-            area.centre_lon,
-            coslat * coslat,
-        ]
+        dist, params = _squared_distance(area, "i.")
         where = ["i.kind = ?", "i.lat IS NOT NULL"]
         where_params: list[Any] = [flt.kind.value]
         bbox = area.bbox()
@@ -732,6 +715,16 @@ _DISTANCE_SQL = (
 )
 _LAT = ITEM_COLUMNS.index("lat")
 _LON = ITEM_COLUMNS.index("lon")
+
+
+def _squared_distance(area: Area, table: str) -> tuple[str, list[Any]]:
+    """A squared distance to the area's centre in degrees (longitudes shrunk by the cosine of
+    the latitude): plain arithmetic SQLite evaluates in C, enough to rank; the exact
+    distance is computed for the winners only. `table` prefixes the columns ("i.")."""
+    lat, lon = f"{table}lat", f"{table}lon"
+    coslat = math.cos(math.radians(area.centre_lat))
+    sql = f"(({lat} - ?) * ({lat} - ?) + ({lon} - ?) * ({lon} - ?) * ?)"
+    return sql, [area.centre_lat, area.centre_lat, area.centre_lon, area.centre_lon, coslat**2]
 
 
 def _box_condition(
