@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from lba_desktop import paths
-from lba_desktop.data.catalogue import SCHEMA_VERSION, CatalogueStore
+from lba_desktop.data.catalogue import SCHEMA_VERSION, CatalogueStore, storage_error
 from lba_desktop.data.demo import ensure_demo_catalogue
 from lba_desktop.models import CatalogueInfo
 
@@ -63,8 +63,6 @@ def swap_in(staging: Path, target: Path | None = None) -> None:
     mix. Syncing the folder afterwards makes the rename itself survive a power cut.
     """
     import os
-
-    from lba_desktop.data.sync_store import storage_error
 
     target = target or paths.catalogue_path()
     try:

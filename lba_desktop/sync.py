@@ -17,7 +17,7 @@ from typing import Any
 
 from lba_desktop import paths
 from lba_desktop.data.apprentissage_client import ApprentissageClient
-from lba_desktop.data.catalogue import CatalogueWriter, now_iso
+from lba_desktop.data.catalogue import CatalogueWriter, now_iso, storage_error
 from lba_desktop.data.http import RetryPolicy, Sleep
 from lba_desktop.data.lba_client import LbaClient
 from lba_desktop.data.parsers import Locate, dedupe, parse_formations, parse_jobs_search
@@ -33,7 +33,6 @@ from lba_desktop.data.sync_store import (
     read_journal,
     read_pending_journal,
     staging_breakdown,
-    storage_error,
 )
 from lba_desktop.errors import InvalidInput, LbaError
 from lba_desktop.local_catalogue import swap_in

@@ -12,6 +12,7 @@ longitudes only, not across the whole width of France.
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -355,7 +356,7 @@ class CatalogueWriter:
                 # in the CPU cache: ~13% faster than building the whole list of rows first.
                 self.conn.executemany(_INSERT_ITEM, map(item_to_row, items))
             except sqlite3.OperationalError as exc:
-                raise _storage_error(exc) from exc
+                raise storage_error(exc) from exc
         return len(items)
 
     def set_meta(self, values: Mapping[str, Any]) -> None:
@@ -388,7 +389,7 @@ class CatalogueWriter:
             check = conn.execute("PRAGMA quick_check").fetchone()[0]
         except sqlite3.OperationalError as exc:
             conn.close()
-            raise _storage_error(exc) from exc
+            raise storage_error(exc) from exc
         conn.close()
         if check != "ok":
             raise CatalogueError(f"Le nouveau catalogue est incohérent ({check}).")
@@ -465,11 +466,16 @@ def _fill_rome_index(conn: sqlite3.Connection) -> None:
     )
 
 
-def _storage_error(exc: sqlite3.OperationalError) -> Exception:
+def storage_error(exc: BaseException) -> Exception:
+    """StorageFull for a full disk (sqlite or OS), a French CatalogueError for anything else."""
+    if isinstance(exc, StorageFull):
+        return exc
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StorageFull()
     text = str(exc).lower()
     if "full" in text or "no space" in text:
         return StorageFull()
-    return CatalogueError(f"Écriture du catalogue impossible : {exc}.")
+    return CatalogueError(f"Écriture impossible dans le dossier de données : {exc}.")
 
 
 # --- Reading -----------------------------------------------------------------------------

@@ -13,8 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from lba_desktop.data.catalogue import SCHEMA_VERSION, migrate, now_iso
-from lba_desktop.data.sync_store import storage_error
+from lba_desktop.data.catalogue import SCHEMA_VERSION, migrate, now_iso, storage_error
 from lba_desktop.errors import LbaError
 from lba_desktop.models import Kind
 

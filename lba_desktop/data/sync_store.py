@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import json
 import sqlite3
 import time
@@ -15,23 +14,11 @@ from typing import Any
 
 import orjson
 
-from lba_desktop.data.catalogue import ITEM_COLUMNS, CatalogueWriter
-from lba_desktop.errors import CatalogueError, StorageFull
+from lba_desktop.data.catalogue import ITEM_COLUMNS, CatalogueWriter, storage_error
+from lba_desktop.errors import StorageFull
 
 # A resume state older than this is not trusted: upstream data has moved on since.
 MAX_RESUME_AGE_S = 24 * 3600
-
-
-def storage_error(exc: BaseException) -> Exception:
-    """StorageFull for a full disk (sqlite or OS), a French CatalogueError for anything else."""
-    if isinstance(exc, StorageFull):
-        return exc
-    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return StorageFull()
-    text = str(exc).lower()
-    if "full" in text or "no space" in text:
-        return StorageFull()
-    return CatalogueError(f"Écriture impossible dans le dossier de données : {exc}.")
 
 
 @dataclass(frozen=True, slots=True)
