@@ -163,25 +163,10 @@ class MainWindow(QMainWindow):
         self.map = MapPanel(online_tiles=online_tiles)
 
         # The list gets the full width (seven columns); details and map share the lower part.
-        self.lower = QSplitter(Qt.Orientation.Horizontal)
-        self.lower.addWidget(self.details)
-        self.lower.addWidget(self.map)
-        self.lower.setStretchFactor(0, 2)
-        self.lower.setStretchFactor(1, 3)
-        self.lower.setChildrenCollapsible(False)
-        self.right = QSplitter(Qt.Orientation.Vertical)
-        self.right.addWidget(results)
-        self.right.addWidget(self.lower)
-        self.right.setStretchFactor(0, 1)
-        self.right.setStretchFactor(1, 1)
-        self.right.setChildrenCollapsible(False)
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(filters_scroll)
-        self.splitter.addWidget(self.right)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
+        horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+        self.lower = _splitter(horizontal, (self.details, 2), (self.map, 3))
+        self.right = _splitter(vertical, (results, 1), (self.lower, 1))
+        self.splitter = _splitter(horizontal, (filters_scroll, 0), (self.right, 1))
         self.setCentralWidget(self.splitter)
 
         self._make_menus()
@@ -695,3 +680,13 @@ class MainWindow(QMainWindow):
         self.runner.wait(10_000)  # a search in flight must not outlive its window
         self.map.release()
         super().closeEvent(event)
+
+
+def _splitter(orientation: Qt.Orientation, *parts: tuple[QWidget, int]) -> QSplitter:
+    """A splitter over `parts` (widget, stretch factor) whose panes never collapse."""
+    splitter = QSplitter(orientation)
+    for index, (widget, stretch) in enumerate(parts):
+        splitter.addWidget(widget)
+        splitter.setStretchFactor(index, stretch)
+    splitter.setChildrenCollapsible(False)
+    return splitter
