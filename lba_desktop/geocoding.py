@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from lba_desktop.data.bulk import freeze_long_lived
 from lba_desktop.data.referentials import (
     load_communes,
     load_departements,
@@ -512,4 +513,6 @@ _KIND_ORDER = {
 @lru_cache(maxsize=1)
 def default_geocoder() -> Geocoder:
     """The geocoder over the shipped referentials, built on first use."""
-    return Geocoder()
+    built = Geocoder()
+    freeze_long_lived()  # it lives as long as the process: out of the collector's rounds
+    return built

@@ -8,6 +8,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
 
+from lba_desktop.data.bulk import freeze_long_lived
 from lba_desktop.data.referentials import load_grands_domaines, load_metiers, load_sectors
 from lba_desktop.errors import InvalidInput, MetierNotFound
 from lba_desktop.models import MAX_ROMES, Metier, Sector
@@ -223,4 +224,6 @@ class MetierIndex:
 @lru_cache(maxsize=1)
 def default_metier_index() -> MetierIndex:
     """The index over the shipped ROME referential, built on first use."""
-    return MetierIndex()
+    built = MetierIndex()
+    freeze_long_lived()  # it lives as long as the process: out of the collector's rounds
+    return built

@@ -1,4 +1,4 @@
-"""Pausing Python's cycle collector while bulk work builds many objects that hold no cycles."""
+"""Keeping Python's cycle collector off bulk work and off objects that live as long as the app."""
 
 from __future__ import annotations
 
@@ -25,3 +25,15 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+def freeze_long_lived() -> None:
+    """Take every object alive now out of the cycle collector's rounds (`gc.freeze`).
+
+    Called once the referentials and lookup indexes are built: a few million objects that live
+    as long as the process. Every full collection walked them again, ~65 ms landing on whatever
+    ran at that moment (the first search of `lba-desktop search` took 70 ms instead of 4).
+    Frozen objects are still freed by reference counting; only a reference cycle alive at this
+    moment would never be collected, and start-up leaves none worth the pauses.
+    """
+    gc.freeze()

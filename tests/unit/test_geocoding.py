@@ -213,3 +213,16 @@ def test_every_commune_label_resolves_to_its_commune(geo: Geocoder) -> None:
 
     for commune in load_communes():
         assert geo.resolve(f"{commune.name} ({commune.departement})").code == commune.insee
+
+
+def test_the_shared_geocoder_is_left_out_of_the_cycle_collector() -> None:
+    import gc
+
+    from lba_desktop.data.referentials import load_communes
+    from lba_desktop.geocoding import default_geocoder
+
+    geocoder = default_geocoder()
+    # Its communes and indexes are frozen: a full collection no longer walks them (it cost
+    # ~65 ms, paid by whichever search ran at that moment).
+    assert gc.get_freeze_count() > len(load_communes())
+    assert gc.is_tracked(geocoder) and geocoder.resolve("Aurillac").label == "Aurillac (15)"
