@@ -1,0 +1,162 @@
+"""`lba-desktop search`: criteria from the options, results as a table or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from lba_desktop.errors import InvalidInput
+from lba_desktop.models import MAX_RADIUS_KM, RADIUS_CHOICES_KM, Kind, SearchResult
+
+KIND_OPTIONS = {
+    "formations": Kind.FORMATION,
+    "offres": Kind.OFFRE,
+    "entreprises": Kind.ENTREPRISE,
+    "partenariats": Kind.PARTENARIAT,
+}
+
+
+def add_commands(sub: Any) -> dict[str, Any]:
+    search = sub.add_parser("search", help="chercher autour d'un lieu")
+    search.add_argument("--metier", default="", help="métier, début de mot ou code ROME")
+    search.add_argument("--texte", default="", help="mots-clés libres (si pas de métier)")
+    search.add_argument("--lieu", required=True, help="commune, code postal, département…")
+    search.add_argument(
+        "--rayon", type=int, default=None, help="rayon en km (1–200, 30 par défaut)"
+    )
+    search.add_argument("--niveau", type=int, default=None, help="niveau de diplôme 3 à 7")
+    search.add_argument(
+        "--types",
+        default=",".join(KIND_OPTIONS),
+        help="formations,offres,entreprises,partenariats",
+    )
+    search.add_argument("--opco", default="", help="limiter les entreprises à un OPCO")
+    search.add_argument("--handi", action="store_true", help="entreprises handi-accueillantes")
+    search.add_argument("--limit", type=int, default=20, help="lignes affichées (20)")
+    search.add_argument("--json", action="store_true", help="sortie JSON")
+    return {"search": cmd_search}
+
+
+def _kinds(text: str) -> frozenset[Kind]:
+    kinds = set()
+    for part in filter(None, (p.strip().lower() for p in text.split(","))):
+        if part not in KIND_OPTIONS:
+            raise InvalidInput(
+                f"Type inconnu : « {part} ».",
+                hint="Types possibles : " + ", ".join(KIND_OPTIONS) + ".",
+            )
+        kinds.add(KIND_OPTIONS[part])
+    return frozenset(kinds)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from lba_desktop.local_catalogue import describe, open_catalogue
+    from lba_desktop.search import SearchService
+
+    if args.limit < 0:
+        raise InvalidInput("--limit doit être positif.")
+    store = open_catalogue()
+    service = SearchService(store)
+    criteria = service.build_criteria(
+        lieu=args.lieu,
+        metier=args.metier,
+        texte=args.texte,
+        rayon=args.rayon,
+        niveau=args.niveau,
+        types=_kinds(args.types),
+        opco=args.opco,
+        handi=args.handi,
+    )
+    result = service.search(criteria)
+    info = describe(store)
+    if args.json:
+        print(
+            json.dumps(
+                result_to_json(result, args.limit, info.label_fr), ensure_ascii=False, indent=2
+            )
+        )
+    else:
+        print(render_table(result, args.limit, info.label_fr))
+    return 0
+
+
+def result_to_json(result: SearchResult, limit: int, source_label: str) -> dict[str, Any]:
+    c = result.criteria
+    return {
+        "donnees": source_label,
+        "criteres": {
+            "lieu": {
+                "type": c.place.kind.value,
+                "code": c.place.code,
+                "libelle": c.place.label,
+                "latitude": c.place.lat,
+                "longitude": c.place.lon,
+            },
+            "romes": list(c.romes),
+            "texte": c.text,
+            "rayon_km": c.radius_km,
+            "niveau": c.diploma_level,
+            "types": sorted(k.value for k in c.kinds),
+        },
+        "compteurs": {k.value: n for k, n in result.counts.items()},
+        "duree_ms": round(result.elapsed_ms, 2),
+        "au_plus_proche_hors_rayon": result.nearest_anywhere,
+        "elargir_la_recherche": result.widen_hint,
+        "resultats": [
+            {
+                "type": h.item.kind.value,
+                "id": h.item.id,
+                "intitule": h.item.title,
+                "organisme": h.item.organisation,
+                "commune": h.item.commune,
+                "code_postal": h.item.postcode,
+                "insee": h.item.insee,
+                "distance_km": h.distance_km,
+                "niveau": h.item.diploma_level,
+                "romes": list(h.item.romes),
+                "latitude": h.item.lat,
+                "longitude": h.item.lon,
+                "fictif": h.item.fictitious,
+            }
+            for h in result.hits[:limit]
+        ],
+    }
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_table(result: SearchResult, limit: int, source_label: str) -> str:
+    c = result.criteria
+    lines = [
+        f"{source_label} — {c.place.label}, {c.radius_km} km"
+        + (f", ROME {' '.join(c.romes)}" if c.romes else "")
+        + (f", « {c.text} »" if c.text else ""),
+        "  ".join(f"{k.plural_fr} : {result.counts[k]}" for k in Kind if k in c.kinds)
+        + f"   ({result.elapsed_ms:.1f} ms)",
+    ]
+    if result.nearest_anywhere:
+        lines.append("Aucun résultat dans ce rayon : voici les plus proches, plus loin.")
+    if not result.hits:
+        lines.append("Aucun résultat. Essayez un rayon plus grand ou un métier voisin.")
+        return "\n".join(lines)
+    header = (
+        f"{'Type':<15} {'Distance':>8}  {'Intitulé':<44} {'Organisme':<30} {'Commune':<22} Niv."
+    )
+    lines += ["", header, "-" * len(header)]
+    for hit in result.hits[:limit]:
+        item = hit.item
+        dist = f"{hit.distance_km:.1f} km" if hit.distance_km is not None else ""
+        level = str(item.diploma_level) if item.diploma_level else "—"
+        lines.append(
+            f"{item.kind.label_fr:<15} {dist:>8}  {_cut(item.title, 44):<44} "
+            f"{_cut(item.organisation, 30):<30} {_cut(item.commune, 22):<22} {level}"
+        )
+    if len(result.hits) > limit:
+        lines.append(f"… {len(result.hits) - limit} autres résultats (--limit pour en voir plus).")
+    wider = [r for r in (*RADIUS_CHOICES_KM, MAX_RADIUS_KM) if r > c.radius_km]
+    if result.widen_hint and wider and not c.place.is_area:
+        lines.append(f"Peu de résultats : élargissez la recherche (--rayon {wider[0]}).")
+    return "\n".join(lines)
