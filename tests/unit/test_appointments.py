@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from lba_desktop import appointments as appointments_module
 from lba_desktop.appointments import (
     REASONS,
     AppointmentForm,
@@ -27,6 +26,7 @@ from lba_desktop.appointments import (
     retry_delay,
     validate_form,
 )
+from lba_desktop.appointments import sender as sender_module
 from lba_desktop.data.http import RetryPolicy
 from lba_desktop.data.rdv_client import RdvClient
 from lba_desktop.errors import InvalidInput
@@ -437,7 +437,7 @@ def test_backoff_grows_and_stops(world: dict[str, Any], monkeypatch: pytest.Monk
     fake: FakeUpstream = world["fake"]
     service: AppointmentService = world["service"]
     clock: Clock = world["clock"]
-    monkeypatch.setattr(appointments_module, "MAX_ATTEMPTS", 4)
+    monkeypatch.setattr(sender_module, "MAX_ATTEMPTS", 4)
     fake.faults.set(http_500=-1, routes=["rdv_validate"])
     request = service.create_request(world["form"])
     waits = []
