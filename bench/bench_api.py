@@ -238,7 +238,7 @@ def naive_baseline(catalogue: Path, paths: list[str], repeat: int) -> dict[str, 
     from lba_desktop.data.catalogue import _SELECT_ITEM, row_to_item
     from lba_desktop.geo import distance_km
     from lba_desktop.models import DEFAULT_LIMITS
-    from lba_desktop.v1_shapes import v1_item
+    from lba_desktop.partner_api.v1_shapes import v1_item
 
     times = []
     for path in paths[:repeat]:

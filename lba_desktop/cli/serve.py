@@ -100,7 +100,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.item_cache is not None:
         os.environ[web_app.ENV_ITEM_CACHE] = str(max(0, args.item_cache))
     # Open the catalogue once here, so a missing or damaged one fails before listening.
-    from lba_desktop.api_service import ApiService
+    from lba_desktop.partner_api.service import ApiService
 
     service = ApiService.open(Path(args.catalogue) if args.catalogue else None)
     print(

@@ -19,8 +19,13 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lba_desktop import paths
-from lba_desktop.api_service import ApiService, NotFound, WrongParameters, wrong_parameters_body
 from lba_desktop.errors import LbaError
+from lba_desktop.partner_api.service import (
+    ApiService,
+    NotFound,
+    WrongParameters,
+    wrong_parameters_body,
+)
 from lba_desktop.web.cache import ResponseCache
 from lba_desktop.web.middleware import LocalApiMiddleware
 from lba_desktop.web.openapi import build_openapi

@@ -9,7 +9,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lba_desktop.api_service import DataOrigin
+from lba_desktop.partner_api.service import DataOrigin
 from lba_desktop.web.ratelimit import RateLimiter, retry_after_header
 
 # Canonical paths; upstream matches them whatever the case ("/api/v1/jobsetformations").

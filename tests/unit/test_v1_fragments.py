@@ -9,8 +9,8 @@ import pytest
 
 from lba_desktop.geo import distance_km
 from lba_desktop.models import Item, Kind
-from lba_desktop.v1_fragments import V1Renderer
-from lba_desktop.v1_shapes import v1_item
+from lba_desktop.partner_api.v1_fragments import V1Renderer
+from lba_desktop.partner_api.v1_shapes import v1_item
 
 LABELS = {"D1102": "Boulangerie - viennoiserie"}
 

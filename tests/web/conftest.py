@@ -13,7 +13,7 @@ import pytest
 import requests
 import uvicorn
 
-from lba_desktop.api_service import ApiService
+from lba_desktop.partner_api.service import ApiService
 from lba_desktop.web.app import create_app
 
 TOKEN = "jeton-de-test"

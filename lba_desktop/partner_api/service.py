@@ -27,9 +27,9 @@ from lba_desktop.models import (
     PlaceKind,
     SearchCriteria,
 )
+from lba_desktop.partner_api.v1_fragments import V1Renderer
+from lba_desktop.partner_api.v1_shapes import SOURCE_KINDS, v1_item
 from lba_desktop.search import SearchService
-from lba_desktop.v1_fragments import V1Renderer
-from lba_desktop.v1_shapes import SOURCE_KINDS, v1_item
 
 ALL_FRANCE_RADIUS = uv.ALL_FRANCE_RADIUS
 JOB_KINDS = frozenset({Kind.OFFRE, Kind.PARTENARIAT, Kind.ENTREPRISE})

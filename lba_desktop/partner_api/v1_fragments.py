@@ -6,7 +6,7 @@ import orjson
 
 from lba_desktop.data.lru_cache import LruCache
 from lba_desktop.models import Item, Kind
-from lba_desktop.v1_shapes import RomeLabel, distance_from, v1_item
+from lba_desktop.partner_api.v1_shapes import RomeLabel, distance_from, v1_item
 
 # `place_of` writes the distance first: the one thing in an item that depends on the query.
 _DISTANCE_SLOT = b'"place":{"distance":null'
