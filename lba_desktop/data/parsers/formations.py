@@ -1,0 +1,95 @@
+"""V1 trainings (`/v1/formations`, `/formationsParRegion`) to Kind.FORMATION items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lba_desktop.data.parsers.common import (
+    SOURCE_FORMATIONS,
+    _bool,
+    _Collector,
+    _d,
+    _f,
+    _lst,
+    _romes,
+    _s,
+    departement_of,
+    diploma_level,
+    parse_date,
+)
+from lba_desktop.models import Item, Kind
+
+# --- Trainings -----------------------------------------------------------------------------
+
+
+def _formation(raw: Any, col: _Collector) -> None:
+    if not isinstance(raw, dict):
+        col.skipped += 1
+        return
+    item_id = _s(raw.get("cleMinistereEducatif")) or _s(raw.get("id"))
+    if not item_id:
+        col.skipped += 1
+        return
+    place = _d(raw.get("place"))
+    company = _d(raw.get("company"))
+    headquarter = _d(company.get("headquarter"))
+    training = _d(raw.get("training"))
+    contact = _d(raw.get("contact"))
+    insee = _s(place.get("insee"))
+    postcode = _s(place.get("zipCode"))
+    lat, lon = col.position(place.get("latitude"), place.get("longitude"), insee, postcode)
+    rdv = raw.get("rdvContext")
+    rdv_url = _s(_d(rdv).get("form_url")) or _s(raw.get("rdvUrl"))
+    sessions = [
+        {
+            "start": _s(s.get("startDate")) or None,
+            "end": _s(s.get("endDate")) or None,
+            "permanent": _bool(s.get("isPermanentEntry")),
+        }
+        for s in _lst(training.get("sessions"))
+        if isinstance(s, dict)
+    ]
+    onisep = _s(raw.get("onisepUrl"))
+    col.add(
+        Item(
+            kind=Kind.FORMATION,
+            id=item_id,
+            title=_s(raw.get("title")) or _s(raw.get("longTitle")) or _s(raw.get("diploma")),
+            organisation=_s(company.get("name")),
+            address=_s(place.get("fullAddress")) or _s(place.get("address")),
+            commune=_s(place.get("city")),
+            insee=insee,
+            postcode=postcode,
+            departement=departement_of(insee, postcode) or _s(place.get("departementNumber")),
+            lat=lat,
+            lon=lon,
+            romes=_romes(raw.get("romes")),
+            diploma_level=diploma_level(raw.get("target_diploma_level") or raw.get("diplomaLevel")),
+            source=SOURCE_FORMATIONS,
+            created=parse_date(raw.get("createdAt")),
+            updated=parse_date(raw.get("lastUpdateAt") or raw.get("updatedAt")),
+            phone=_s(contact.get("phone")),
+            email=_s(contact.get("email")),
+            url=onisep,
+            siret=_s(company.get("siret")),
+            handi_friendly=_bool(company.get("elligibleHandicap")),
+            details={
+                "cfa": _s(company.get("name")),
+                "cfa_gestionnaire": _s(headquarter.get("name")),
+                "uai": _s(company.get("uai")),
+                "diploma": _s(raw.get("diploma")),
+                "long_title": _s(raw.get("longTitle")),
+                "cfd": _s(raw.get("cfd")),
+                "rncp_code": _s(raw.get("rncpCode")),
+                "rncp_label": _s(raw.get("rncpLabel")),
+                "sessions": sessions,
+                "duration": _f(training.get("duration")),
+                "description": _s(training.get("description")),
+                "objectif": _s(training.get("objectif")),
+                "capacity": _s(raw.get("capacity")),
+                "onisep_url": onisep,
+                "rdv_eligible": bool(rdv) or _bool(raw.get("elligibleForRdv")) or bool(rdv_url),
+                "rdv_url": rdv_url,
+            },
+        )
+    )

@@ -1,0 +1,208 @@
+"""V3 `/jobs/search` jobs and recruiters to offer, partnership and company items."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from lba_desktop.data.parsers.common import (
+    _CLOSED_STATUSES,
+    _WHY_ALGO,
+    SOURCE_ALGO,
+    SOURCE_FRANCE_TRAVAIL,
+    SOURCE_PARTENAIRES,
+    SOURCE_RECRUTEURS_LBA,
+    _bool,
+    _Collector,
+    _d,
+    _i,
+    _lst,
+    _romes,
+    _s,
+    _split_address,
+    departement_of,
+    diploma_level,
+    parse_date,
+)
+from lba_desktop.models import Item, Kind
+
+# --- V3 jobs and recruiters ---------------------------------------------------------------
+
+
+def _place_fields(
+    address: str, postcode: str, commune: str, insee: str, lat: float | None, lon: float | None
+) -> dict[str, Any]:
+    """The location fields of an `Item`, by name, for `Item(**fields, ...)`."""
+    return {
+        "address": address,
+        "postcode": postcode,
+        "commune": commune,
+        "insee": insee,
+        "departement": departement_of(insee, postcode),
+        "lat": lat,
+        "lon": lon,
+    }
+
+
+def _workplace(raw: Mapping[str, Any], col: _Collector) -> dict[str, Any]:
+    """Fields shared by V3 jobs and recruiters (organisation, place, company details)."""
+    workplace = _d(raw.get("workplace"))
+    location = _d(workplace.get("location"))
+    domain = _d(workplace.get("domain"))
+    naf = _d(domain.get("naf"))
+    address = _s(location.get("address"))
+    postcode, commune = _split_address(address)
+    insee = _s(location.get("insee"))
+    coords = _lst(_d(location.get("geopoint")).get("coordinates"))
+    lon_raw, lat_raw = (coords[0], coords[1]) if len(coords) >= 2 else (None, None)
+    lat, lon = col.position(lat_raw, lon_raw, insee, postcode)
+    brand = _s(workplace.get("brand"))
+    legal_name = _s(workplace.get("legal_name"))
+    return {
+        "siret": _s(workplace.get("siret")),
+        "name": _s(workplace.get("name")) or brand or legal_name,
+        "brand": brand,
+        "legal_name": legal_name,
+        "place": _place_fields(address, postcode, commune, insee, lat, lon),
+        "opco": _s(domain.get("opco")),
+        "naf_code": _s(naf.get("code")),
+        "naf_label": _s(naf.get("label")),
+        "idcc": _i(domain.get("idcc")),
+        "size": _s(workplace.get("size")),
+        "website": _s(workplace.get("website")),
+        "company_description": _s(workplace.get("description")),
+    }
+
+
+def _source_of_partner(label: str) -> str:
+    lowered = label.lower()
+    if "france travail" in lowered or "pole emploi" in lowered or "pôle emploi" in lowered:
+        return SOURCE_FRANCE_TRAVAIL
+    if lowered in {"offres_emploi_lba", "la bonne alternance", "lba", "matcha"}:
+        return SOURCE_RECRUTEURS_LBA
+    return SOURCE_PARTENAIRES
+
+
+def _v3_job(raw: Any, col: _Collector) -> None:
+    if not isinstance(raw, dict):
+        col.skipped += 1
+        return
+    identifier = _d(raw.get("identifier"))
+    offer = _d(raw.get("offer"))
+    partner = _s(identifier.get("partner_label"))
+    partner_job_id = _s(identifier.get("partner_job_id"))
+    item_id = _s(identifier.get("id")) or (f"{partner}:{partner_job_id}" if partner_job_id else "")
+    if not item_id or _s(offer.get("status")).lower() in _CLOSED_STATUSES:
+        col.skipped += 1
+        return
+    wp = _workplace(raw, col)
+    apply = _d(raw.get("apply"))
+    contract = _d(raw.get("contract"))
+    publication = _d(offer.get("publication"))
+    target = _d(offer.get("target_diploma"))
+    delegated = _bool(raw.get("is_delegated"))
+    contract_type = contract.get("type")
+    col.add(
+        Item(
+            kind=Kind.PARTENARIAT if delegated else Kind.OFFRE,
+            id=item_id,
+            title=_s(offer.get("title")),
+            organisation=wp["name"],
+            **wp["place"],
+            romes=_romes(offer.get("rome_codes")),
+            diploma_level=diploma_level(target.get("european") or target.get("label")),
+            source=_source_of_partner(partner),
+            created=parse_date(publication.get("creation")),
+            updated=parse_date(raw.get("updated_at") or publication.get("creation")),
+            phone=_s(apply.get("phone")),
+            url=_s(apply.get("url")),
+            siret=wp["siret"],
+            opco=wp["opco"],
+            handi_friendly=_bool(
+                raw.get("is_disabled_elligible") or offer.get("is_disabled_elligible")
+            ),
+            details={
+                "partner_label": partner,
+                "partner_job_id": partner_job_id,
+                "delegated": delegated,
+                "contract_type": [_s(t) for t in _lst(contract_type)] or _s(contract_type),
+                "contract_start": _s(contract.get("start")) or None,
+                "contract_duration_months": _i(contract.get("duration")),
+                "remote": _s(contract.get("remote")),
+                "description": _s(offer.get("description")),
+                "desired_skills": [_s(x) for x in _lst(offer.get("desired_skills"))],
+                "to_be_acquired_skills": [_s(x) for x in _lst(offer.get("to_be_acquired_skills"))],
+                "access_conditions": [_s(x) for x in _lst(offer.get("access_conditions"))],
+                "opening_count": _i(offer.get("opening_count")),
+                "status": _s(offer.get("status")),
+                "expiration": _s(publication.get("expiration")) or None,
+                "target_diploma_label": _s(target.get("label")),
+                "apply_url": _s(apply.get("url")),
+                "apply_recipient_id": _s(apply.get("recipient_id")),
+                "naf_code": wp["naf_code"],
+                "naf_label": wp["naf_label"],
+                "idcc": wp["idcc"],
+                "size": wp["size"],
+                "brand": wp["brand"],
+                "legal_name": wp["legal_name"],
+                "website": wp["website"],
+                "company_description": wp["company_description"],
+            },
+        )
+    )
+
+
+def _algo_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Hiring-potential fields some payloads carry (not in the spec): kept when present."""
+    found: dict[str, Any] = {}
+    for key in ("algo", "score", "hiring_potential", "hiringPotential", "normalized_score"):
+        value = raw.get(key)
+        if isinstance(value, (int, float, str)):
+            found[key] = value
+        elif isinstance(value, dict):
+            found[key] = {k: v for k, v in value.items() if isinstance(v, (int, float, str, bool))}
+    return found
+
+
+def _v3_recruiter(raw: Any, col: _Collector) -> None:
+    if not isinstance(raw, dict):
+        col.skipped += 1
+        return
+    siret = _s(_d(raw.get("workplace")).get("siret"))
+    if not siret:
+        col.skipped += 1
+        return
+    wp = _workplace(raw, col)
+    apply = _d(raw.get("apply"))
+    col.add(
+        Item(
+            kind=Kind.ENTREPRISE,
+            id=siret,
+            title=wp["brand"] or wp["name"],
+            organisation=wp["legal_name"] or wp["name"],
+            **wp["place"],
+            romes=_romes(raw.get("rome_codes") or _d(raw.get("offer")).get("rome_codes")),
+            source=SOURCE_ALGO,
+            updated=parse_date(raw.get("updated_at")),
+            phone=_s(apply.get("phone")),
+            url=_s(apply.get("url")) or wp["website"],
+            siret=siret,
+            opco=wp["opco"],
+            handi_friendly=_bool(raw.get("is_disabled_elligible")),
+            details={
+                "recruiter_id": _s(_d(raw.get("identifier")).get("id")),
+                "why": _WHY_ALGO,
+                "naf_code": wp["naf_code"],
+                "naf_label": wp["naf_label"],
+                "idcc": wp["idcc"],
+                "size": wp["size"],
+                "brand": wp["brand"],
+                "legal_name": wp["legal_name"],
+                "website": wp["website"],
+                "company_description": wp["company_description"],
+                "apply_url": _s(apply.get("url")),
+                "apply_recipient_id": _s(apply.get("recipient_id")),
+                **_algo_fields(raw),
+            },
+        )
+    )
