@@ -1,4 +1,4 @@
-"""Young people followed by a counsellor and their shortlists, stored in user.sqlite."""
+"""The people service: young people and their shortlists in user.sqlite."""
 
 from __future__ import annotations
 
@@ -8,16 +8,33 @@ import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from enum import StrEnum
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lba_desktop.data import userdb
 from lba_desktop.errors import InvalidInput
 from lba_desktop.geo import distance_km as great_circle_km
-from lba_desktop.models import Item, Kind, Place, PlaceKind
+from lba_desktop.models import Item, Place, PlaceKind
+from lba_desktop.people.records import (
+    PEOPLE_SQL,
+    PERSON_FIELDS,
+    STATUS_LABELS_FR,
+    Person,
+    PersonNotFound,
+    ShortlistEntry,
+    ShortlistStatus,
+    check_name,
+    check_note,
+    entry_from_row,
+    home_columns,
+    home_distance,
+    months_before,
+    normalise_email,
+    normalise_phone,
+    person_from_row,
+    snapshot_of,
+)
 from lba_desktop.text import fold
 
 if TYPE_CHECKING:
@@ -25,219 +42,6 @@ if TYPE_CHECKING:
     from lba_desktop.geocoding import Geocoder
 
 log = logging.getLogger(__name__)
-
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MAX_NAME = 50  # the RDV Apprentissage form caps first and last names at 50 characters
-MAX_NOTE = 5000
-
-
-class ShortlistStatus(StrEnum):
-    """Where a young person stands with one shortlisted item."""
-
-    A_ETUDIER = "a_etudier"
-    A_CONTACTER = "a_contacter"
-    CONTACTE = "contacte"
-    CANDIDATURE_ENVOYEE = "candidature_envoyee"
-    ENTRETIEN = "entretien"
-    RETENU = "retenu"
-    REFUSE = "refuse"
-
-    @property
-    def label_fr(self) -> str:
-        return STATUS_LABELS_FR[self]
-
-    @property
-    def next_step_fr(self) -> str:
-        return STATUS_NEXT_STEPS_FR[self]
-
-
-STATUS_LABELS_FR: dict[ShortlistStatus, str] = {
-    ShortlistStatus.A_ETUDIER: "À étudier",
-    ShortlistStatus.A_CONTACTER: "À contacter",
-    ShortlistStatus.CONTACTE: "Contacté",
-    ShortlistStatus.CANDIDATURE_ENVOYEE: "Candidature envoyée",
-    ShortlistStatus.ENTRETIEN: "Entretien / RDV",
-    ShortlistStatus.RETENU: "Retenu",
-    ShortlistStatus.REFUSE: "Refusé",
-}
-STATUS_NEXT_STEPS_FR: dict[ShortlistStatus, str] = {
-    ShortlistStatus.A_ETUDIER: "Se renseigner et en parler avec votre conseiller.",
-    ShortlistStatus.A_CONTACTER: "Prendre contact (téléphone, courriel ou sur place).",
-    ShortlistStatus.CONTACTE: "Attendre la réponse, relancer si besoin.",
-    ShortlistStatus.CANDIDATURE_ENVOYEE: "Relancer si pas de réponse sous 15 jours.",
-    ShortlistStatus.ENTRETIEN: "Préparer l'entretien ou le rendez-vous.",
-    ShortlistStatus.RETENU: "Félicitations ! Préparer le contrat et l'inscription.",
-    ShortlistStatus.REFUSE: "Pas retenu : garder le contact, chercher d'autres pistes.",
-}
-
-
-# --- Records ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Person:
-    """A young person: the minimum a counsellor needs, nothing more."""
-
-    id: int
-    first_name: str
-    last_name: str = ""
-    phone: str = ""
-    email: str = ""
-    home_insee: str = ""
-    home_label: str = ""
-    home_lat: float | None = None
-    home_lon: float | None = None
-    home_departement: str = ""
-    notes: str = ""
-    created_at: datetime | None = None
-    last_activity_at: datetime | None = None
-    item_count: int = 0
-
-    @property
-    def display_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
-
-    @property
-    def has_home(self) -> bool:
-        return self.home_lat is not None and self.home_lon is not None
-
-
-@dataclass(frozen=True, slots=True)
-class ShortlistEntry:
-    """One line of a shortlist: a reference to a catalogue item plus what the counsellor saw."""
-
-    id: int
-    person_id: int
-    kind: Kind
-    item_id: str
-    position: int
-    status: ShortlistStatus
-    note: str
-    added_at: datetime
-    updated_at: datetime
-    title: str
-    organisation: str = ""
-    address: str = ""
-    commune: str = ""
-    postcode: str = ""
-    insee: str = ""
-    departement: str = ""
-    phone: str = ""
-    email: str = ""
-    url: str = ""
-    lat: float | None = None
-    lon: float | None = None
-    distance_km: float | None = None  # from the person's home commune
-    source: str = ""
-    diploma_level: int | None = None
-    fictitious: bool = False
-    available: bool = True  # False once a sync removed the item from the catalogue
-    checked_at: datetime | None = None
-
-    @property
-    def has_position(self) -> bool:
-        return self.lat is not None and self.lon is not None
-
-    @property
-    def availability_fr(self) -> str:
-        return "" if self.available else "n'est plus disponible"
-
-    def as_item(self) -> Item:
-        """The snapshot as a catalogue item, for views that already know how to show one."""
-        return Item(
-            kind=self.kind,
-            id=self.item_id,
-            title=self.title,
-            organisation=self.organisation,
-            address=self.address,
-            commune=self.commune,
-            insee=self.insee,
-            postcode=self.postcode,
-            departement=self.departement,
-            lat=self.lat,
-            lon=self.lon,
-            diploma_level=self.diploma_level,
-            source=self.source,
-            phone=self.phone,
-            email=self.email,
-            url=self.url,
-            fictitious=self.fictitious,
-        )
-
-
-PERSON_FIELDS = ("first_name", "last_name", "phone", "email", "home_insee", "notes")
-SNAPSHOT_FIELDS = (
-    "title",
-    "organisation",
-    "address",
-    "commune",
-    "postcode",
-    "insee",
-    "departement",
-    "phone",
-    "email",
-    "url",
-    "lat",
-    "lon",
-    "source",
-    "diploma_level",
-    "fictitious",
-)
-
-
-# --- Validation ---------------------------------------------------------------------------
-
-
-def normalise_phone(text: str) -> str:
-    """ "06 12 34 56 78", "06.12.34.56.78" or "+33 6 12 34 56 78" → "0612345678"; "" stays ""."""
-    raw = (text or "").strip()
-    if not raw:
-        return ""
-    digits = re.sub(r"[\s.\-/()]", "", raw)
-    if digits.startswith("+33"):
-        digits = "0" + digits[3:].removeprefix("0")
-    elif digits.startswith("0033"):
-        digits = "0" + digits[4:].removeprefix("0")
-    if not (digits.isdigit() and len(digits) == 10 and digits.startswith("0")):
-        raise InvalidInput(
-            "Numéro de téléphone invalide.",
-            hint="Tapez 10 chiffres, par exemple « 06 12 34 56 78 » ou « +33 6 12 34 56 78 ».",
-        )
-    return digits
-
-
-def normalise_email(text: str) -> str:
-    email = (text or "").strip()
-    if email and (not EMAIL_RE.match(email) or len(email) > 254):
-        raise InvalidInput(
-            "Adresse électronique invalide.", hint="Exemple : « prenom.nom@exemple.fr »."
-        )
-    return email
-
-
-def _name(text: str, *, label: str, required: bool) -> str:
-    value = " ".join((text or "").split())
-    if required and not value:
-        raise InvalidInput(
-            f"Le {label} est obligatoire.", hint="Un pseudonyme suffit si la personne le préfère."
-        )
-    if len(value) > MAX_NAME:
-        raise InvalidInput(f"Le {label} dépasse {MAX_NAME} caractères.")
-    return value
-
-
-def _utc(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def months_before(moment: datetime, months: int) -> datetime:
-    """The same day `months` calendar months earlier (clamped to the month's last day)."""
-    total = moment.year * 12 + moment.month - 1 - months
-    year, month = divmod(total, 12)
-    month += 1
-    next_month = date(year + (month == 12), month % 12 + 1, 1)
-    day = min(moment.day, (next_month - timedelta(days=1)).day)
-    return moment.replace(year=year, month=month, day=day)
 
 
 # --- Service ------------------------------------------------------------------------------
@@ -315,12 +119,12 @@ class PeopleService:
         """Add a person. `home_insee` is an INSEE code or any text the geocoder resolves to one
         commune ("Aurillac", "15000")."""
         values = {
-            "first_name": _name(first_name, label="prénom (ou pseudonyme)", required=True),
-            "last_name": _name(last_name, label="nom", required=False),
+            "first_name": check_name(first_name, label="prénom (ou pseudonyme)", required=True),
+            "last_name": check_name(last_name, label="nom", required=False),
             "phone": normalise_phone(phone),
             "email": normalise_email(email),
-            "notes": _note(notes),
-            **_home_columns(self._geocode_home(home_insee)),
+            "notes": check_note(notes),
+            **home_columns(self._geocode_home(home_insee)),
         }
         values["search_key"] = fold(f"{values['first_name']} {values['last_name']}")
         now = self._now()
@@ -347,12 +151,14 @@ class PeopleService:
         """Field → French message for everything wrong ({} when `create_person` would accept
         it), so a form can show each message beside its field instead of one at a time."""
         checks: dict[str, Callable[[], object]] = {
-            "first_name": lambda: _name(first_name, label="prénom (ou pseudonyme)", required=True),
-            "last_name": lambda: _name(last_name, label="nom", required=False),
+            "first_name": lambda: check_name(
+                first_name, label="prénom (ou pseudonyme)", required=True
+            ),
+            "last_name": lambda: check_name(last_name, label="nom", required=False),
             "phone": lambda: normalise_phone(phone),
             "email": lambda: normalise_email(email),
             "home_insee": lambda: self._geocode_home(home_insee),
-            "notes": lambda: _note(notes),
+            "notes": lambda: check_note(notes),
         }
         errors: dict[str, str] = {}
         for key, check in checks.items():
@@ -370,20 +176,20 @@ class PeopleService:
         current = self.get_person(person_id)
         values: dict[str, Any] = {}
         if "first_name" in fields:
-            values["first_name"] = _name(
+            values["first_name"] = check_name(
                 fields["first_name"], label="prénom (ou pseudonyme)", required=True
             )
         if "last_name" in fields:
-            values["last_name"] = _name(fields["last_name"], label="nom", required=False)
+            values["last_name"] = check_name(fields["last_name"], label="nom", required=False)
         if "phone" in fields:
             values["phone"] = normalise_phone(fields["phone"])
         if "email" in fields:
             values["email"] = normalise_email(fields["email"])
         if "notes" in fields:
-            values["notes"] = _note(fields["notes"])
+            values["notes"] = check_note(fields["notes"])
         home_changed = "home_insee" in fields and fields["home_insee"] != current.home_insee
         if home_changed:
-            values.update(_home_columns(self._geocode_home(fields["home_insee"])))
+            values.update(home_columns(self._geocode_home(fields["home_insee"])))
         values["search_key"] = fold(
             f"{values.get('first_name', current.first_name)} "
             f"{values.get('last_name', current.last_name)}"
@@ -415,27 +221,27 @@ class PeopleService:
         return deleted
 
     def get_person(self, person_id: int) -> Person:
-        rows = self._read(_PEOPLE_SQL + " WHERE p.id = ?", (person_id,))
+        rows = self._read(PEOPLE_SQL + " WHERE p.id = ?", (person_id,))
         if not rows:
             raise PersonNotFound(person_id)
-        return _person(rows[0])
+        return person_from_row(rows[0])
 
     def search_people(self, text: str = "") -> list[Person]:
         """People whose name contains `text` (accents and case ignored), or whose phone or
         email does, most recently active first."""
         key = fold(text or "").strip()
         if not key:
-            rows = self._read(_PEOPLE_SQL + " ORDER BY p.last_activity_at DESC, p.id DESC")
-            return [_person(r) for r in rows]
+            rows = self._read(PEOPLE_SQL + " ORDER BY p.last_activity_at DESC, p.id DESC")
+            return [person_from_row(r) for r in rows]
         like = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         digits = re.sub(r"\D", "", text)
         rows = self._read(
-            _PEOPLE_SQL + " WHERE p.search_key LIKE ? ESCAPE '\\' OR lower(p.email) LIKE ? "
+            PEOPLE_SQL + " WHERE p.search_key LIKE ? ESCAPE '\\' OR lower(p.email) LIKE ? "
             "ESCAPE '\\' OR (? != '' AND p.phone LIKE ?) "
             "ORDER BY p.last_activity_at DESC, p.id DESC",
             (like, like, digits, f"%{digits}%"),
         )
-        return [_person(r) for r in rows]
+        return [person_from_row(r) for r in rows]
 
     def find_person(self, text: str) -> Person:
         """The person a user designates by id or by an unambiguous name (CLI, quick search)."""
@@ -473,10 +279,10 @@ class PeopleService:
         proposal (the upstream anonymises after one year)."""
         limit = months_before(self._clock().astimezone(UTC), months).replace(microsecond=0)
         rows = self._read(
-            _PEOPLE_SQL + " WHERE p.last_activity_at < ? ORDER BY p.last_activity_at",
+            PEOPLE_SQL + " WHERE p.last_activity_at < ? ORDER BY p.last_activity_at",
             (limit.isoformat(),),
         )
-        return [_person(r) for r in rows]
+        return [person_from_row(r) for r in rows]
 
     def export_person_data(self, person_id: int) -> dict[str, Any]:
         """Everything stored about the person, table by table (right of access)."""
@@ -491,13 +297,13 @@ class PeopleService:
             "SELECT * FROM shortlist_items WHERE person_id = ? ORDER BY position, id",
             (person_id,),
         )
-        return [_entry(r) for r in rows]
+        return [entry_from_row(r) for r in rows]
 
     def get_entry(self, entry_id: int) -> ShortlistEntry:
         rows = self._read("SELECT * FROM shortlist_items WHERE id = ?", (entry_id,))
         if not rows:
             raise InvalidInput("Cette ligne n'existe plus dans la sélection.")
-        return _entry(rows[0])
+        return entry_from_row(rows[0])
 
     def add_to_shortlist(
         self,
@@ -521,9 +327,9 @@ class PeopleService:
             (person_id, item.kind.value, item.id),
         )
         if existing:
-            return _entry(existing[0]), False
-        snapshot = _snapshot(item)
-        snapshot["distance_km"] = _home_distance(person, item, fallback=distance_km)
+            return entry_from_row(existing[0]), False
+        snapshot = snapshot_of(item)
+        snapshot["distance_km"] = home_distance(person, item, fallback=distance_km)
         now = self._now()
         with self._tx() as conn:
             position = conn.execute(
@@ -536,7 +342,7 @@ class PeopleService:
                 "item_id": item.id,
                 "position": position,
                 "status": ShortlistStatus(status).value,
-                "note": _note(note),
+                "note": check_note(note),
                 "added_at": now,
                 "updated_at": now,
                 "checked_at": now,
@@ -590,7 +396,7 @@ class PeopleService:
         return self._update_entry(entry_id, status=value.value)
 
     def set_note(self, entry_id: int, note: str) -> ShortlistEntry:
-        return self._update_entry(entry_id, note=_note(note))
+        return self._update_entry(entry_id, note=check_note(note))
 
     def refresh_availability(
         self,
@@ -610,7 +416,7 @@ class PeopleService:
         if person_id is not None:
             sql += " WHERE person_id = ?"
             params = (person_id,)
-        entries = [_entry(r) for r in self._read(sql, params)]
+        entries = [entry_from_row(r) for r in self._read(sql, params)]
         people = {p.id: p for p in self.search_people()}
         now = self._now()
         changed = 0
@@ -621,8 +427,8 @@ class PeopleService:
             changed += available != entry.available
             columns: dict[str, Any] = {"available": int(available), "checked_at": now}
             if item is not None and refresh_snapshot:
-                columns.update(_snapshot(item))
-                columns["distance_km"] = _home_distance(
+                columns.update(snapshot_of(item))
+                columns["distance_km"] = home_distance(
                     people[entry.person_id], item, fallback=entry.distance_km
                 )
             updates.append(
@@ -684,133 +490,3 @@ class PeopleService:
             conn.execute(
                 "UPDATE shortlist_items SET distance_km = ? WHERE id = ?", (distance, entry_id)
             )
-
-
-class PersonNotFound(InvalidInput):
-    def __init__(self, person_id: int) -> None:
-        super().__init__(
-            f"Personne n° {person_id} introuvable.",
-            hint="« lba-desktop shortlist list » affiche les personnes et leur numéro.",
-        )
-        self.person_id = person_id
-
-
-_PEOPLE_SQL = (
-    "SELECT p.*, (SELECT count(*) FROM shortlist_items s WHERE s.person_id = p.id) AS item_count "
-    "FROM people p"
-)
-
-
-def _note(text: str) -> str:
-    note = (text or "").strip()
-    if len(note) > MAX_NOTE:
-        raise InvalidInput(f"La note dépasse {MAX_NOTE} caractères.")
-    return note
-
-
-def _home_columns(place: Place | None) -> dict[str, Any]:
-    if place is None:
-        return {
-            "home_insee": "",
-            "home_label": "",
-            "home_lat": None,
-            "home_lon": None,
-            "home_departement": "",
-        }
-    return {
-        "home_insee": place.code,
-        "home_label": place.label,
-        "home_lat": place.lat,
-        "home_lon": place.lon,
-        "home_departement": place.departement,
-    }
-
-
-def _snapshot(item: Item) -> dict[str, Any]:
-    return {
-        "title": item.title,
-        "organisation": item.organisation,
-        "address": item.address,
-        "commune": item.commune,
-        "postcode": item.postcode,
-        "insee": item.insee,
-        "departement": item.departement,
-        "phone": item.phone,
-        "email": item.email,
-        "url": item.url,
-        "lat": item.lat,
-        "lon": item.lon,
-        "source": item.source,
-        "diploma_level": item.diploma_level,
-        "fictitious": int(item.fictitious),
-    }
-
-
-def _home_distance(person: Person, item: Item, *, fallback: float | None) -> float | None:
-    if person.has_home and item.has_position:
-        assert person.home_lat is not None and person.home_lon is not None
-        assert item.lat is not None and item.lon is not None
-        return round(great_circle_km(person.home_lat, person.home_lon, item.lat, item.lon), 1)
-    return None if person.has_home else fallback
-
-
-def _person(row: sqlite3.Row) -> Person:
-    return Person(
-        id=row["id"],
-        first_name=row["first_name"],
-        last_name=row["last_name"],
-        phone=row["phone"],
-        email=row["email"],
-        home_insee=row["home_insee"],
-        home_label=row["home_label"],
-        home_lat=row["home_lat"],
-        home_lon=row["home_lon"],
-        home_departement=row["home_departement"],
-        notes=row["notes"],
-        created_at=_utc(row["created_at"]),
-        last_activity_at=_utc(row["last_activity_at"]),
-        item_count=row["item_count"],
-    )
-
-
-def _entry(row: sqlite3.Row) -> ShortlistEntry:
-    return ShortlistEntry(
-        id=row["id"],
-        person_id=row["person_id"],
-        kind=Kind(row["kind"]),
-        item_id=row["item_id"],
-        position=row["position"],
-        status=ShortlistStatus(row["status"]),
-        note=row["note"],
-        added_at=datetime.fromisoformat(row["added_at"]),
-        updated_at=datetime.fromisoformat(row["updated_at"]),
-        title=row["title"],
-        organisation=row["organisation"],
-        address=row["address"],
-        commune=row["commune"],
-        postcode=row["postcode"],
-        insee=row["insee"],
-        departement=row["departement"],
-        phone=row["phone"],
-        email=row["email"],
-        url=row["url"],
-        lat=row["lat"],
-        lon=row["lon"],
-        distance_km=row["distance_km"],
-        source=row["source"],
-        diploma_level=row["diploma_level"],
-        fictitious=bool(row["fictitious"]),
-        available=bool(row["available"]),
-        checked_at=_utc(row["checked_at"]),
-    )
-
-
-__all__ = [
-    "PeopleService",
-    "Person",
-    "PersonNotFound",
-    "ShortlistEntry",
-    "ShortlistStatus",
-    "normalise_email",
-    "normalise_phone",
-]

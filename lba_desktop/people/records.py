@@ -1,0 +1,352 @@
+"""Young people and shortlist lines: statuses, records, field validation, row mapping."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from lba_desktop.errors import InvalidInput
+from lba_desktop.geo import distance_km as great_circle_km
+from lba_desktop.models import Item, Kind, Place
+
+if TYPE_CHECKING:
+    pass
+
+log = logging.getLogger(__name__)
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_NAME = 50  # the RDV Apprentissage form caps first and last names at 50 characters
+MAX_NOTE = 5000
+
+
+class ShortlistStatus(StrEnum):
+    """Where a young person stands with one shortlisted item."""
+
+    A_ETUDIER = "a_etudier"
+    A_CONTACTER = "a_contacter"
+    CONTACTE = "contacte"
+    CANDIDATURE_ENVOYEE = "candidature_envoyee"
+    ENTRETIEN = "entretien"
+    RETENU = "retenu"
+    REFUSE = "refuse"
+
+    @property
+    def label_fr(self) -> str:
+        return STATUS_LABELS_FR[self]
+
+    @property
+    def next_step_fr(self) -> str:
+        return STATUS_NEXT_STEPS_FR[self]
+
+
+STATUS_LABELS_FR: dict[ShortlistStatus, str] = {
+    ShortlistStatus.A_ETUDIER: "À étudier",
+    ShortlistStatus.A_CONTACTER: "À contacter",
+    ShortlistStatus.CONTACTE: "Contacté",
+    ShortlistStatus.CANDIDATURE_ENVOYEE: "Candidature envoyée",
+    ShortlistStatus.ENTRETIEN: "Entretien / RDV",
+    ShortlistStatus.RETENU: "Retenu",
+    ShortlistStatus.REFUSE: "Refusé",
+}
+STATUS_NEXT_STEPS_FR: dict[ShortlistStatus, str] = {
+    ShortlistStatus.A_ETUDIER: "Se renseigner et en parler avec votre conseiller.",
+    ShortlistStatus.A_CONTACTER: "Prendre contact (téléphone, courriel ou sur place).",
+    ShortlistStatus.CONTACTE: "Attendre la réponse, relancer si besoin.",
+    ShortlistStatus.CANDIDATURE_ENVOYEE: "Relancer si pas de réponse sous 15 jours.",
+    ShortlistStatus.ENTRETIEN: "Préparer l'entretien ou le rendez-vous.",
+    ShortlistStatus.RETENU: "Félicitations ! Préparer le contrat et l'inscription.",
+    ShortlistStatus.REFUSE: "Pas retenu : garder le contact, chercher d'autres pistes.",
+}
+
+
+# --- Records ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A young person: the minimum a counsellor needs, nothing more."""
+
+    id: int
+    first_name: str
+    last_name: str = ""
+    phone: str = ""
+    email: str = ""
+    home_insee: str = ""
+    home_label: str = ""
+    home_lat: float | None = None
+    home_lon: float | None = None
+    home_departement: str = ""
+    notes: str = ""
+    created_at: datetime | None = None
+    last_activity_at: datetime | None = None
+    item_count: int = 0
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def has_home(self) -> bool:
+        return self.home_lat is not None and self.home_lon is not None
+
+
+@dataclass(frozen=True, slots=True)
+class ShortlistEntry:
+    """One line of a shortlist: a reference to a catalogue item plus what the counsellor saw."""
+
+    id: int
+    person_id: int
+    kind: Kind
+    item_id: str
+    position: int
+    status: ShortlistStatus
+    note: str
+    added_at: datetime
+    updated_at: datetime
+    title: str
+    organisation: str = ""
+    address: str = ""
+    commune: str = ""
+    postcode: str = ""
+    insee: str = ""
+    departement: str = ""
+    phone: str = ""
+    email: str = ""
+    url: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    distance_km: float | None = None  # from the person's home commune
+    source: str = ""
+    diploma_level: int | None = None
+    fictitious: bool = False
+    available: bool = True  # False once a sync removed the item from the catalogue
+    checked_at: datetime | None = None
+
+    @property
+    def has_position(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+    @property
+    def availability_fr(self) -> str:
+        return "" if self.available else "n'est plus disponible"
+
+    def as_item(self) -> Item:
+        """The snapshot as a catalogue item, for views that already know how to show one."""
+        return Item(
+            kind=self.kind,
+            id=self.item_id,
+            title=self.title,
+            organisation=self.organisation,
+            address=self.address,
+            commune=self.commune,
+            insee=self.insee,
+            postcode=self.postcode,
+            departement=self.departement,
+            lat=self.lat,
+            lon=self.lon,
+            diploma_level=self.diploma_level,
+            source=self.source,
+            phone=self.phone,
+            email=self.email,
+            url=self.url,
+            fictitious=self.fictitious,
+        )
+
+
+PERSON_FIELDS = ("first_name", "last_name", "phone", "email", "home_insee", "notes")
+SNAPSHOT_FIELDS = (
+    "title",
+    "organisation",
+    "address",
+    "commune",
+    "postcode",
+    "insee",
+    "departement",
+    "phone",
+    "email",
+    "url",
+    "lat",
+    "lon",
+    "source",
+    "diploma_level",
+    "fictitious",
+)
+
+
+# --- Validation ---------------------------------------------------------------------------
+
+
+def normalise_phone(text: str) -> str:
+    """ "06 12 34 56 78", "06.12.34.56.78" or "+33 6 12 34 56 78" → "0612345678"; "" stays ""."""
+    raw = (text or "").strip()
+    if not raw:
+        return ""
+    digits = re.sub(r"[\s.\-/()]", "", raw)
+    if digits.startswith("+33"):
+        digits = "0" + digits[3:].removeprefix("0")
+    elif digits.startswith("0033"):
+        digits = "0" + digits[4:].removeprefix("0")
+    if not (digits.isdigit() and len(digits) == 10 and digits.startswith("0")):
+        raise InvalidInput(
+            "Numéro de téléphone invalide.",
+            hint="Tapez 10 chiffres, par exemple « 06 12 34 56 78 » ou « +33 6 12 34 56 78 ».",
+        )
+    return digits
+
+
+def normalise_email(text: str) -> str:
+    email = (text or "").strip()
+    if email and (not EMAIL_RE.match(email) or len(email) > 254):
+        raise InvalidInput(
+            "Adresse électronique invalide.", hint="Exemple : « prenom.nom@exemple.fr »."
+        )
+    return email
+
+
+def check_name(text: str, *, label: str, required: bool) -> str:
+    value = " ".join((text or "").split())
+    if required and not value:
+        raise InvalidInput(
+            f"Le {label} est obligatoire.", hint="Un pseudonyme suffit si la personne le préfère."
+        )
+    if len(value) > MAX_NAME:
+        raise InvalidInput(f"Le {label} dépasse {MAX_NAME} caractères.")
+    return value
+
+
+def _utc(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same day `months` calendar months earlier (clamped to the month's last day)."""
+    total = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(total, 12)
+    month += 1
+    next_month = date(year + (month == 12), month % 12 + 1, 1)
+    day = min(moment.day, (next_month - timedelta(days=1)).day)
+    return moment.replace(year=year, month=month, day=day)
+
+
+class PersonNotFound(InvalidInput):
+    def __init__(self, person_id: int) -> None:
+        super().__init__(
+            f"Personne n° {person_id} introuvable.",
+            hint="« lba-desktop shortlist list » affiche les personnes et leur numéro.",
+        )
+        self.person_id = person_id
+
+
+PEOPLE_SQL = (
+    "SELECT p.*, (SELECT count(*) FROM shortlist_items s WHERE s.person_id = p.id) AS item_count "
+    "FROM people p"
+)
+
+
+def check_note(text: str) -> str:
+    note = (text or "").strip()
+    if len(note) > MAX_NOTE:
+        raise InvalidInput(f"La note dépasse {MAX_NOTE} caractères.")
+    return note
+
+
+def home_columns(place: Place | None) -> dict[str, Any]:
+    if place is None:
+        return {
+            "home_insee": "",
+            "home_label": "",
+            "home_lat": None,
+            "home_lon": None,
+            "home_departement": "",
+        }
+    return {
+        "home_insee": place.code,
+        "home_label": place.label,
+        "home_lat": place.lat,
+        "home_lon": place.lon,
+        "home_departement": place.departement,
+    }
+
+
+def snapshot_of(item: Item) -> dict[str, Any]:
+    return {
+        "title": item.title,
+        "organisation": item.organisation,
+        "address": item.address,
+        "commune": item.commune,
+        "postcode": item.postcode,
+        "insee": item.insee,
+        "departement": item.departement,
+        "phone": item.phone,
+        "email": item.email,
+        "url": item.url,
+        "lat": item.lat,
+        "lon": item.lon,
+        "source": item.source,
+        "diploma_level": item.diploma_level,
+        "fictitious": int(item.fictitious),
+    }
+
+
+def home_distance(person: Person, item: Item, *, fallback: float | None) -> float | None:
+    if person.has_home and item.has_position:
+        assert person.home_lat is not None and person.home_lon is not None
+        assert item.lat is not None and item.lon is not None
+        return round(great_circle_km(person.home_lat, person.home_lon, item.lat, item.lon), 1)
+    return None if person.has_home else fallback
+
+
+def person_from_row(row: sqlite3.Row) -> Person:
+    return Person(
+        id=row["id"],
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+        phone=row["phone"],
+        email=row["email"],
+        home_insee=row["home_insee"],
+        home_label=row["home_label"],
+        home_lat=row["home_lat"],
+        home_lon=row["home_lon"],
+        home_departement=row["home_departement"],
+        notes=row["notes"],
+        created_at=_utc(row["created_at"]),
+        last_activity_at=_utc(row["last_activity_at"]),
+        item_count=row["item_count"],
+    )
+
+
+def entry_from_row(row: sqlite3.Row) -> ShortlistEntry:
+    return ShortlistEntry(
+        id=row["id"],
+        person_id=row["person_id"],
+        kind=Kind(row["kind"]),
+        item_id=row["item_id"],
+        position=row["position"],
+        status=ShortlistStatus(row["status"]),
+        note=row["note"],
+        added_at=datetime.fromisoformat(row["added_at"]),
+        updated_at=datetime.fromisoformat(row["updated_at"]),
+        title=row["title"],
+        organisation=row["organisation"],
+        address=row["address"],
+        commune=row["commune"],
+        postcode=row["postcode"],
+        insee=row["insee"],
+        departement=row["departement"],
+        phone=row["phone"],
+        email=row["email"],
+        url=row["url"],
+        lat=row["lat"],
+        lon=row["lon"],
+        distance_km=row["distance_km"],
+        source=row["source"],
+        diploma_level=row["diploma_level"],
+        fictitious=bool(row["fictitious"]),
+        available=bool(row["available"]),
+        checked_at=_utc(row["checked_at"]),
+    )
