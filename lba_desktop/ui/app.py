@@ -95,11 +95,17 @@ def run(argv: list[str]) -> int:
     """The `lba-desktop` window (no sub-command). Returns the exit code."""
     args = _parse([a for a in argv if a != "--gui"])
     _prepare_environment(bool(args.screenshot))
+    from lba_desktop.ui.platform_check import map_blocker, window_blocker
+
+    blocker = window_blocker()
+    if blocker is not None:  # Qt would abort with an English message and exit code 134
+        print(blocker, file=sys.stderr)
+        return 1
     try:
         # Must be imported before the QApplication exists (shared OpenGL contexts).
         import PySide6.QtWebEngineWidgets  # noqa: F401
     except ImportError as exc:
-        log.warning("QtWebEngine indisponible, carte désactivée : %s", exc)
+        print(map_blocker(exc), file=sys.stderr)
     from lba_desktop.ui.main_window import MainWindow  # after the environment is set
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "lba-desktop"])
