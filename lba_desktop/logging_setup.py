@@ -12,6 +12,7 @@ from pathlib import Path
 from lba_desktop import paths
 
 LOG_FILE = "lba-desktop.log"
+CLI_LOG_FILE = "lba-desktop-cli.log"  # its own file: a window and a command may run at once
 MAX_BYTES = 1_000_000
 BACKUP_COUNT = 5
 FORMAT = "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"
@@ -69,17 +70,25 @@ class PersonalDataFilter(logging.Filter):
         return True
 
 
-def log_path() -> Path:
-    return paths.logs_dir() / LOG_FILE
+class _QuietRotatingFileHandler(RotatingFileHandler):
+    """A log that cannot be written (full disk, a file held by another process while it
+    rotates) is skipped: it must never print a traceback on the counsellor's terminal."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        return
 
 
-def setup_logging(*, level: int = logging.INFO) -> Path:
-    """Send the root logger to the rotating file of the current data folder; calling it again
-    (tests, another data folder) replaces the previous file handler. Returns the file path."""
+def log_path(name: str = LOG_FILE) -> Path:
+    return paths.logs_dir() / name
+
+
+def setup_logging(*, level: int = logging.INFO, name: str = LOG_FILE) -> Path:
+    """Send the root logger to the rotating file `name` of the current data folder; calling it
+    again (tests, another data folder) replaces the previous file handler. Returns its path."""
     root = logging.getLogger()
     remove_logging()
-    path = log_path()
-    handler = RotatingFileHandler(
+    path = log_path(name)
+    handler = _QuietRotatingFileHandler(
         path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
     )
     handler._lba_desktop = True  # type: ignore[attr-defined]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
 from lba_desktop import paths
+from lba_desktop.cli.output import print_json
+from lba_desktop.safe_text import terminal_text
 
 
 def add_commands(sub: Any) -> dict[str, Any]:
@@ -24,22 +25,18 @@ def cmd_info(args: argparse.Namespace) -> int:
 
     info = describe(open_catalogue())
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "donnees": info.label_fr,
-                    "origine": info.origin,
-                    "construit_le": info.built_at,
-                    "compteurs": {k.value: n for k, n in info.counts.items()},
-                    "version_schema": info.schema_version,
-                    **info.details,
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
+        print_json(
+            {
+                "donnees": info.label_fr,
+                "origine": info.origin,
+                "construit_le": info.built_at,
+                "compteurs": {k.value: n for k, n in info.counts.items()},
+                "version_schema": info.schema_version,
+                **info.details,
+            }
         )
         return 0
-    print(info.label_fr)
+    print(terminal_text(info.label_fr))
     print(f"Construit le : {info.built_at or 'inconnu'}")
     print(f"Fichier : {info.details['path']}")
     for kind, n in info.counts.items():

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
+import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 
 from lba_desktop import __version__
 from lba_desktop.errors import LbaError
+from lba_desktop.safe_text import terminal_text
+
+log = logging.getLogger("lba_desktop.cli")
 
 # Each sub-command module has `add_commands(subparsers) -> {name: handler}`, where a handler
 # takes the parsed arguments and returns the exit code.
@@ -67,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands whose errors may name a young person: the log keeps only the error's type.
+PERSONAL_COMMANDS = frozenset({"shortlist", "rdv"})
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a program stopped by SIGPIPE
+EXIT_UNEXPECTED = 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
@@ -78,16 +90,100 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     if args.command is None:
         return _run_gui(args_list)
+    return _run_command(args, args_list)
+
+
+def _run_command(args: argparse.Namespace, args_list: list[str]) -> int:
+    """Run one sub-command: French messages on the terminal, one line of it in the CLI log
+    (the command and its option names, never their values: they may name a young person)."""
+    started = time.monotonic()
+    command = _command_of(args)
+    options = sorted({a.split("=", 1)[0] for a in args_list if a.startswith("--")})
+    logging_on = _start_log()
+    code = EXIT_UNEXPECTED
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
     except LbaError as exc:
-        print(f"Erreur : {exc.message}", file=sys.stderr)
-        if exc.hint:
-            print(exc.hint, file=sys.stderr)
-        return exc.exit_code
+        _say_error(exc.message, exc.hint)
+        code = exc.exit_code
+        detail = "" if args.command in PERSONAL_COMMANDS else f" : {exc.message}"
+        log.info("%s : %s%s", command, type(exc).__name__, detail)
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
-        return 130
+        code = 130
+    except BrokenPipeError:
+        # `lba-desktop search … | head -1`: the reader left; stop quietly. Python would
+        # complain again when flushing stdout at exit, so point stdout at nothing.
+        _silence_stdout()
+        code = EXIT_BROKEN_PIPE
+    except Exception as exc:
+        log.exception("%s : erreur inattendue", command)
+        _say_error(
+            f"Erreur inattendue ({type(exc).__name__}).",
+            f"Le détail est dans le journal : {_cli_log_path()}",
+        )
+        code = EXIT_UNEXPECTED
+    finally:
+        log.info(
+            "commande %s %s -> code %d en %.2f s",
+            command,
+            " ".join(options),
+            code,
+            time.monotonic() - started,
+        )
+        if logging_on:
+            from lba_desktop.logging_setup import remove_logging
+
+            remove_logging()
+    return code
+
+
+def _command_of(args: argparse.Namespace) -> str:
+    """« shortlist erase », « rdv send », « search »: the command without any value."""
+    words = [str(args.command)]
+    for attr in ("shortlist_command", "rdv_command", "datapack_action"):
+        value = getattr(args, attr, None)
+        if isinstance(value, str):
+            words.append(value)
+    return " ".join(words)
+
+
+def _say_error(message: str, hint: str = "") -> None:
+    try:
+        print(f"Erreur : {terminal_text(message)}", file=sys.stderr)
+        if hint:
+            print(terminal_text(hint), file=sys.stderr)
+    except BrokenPipeError:
+        pass
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real stdout (tests capture it): nothing to silence
+        pass
+
+
+def _start_log() -> bool:
+    """The rotating CLI log of the data folder; a folder that cannot hold it (full disk, no
+    rights) does not stop the command."""
+    from lba_desktop.logging_setup import CLI_LOG_FILE, setup_logging
+
+    try:
+        setup_logging(name=CLI_LOG_FILE)
+    except (OSError, LbaError):
+        return False
+    return True
+
+
+def _cli_log_path() -> str:
+    from lba_desktop.logging_setup import CLI_LOG_FILE, log_path
+
+    try:
+        return str(log_path(CLI_LOG_FILE))
+    except (OSError, LbaError):
+        return "(journal indisponible)"
 
 
 def _run_gui(argv: list[str]) -> int:

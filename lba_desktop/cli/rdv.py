@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lba_desktop.cli.output import print_json
 from lba_desktop.errors import InvalidInput
+from lba_desktop.safe_text import terminal_text
 
 if TYPE_CHECKING:
     from lba_desktop.appointments import AppointmentRequest, AppointmentService
@@ -104,14 +105,17 @@ def _list(service: AppointmentService, args: argparse.Namespace) -> int:
     person_id = service.people.find_person(args.personne).id if args.personne else None
     requests = service.list_requests(person_id=person_id)
     if args.json:
-        print(json.dumps([_row(r) for r in requests], ensure_ascii=False, indent=2))
+        print_json([_row(r) for r in requests])
         return 0
     if not requests:
         print("Aucune demande de rendez-vous.")
         return 0
     for r in requests:
-        print(f"n° {r.id:<4} {r.display_name[:28]:<28} {r.training.title[:40]:<40}")
-        print(f"       {r.status_detail_fr}")
+        print(
+            f"n° {r.id:<4} {terminal_text(r.display_name, 28):<28} "
+            f"{terminal_text(r.training.title, 40):<40}"
+        )
+        print(f"       {terminal_text(r.status_detail_fr)}")
     return 0
 
 
@@ -123,7 +127,7 @@ def _send(service: AppointmentService, args: argparse.Namespace) -> int:
         print(report.summary_fr)
         return 0 if not (report.retry_later or report.refused) else 1
     request = service.send(args.request_id)
-    print(f"Demande n° {request.id} : {request.status_detail_fr}")
+    print(f"Demande n° {request.id} : {terminal_text(request.status_detail_fr)}")
     return 0 if request.status.value == "envoyee" else 1
 
 
@@ -136,7 +140,7 @@ def _export(service: AppointmentService, args: argparse.Namespace) -> int:
         print(args.pdf)
     if args.transmise:
         request = service.mark_transmitted(args.request_id)
-        print(f"Demande n° {request.id} : {request.status_detail_fr}")
+        print(f"Demande n° {request.id} : {terminal_text(request.status_detail_fr)}")
     return 0
 
 
@@ -152,6 +156,6 @@ def _new(service: AppointmentService, args: argparse.Namespace) -> int:
         applicant_type=args.type,
     )
     request = service.create_request(form, queue=not args.brouillon)
-    print(f"Demande n° {request.id} enregistrée : {request.status_detail_fr}")
-    print(request.training.channel_fr)
+    print(f"Demande n° {request.id} enregistrée : {terminal_text(request.status_detail_fr)}")
+    print(terminal_text(request.training.channel_fr))
     return 0

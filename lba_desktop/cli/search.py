@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
+from lba_desktop.cli.output import print_json
 from lba_desktop.errors import InvalidInput
 from lba_desktop.models import MAX_RADIUS_KM, RADIUS_CHOICES_KM, Kind, SearchResult
+from lba_desktop.safe_text import terminal_text
 
 KIND_OPTIONS = {
     "formations": Kind.FORMATION,
@@ -71,11 +72,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     result = service.search(criteria)
     info = describe(store)
     if args.json:
-        print(
-            json.dumps(
-                result_to_json(result, args.limit, info.label_fr), ensure_ascii=False, indent=2
-            )
-        )
+        print_json(result_to_json(result, args.limit, info.label_fr))
     else:
         print(render_table(result, args.limit, info.label_fr))
     return 0
@@ -125,15 +122,16 @@ def result_to_json(result: SearchResult, limit: int, source_label: str) -> dict[
 
 
 def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """Upstream text in a column: no escape sequence reaches the terminal."""
+    return terminal_text(text, width)
 
 
 def render_table(result: SearchResult, limit: int, source_label: str) -> str:
     c = result.criteria
     lines = [
-        f"{source_label} — {c.place.label}, {c.radius_km} km"
+        f"{terminal_text(source_label)} — {c.place.label}, {c.radius_km} km"
         + (f", ROME {' '.join(c.romes)}" if c.romes else "")
-        + (f", « {c.text} »" if c.text else ""),
+        + (f", « {terminal_text(c.text)} »" if c.text else ""),
         "  ".join(f"{k.plural_fr} : {result.counts[k]}" for k in Kind if k in c.kinds)
         + f"   ({result.elapsed_ms:.1f} ms)",
     ]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from lba_desktop.cli.output import print_json
 from lba_desktop.errors import InvalidInput
 from lba_desktop.exports import FORMATS
+from lba_desktop.safe_text import terminal_text
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -75,7 +76,7 @@ def _list(service: Any, args: argparse.Namespace) -> int:
             }
             for p in people
         ]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print_json(rows)
         return 0
     if not people:
         print("Aucune personne enregistrée.")
@@ -84,7 +85,8 @@ def _list(service: Any, args: argparse.Namespace) -> int:
     for p in people:
         when = p.last_activity_at.astimezone().strftime("%d/%m/%Y") if p.last_activity_at else ""
         print(
-            f"{p.id:>4}  {p.display_name[:32]:<32} {p.home_label[:26]:<26} "
+            f"{p.id:>4}  {terminal_text(p.display_name, 32):<32} "
+            f"{terminal_text(p.home_label, 26):<26} "
             f"{p.item_count:>6}  {when}"
         )
     return 0
@@ -122,15 +124,31 @@ def _export_data(service: Any, args: argparse.Namespace) -> int:
 
 
 def _erase(service: Any, args: argparse.Namespace) -> int:
-    person = service.find_person(args.person)
+    person = service.find_person_exactly(args.person)
+    who = erasure_summary(service, person)
     if not args.oui:
+        print(f"Sera supprimée définitivement : {who}.")
         raise InvalidInput(
             f"La suppression de la personne n° {person.id} est définitive.",
-            hint="Relancez avec --oui pour confirmer.",
+            hint=f"Relancez avec --oui pour confirmer : lba-desktop shortlist erase {person.id} "
+            "--oui",
         )
     deleted = service.erase_person(person.id)
-    print(f"Personne n° {person.id} supprimée définitivement ({sum(deleted.values())} lignes).")
+    print(f"Supprimée définitivement : {who} ({sum(deleted.values())} lignes effacées).")
     return 0
+
+
+def erasure_summary(service: Any, person: Any) -> str:
+    """« n° 3 — Anne-Marie Durand (Aurillac (15)) : 4 pistes, 1 demande de rendez-vous »."""
+    rows = service.export_person_data(person.id)
+    pistes = len(rows.get("shortlist_items", ()))
+    requests = len(rows.get("appointment_requests", ()))
+    home = f" ({terminal_text(person.home_label)})" if person.home_label else ""
+    return (
+        f"n° {person.id} — {terminal_text(person.display_name)}{home} : "
+        f"{pistes} piste{'s' * (pistes > 1)}, "
+        f"{requests} demande{'s' * (requests > 1)} de rendez-vous"
+    )
 
 
 def _inactive(service: Any, args: argparse.Namespace) -> int:
@@ -143,5 +161,5 @@ def _inactive(service: Any, args: argparse.Namespace) -> int:
     print(f"Sans activité depuis {args.mois} mois (suppression à proposer) :")
     for p in people:
         when = p.last_activity_at.astimezone().strftime("%d/%m/%Y") if p.last_activity_at else ""
-        print(f"{p.id:>4}  {p.display_name}  (dernière activité : {when})")
+        print(f"{p.id:>4}  {terminal_text(p.display_name)}  (dernière activité : {when})")
     return 0

@@ -12,6 +12,7 @@ from types import FrameType
 from typing import TextIO
 
 from lba_desktop.errors import InvalidInput
+from lba_desktop.safe_text import terminal_text
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -131,7 +132,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
             result = service.run(scope, report=progress, cancelled=stop, restart=args.restart)
         finally:
             progress.close()
-    print(result.summary_fr())
+    for line in result.summary_fr().splitlines():
+        print(terminal_text(line))  # upstream warnings are quoted in it
     if result.status == "cancelled":
         return EXIT_INTERRUPTED
     return 0 if result.ok else EXIT_FAILED
@@ -151,7 +153,8 @@ def cmd_datapack(args: argparse.Namespace) -> int:
         return 0
     if args.datapack_action == "import":
         manifest = import_datapack(source=path)
-        print(f"Paquet de données importé : {manifest.get('label_fr', path.name)}.")
+        label = terminal_text(manifest.get("label_fr", path.name))
+        print(f"Paquet de données importé : {label}.")
         return 0
     raise InvalidInput(f"Action inconnue : « {args.datapack_action} ».")
 

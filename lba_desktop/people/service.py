@@ -248,6 +248,12 @@ class PeopleService:
         text = (text or "").strip()
         if text.isdigit():
             return self.get_person(int(text))
+        if not fold(text):
+            # "%", "-", "." fold to nothing, and nothing matches everyone.
+            raise InvalidInput(
+                f"« {text} » ne désigne personne.",
+                hint="Indiquez le numéro de la personne ou son nom.",
+            )
         matches = self.search_people(text)
         exact = [p for p in matches if fold(p.display_name) == fold(text)]
         if len(exact) == 1:
@@ -264,6 +270,40 @@ class PeopleService:
             f"Plusieurs personnes correspondent ({numbers}).",
             hint="Indiquez le numéro de la personne.",
         )
+
+    def find_person_exactly(self, text: str) -> Person:
+        """The one person a destructive command acts on: an id, or a full name that only one
+        person has (accents, case and punctuation aside). Never a part of a name, never text
+        that folds to nothing (« % », « - », « . »): erasing the wrong young person cannot be
+        undone."""
+        text = (text or "").strip()
+        if text.isdigit():
+            return self.get_person(int(text))
+        key = fold(text)
+        if not key:
+            raise InvalidInput(
+                f"« {text} » ne désigne personne.",
+                hint="Indiquez le numéro de la personne ou son nom complet "
+                "(« lba-desktop shortlist list » les affiche).",
+            )
+        exact = [p for p in self.search_people(text) if fold(p.display_name) == key]
+        if len(exact) == 1:
+            return exact[0]
+        if exact:
+            numbers = ", ".join(f"n° {p.id}" for p in exact[:10])
+            raise InvalidInput(
+                f"Plusieurs personnes portent ce nom ({numbers}).",
+                hint="Indiquez le numéro de la personne.",
+            )
+        near = self.search_people(text)
+        hint = "Indiquez le numéro de la personne ou son nom complet."
+        if near:
+            hint = (
+                "Nom incomplet ? Personnes dont le nom contient ce texte : "
+                + ", ".join(f"n° {p.id} ({p.display_name})" for p in near[:5])
+                + ". Indiquez le numéro."
+            )
+        raise InvalidInput("Aucune personne ne porte exactement ce nom.", hint=hint)
 
     def touch(self, person_id: int) -> None:
         """Record activity (e.g. the counsellor opened the file) for the inactivity purge."""

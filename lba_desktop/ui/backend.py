@@ -140,11 +140,16 @@ def erase_person_for_good(people: Any, person_id: int) -> int:
     return person_id
 
 
-def erase_people_for_good(people: Any, person_ids: list[int]) -> list[int]:
-    """The inactivity purge: erase each person in turn; returns the ids erased."""
-    for person_id in person_ids:
+def erase_people_for_good(people: Any, person_ids: list[int], months: int) -> list[int]:
+    """The inactivity purge: erase each proposed person who is still inactive now (someone
+    opened or edited since the proposal stays); returns the ids erased."""
+    from lba_desktop.exports.privacy import purge_proposal
+
+    still_inactive = {p.id for p in purge_proposal(people, months=months)}
+    erased = [person_id for person_id in person_ids if person_id in still_inactive]
+    for person_id in erased:
         erase_person_for_good(people, person_id)
-    return person_ids
+    return erased
 
 
 def refresh_shortlists(people: Any, store: Any) -> int:

@@ -384,16 +384,22 @@ class FollowUp(QObject):
     def erase_person(self, person: Any) -> None:
         if self.services is None:
             return
-        answer = QMessageBox.warning(
-            self.window,
+        # Plain text: a name is shown as typed, never read as HTML (a link in it would open).
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
             "Supprimer définitivement",
-            f"Supprimer définitivement {person.display_name} ?\n\n"
+            f"Supprimer définitivement la personne n° {person.id} : {person.display_name}"
+            + (f" ({person.home_label})" if person.home_label else "")
+            + f", {person.item_count} piste(s) ?\n\n"
             "Sa fiche, sa sélection, ses notes et ses demandes de rendez-vous seront effacées "
             "de cet ordinateur. Cette suppression est définitive : elle ne peut pas être "
             "annulée.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
+            self.window,
         )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        answer = box.exec()
         if answer != QMessageBox.StandardButton.Yes:
             return
         self.window.runner.start(
@@ -418,6 +424,7 @@ class FollowUp(QObject):
             erase_people_for_good,
             self.people,
             [p.id for p in people],
+            load_settings().retention_months,
             succeeded=self._on_purged,
             failed=self.show_error,
         )

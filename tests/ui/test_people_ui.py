@@ -117,11 +117,18 @@ def test_shortlist_add_edit_reorder_remove_export(
 def test_erase_person_after_confirmation(qtbot: Any, window: Any, monkeypatch: Any) -> None:
     follow = ready(qtbot, window)
     person = create_person(qtbot, follow, first_name="Noé")
-    monkeypatch.setattr(
-        QMessageBox, "warning", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
-    )
+    shown: list[tuple[str, Any]] = []
+
+    def confirm(box: QMessageBox) -> QMessageBox.StandardButton:
+        shown.append((box.text(), box.textFormat()))
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "exec", confirm)
     with qtbot.waitSignal(follow.personErased, timeout=20_000):
         follow.erase_person(person)
+    # Who goes is said plainly, by number and name, and a name is never read as HTML.
+    assert f"n° {person.id} : Noé" in shown[0][0]
+    assert shown[0][1] == Qt.TextFormat.PlainText
     with PeopleService() as people:
         assert people.search_people() == []
     assert follow.panel.model.rowCount() == 0
