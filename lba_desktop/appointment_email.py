@@ -13,7 +13,13 @@ from pathlib import Path
 from fpdf import FPDF
 
 from lba_desktop.appointments import AppointmentRequest
+from lba_desktop.errors import InvalidInput
 from lba_desktop.exports.pdf_export import FONT, find_fonts
+from lba_desktop.links import is_email_address
+from lba_desktop.safe_text import shorten, without_controls
+
+MAX_SUBJECT = 150
+MAX_PDF_TEXT = 3000  # one paragraph of the young person's copy (the request keeps it whole)
 
 SUBJECT_PREFIX = "Demande de rendez-vous – "
 
@@ -25,7 +31,7 @@ _CORE_REPLACEMENTS = str.maketrans(
 
 def subject(request: AppointmentRequest) -> str:
     title = request.training.title or request.cle_ministere_educatif
-    return SUBJECT_PREFIX + " ".join(title.split())
+    return SUBJECT_PREFIX + shorten(" ".join(without_controls(title).split()), MAX_SUBJECT)
 
 
 def _training_lines(request: AppointmentRequest) -> list[str]:
@@ -86,16 +92,25 @@ def build_email(
 ) -> EmailMessage:
     """A standard message: To the CFA, From the structure (or left for the mail client),
     Reply-To the young person so the CFA's answer goes straight to them."""
+    # Addresses come from the upstream and the form: one plain address each, or no message
+    # (a line break in one would add headers, a comma more recipients).
+    for label, address in (("du CFA", request.training.cfa_email), ("du jeune", request.email)):
+        if not is_email_address(address):
+            raise InvalidInput(
+                f"L'adresse e-mail {label} est invalide : l'e-mail n'a pas été préparé.",
+                hint="Vérifiez-la sur la fiche, ou appelez le CFA.",
+            )
     message = EmailMessage(policy=email.policy.default)
     message["To"] = request.training.cfa_email
     if sender:
         message["From"] = sender
-    message["Reply-To"] = email.utils.formataddr((request.display_name, request.email))
+    name = " ".join(without_controls(request.display_name).split())
+    message["Reply-To"] = email.utils.formataddr((name, request.email))
     message["Subject"] = subject(request)
     message["Date"] = email.utils.format_datetime((when or datetime.now()).astimezone())
     # Mail clients open a file with this header as a draft ready to send, not a received mail.
     message["X-Unsent"] = "1"
-    message.set_content(email_body(request), charset="utf-8")
+    message.set_content(without_controls(email_body(request)), charset="utf-8")
     return message
 
 
@@ -138,6 +153,7 @@ class _CopyPdf(FPDF):
         self.set_lang("fr-FR")
 
     def txt(self, text: str) -> str:
+        text = shorten(without_controls(text), MAX_PDF_TEXT)
         if self.unicode:
             return text
         return text.translate(_CORE_REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")

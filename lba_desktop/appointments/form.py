@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from lba_desktop.errors import InvalidInput
+from lba_desktop.links import is_email_address, web_link
 from lba_desktop.models import Item
 from lba_desktop.people import MAX_NAME, normalise_email, normalise_phone
 from lba_desktop.text import fold
@@ -84,15 +85,17 @@ class TrainingInfo:
         details = item.details or {}
         eligible = details.get("rdv_eligible")
         cle = str(details.get("cle_ministere_educatif") or item.id)
+        email = str(details.get("cfa_email") or item.email or "").strip()
         return cls(
             cle_ministere_educatif=cle,
             title=item.title,
             cfa_name=str(details.get("cfa") or item.organisation or ""),
-            cfa_email=str(details.get("cfa_email") or item.email or ""),
+            # An upstream value that is not one plain address is no way to write to the CFA.
+            cfa_email=email if is_email_address(email) else "",
             cfa_phone=item.phone,
             address=_full_address(item),
             rdv_eligible=eligible if isinstance(eligible, bool) else None,
-            form_url=str(details.get("rdv_url") or ""),
+            form_url=web_link(str(details.get("rdv_url") or "")) or "",
             fictitious=item.fictitious,
         )
 

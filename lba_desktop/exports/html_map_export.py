@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,19 @@ from lba_desktop.exports.common import (
     where_fr,
 )
 from lba_desktop.exports.pdf_export import departement_outlines
+from lba_desktop.links import mailto_link, tel_link, web_link
 from lba_desktop.people import ShortlistEntry
+from lba_desktop.safe_text import html_in_script, shorten
+
+# A field longer than this is cut on the page (the shortlist keeps it whole).
+MAX_SHOWN = 2000
+
+
+def escape(text: str) -> str:
+    """Every upstream or typed text of the page: HTML-escaped, also inside folium's
+    JavaScript template strings (popups, tooltips), and cut when very long."""
+    return html_in_script(shorten(text, MAX_SHOWN))
+
 
 PAGE_CSS = """
 body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; margin: 0; color: #111; }
@@ -199,13 +210,11 @@ def _details(entry: ShortlistEntry) -> list[str]:
         where = f"{where} — à {distance_fr(entry.distance_km)} du domicile".lstrip(" —")
     if where:
         lines.append(f"Où : {escape(where)}")
-    contact = []
-    if entry.phone:
-        tel = escape(entry.phone)
-        contact.append(f'<a href="tel:{tel}">{escape(phone_fr(entry.phone))}</a>')
-    if entry.email:
-        mail = escape(entry.email)
-        contact.append(f'<a href="mailto:{mail}">{mail}</a>')
+    contact = [
+        _link(tel_link(entry.phone), phone_fr(entry.phone)),
+        _link(mailto_link(entry.email), entry.email),
+    ]
+    contact = [c for c in contact if c]
     if contact:
         lines.append("Contact : " + " — ".join(contact))
     lines.append(
@@ -215,9 +224,18 @@ def _details(entry: ShortlistEntry) -> list[str]:
     if entry.note:
         lines.append(f"Note : {escape(entry.note)}")
     if entry.url:
-        url = escape(entry.url)
-        lines.append(f'Lien : <a href="{url}" target="_blank" rel="noopener">{url}</a>')
+        lines.append("Lien : " + _link(web_link(entry.url), entry.url, new_tab=True))
     return lines
+
+
+def _link(href: str | None, text: str, *, new_tab: bool = False) -> str:
+    """An anchor when the link policy allows `href`, else the text alone ("" for no text)."""
+    if not text:
+        return ""
+    if href is None:
+        return escape(text)
+    target = ' target="_blank" rel="noopener noreferrer"' if new_tab else ""
+    return f'<a href="{escape(href)}"{target}>{escape(text)}</a>'
 
 
 def _popup(number: int, entry: ShortlistEntry) -> str:

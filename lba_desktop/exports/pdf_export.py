@@ -27,7 +27,9 @@ from lba_desktop.exports.common import (
     phone_fr,
     where_fr,
 )
+from lba_desktop.links import web_link
 from lba_desktop.people import ShortlistEntry
+from lba_desktop.safe_text import pdf_text
 
 MARGIN = 12.0
 PAGE_W, PAGE_H = 210.0, 297.0
@@ -39,6 +41,12 @@ MAP_MAX_H = 78.0
 MAP_MIN_H = 48.0
 ONE_PAGE_ITEMS = 6
 FONT = "LBASans"
+# Longest text of one field on the hand-out (the shortlist keeps it whole): a 1 MB field took
+# fpdf2 minutes to lay out, and nobody reads more than a few lines of it on paper.
+MAX_FIELD = 300
+MAX_LINE = 1200  # safety net for any other text drawn
+# A longer link makes a QR code too dense to scan at this size: the link is printed only.
+MAX_QR_LINK = 300
 
 # Fonts with the French characters and typographic signs (« », ’, œ, …) used in the text.
 # DejaVu is what Linux desktops (and our CI) have; Arial is on every Windows and macOS.
@@ -106,14 +114,15 @@ class HandoutPdf(FPDF):
             self.family = "helvetica"
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(auto=True, margin=MARGIN + FOOTER_H)
-        self.set_title(handout.title_fr)
-        self.set_author(handout.structure)
+        self.set_title(pdf_text(handout.title_fr, MAX_FIELD))
+        self.set_author(pdf_text(handout.structure, MAX_FIELD))
         self.set_creator("LBA Desktop")
         self.set_lang("fr-FR")
         self.set_draw_color(0)
         self.set_text_color(0)
 
     def txt(self, text: str) -> str:
+        text = pdf_text(text, MAX_LINE)  # no control character, bounded length
         if self.unicode:
             return text
         return text.translate(_CORE_REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")
@@ -136,7 +145,9 @@ class HandoutPdf(FPDF):
         self.set_y(-MARGIN - 4)
         self.font(7.5)
         self.set_text_color(80)
-        left = f"{self.handout.structure} — édité le {french_date(self.handout.today)}"
+        left = (
+            f"{pdf_text(self.handout.structure, 80)} — édité le {french_date(self.handout.today)}"
+        )
         self.cell(CONTENT_W / 2, 4, self.txt(left))
         self.cell(CONTENT_W / 2, 4, self.txt(f"Page {self.page_no()}/{{nb}}"), align="R")
         self.set_text_color(0)
@@ -185,13 +196,13 @@ def _title(pdf: HandoutPdf, handout: Handout) -> None:
     pdf.multi_cell(
         CONTENT_W,
         5,
-        pdf.txt(f"Préparée par {handout.structure}, le {french_date(handout.today)}"),
+        pdf.txt(f"Préparée par {_cut(handout.structure)}, le {french_date(handout.today)}"),
         new_x=XPos.LMARGIN,
     )
     count = len(handout.entries)
     facts = [f"{count} piste{'s' if count > 1 else ''}"]
     if person.home_label:
-        facts.append(f"domicile : {person.home_label}")
+        facts.append(f"domicile : {_cut(person.home_label)}")
     gone = sum(not e.available for e in handout.entries)
     if gone:
         facts.append(f"{gone} n'{'est' if gone == 1 else 'sont'} plus disponible{'s' * (gone > 1)}")
@@ -206,18 +217,18 @@ def _title(pdf: HandoutPdf, handout: Handout) -> None:
 
 def _lines(entry: ShortlistEntry) -> list[tuple[str, float, bool]]:
     """(text, font size, bold) lines under the title."""
-    who = entry.kind.label_fr + (f" — {entry.organisation}" if entry.organisation else "")
+    who = entry.kind.label_fr + (f" — {_cut(entry.organisation)}" if entry.organisation else "")
     if entry.diploma_level:
         who += f" — niveau {diploma_fr(entry.diploma_level)}"
     if entry.fictitious:
         who += " — fictif"
     out: list[tuple[str, float, bool]] = [(who, 8.5, False)]
-    where = where_fr(entry)
+    where = _cut(where_fr(entry))
     if entry.distance_km is not None:
         where = f"{where} — à {distance_fr(entry.distance_km)} du domicile".lstrip(" —")
     if where:
         out.append((f"Où : {where}", 8.5, False))
-    contact = " — ".join(p for p in (phone_fr(entry.phone), entry.email) if p)
+    contact = _cut(" — ".join(p for p in (phone_fr(entry.phone), entry.email) if p))
     if contact:
         out.append((f"Contact : {contact}", 8.5, False))
     out.append(
@@ -225,18 +236,26 @@ def _lines(entry: ShortlistEntry) -> list[tuple[str, float, bool]]:
          False)
     )  # fmt: skip
     if entry.note:
-        note = " ".join(entry.note.split())
-        out.append((f"Note : {note if len(note) <= 300 else note[:299] + '…'}", 8.5, False))
+        out.append((f"Note : {_cut(entry.note)}", 8.5, False))
     if entry.url:
-        out.append((f"Lien : {entry.url}", 7.5, False))
+        out.append((f"Lien : {_cut(entry.url)}", 7.5, False))
     return out
+
+
+def _cut(text: str) -> str:
+    return pdf_text(text, MAX_FIELD)
+
+
+def qr_link(entry: ShortlistEntry) -> str | None:
+    """What the entry's QR code encodes: an http(s) link short enough to scan, else none."""
+    link = web_link(entry.url)
+    return link if link is not None and len(link) <= MAX_QR_LINK else None
 
 
 def _block(pdf: HandoutPdf, number: int, entry: ShortlistEntry, text_w: float, *, measure: bool
            ) -> float:  # fmt: skip
     """Draw one item (or only measure its height)."""
-    title = entry.title
-    rows: list[tuple[str, float, bool]] = [(title, 10, True)]
+    rows: list[tuple[str, float, bool]] = [(_cut(entry.title), 10, True)]
     if not entry.available:
         rows.insert(0, (f"{UNAVAILABLE_FR.upper()} (retirée du catalogue)", 8, True))
     rows += _lines(entry)
@@ -253,12 +272,13 @@ def _block(pdf: HandoutPdf, number: int, entry: ShortlistEntry, text_w: float, *
         pdf.set_xy(x0, y0 + height)
         pdf.multi_cell(text_w, line_h, pdf.txt(text), align="L", new_x=XPos.LMARGIN)
         height += line_h * len(lines)
-    total = max(height, QR_SIZE if entry.url else 7) + 3
+    link = qr_link(entry)
+    total = max(height, QR_SIZE if link else 7) + 3
     if measure:
         return total
     _badge(pdf, MARGIN + 3.5, y0 + 3, number, filled=entry.available, radius=3.3, size=9)
-    if entry.url:
-        _qr(pdf, entry.url, x=PAGE_W - MARGIN - QR_SIZE, y=y0, size=QR_SIZE)
+    if link:
+        _qr(pdf, link, x=PAGE_W - MARGIN - QR_SIZE, y=y0, size=QR_SIZE)
     pdf.set_draw_color(170)
     pdf.set_line_width(0.2)
     pdf.line(MARGIN, y0 + total - 1.5, PAGE_W - MARGIN, y0 + total - 1.5)

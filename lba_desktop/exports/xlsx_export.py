@@ -10,6 +10,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from lba_desktop.exports.common import COLUMNS, HEADERS, Handout, french_date, table_rows
+from lba_desktop.links import mailto_link, web_link
+from lba_desktop.safe_text import xlsx_text
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F4")
 LINK_FONT = Font(color="0563C1", underline="single")
@@ -28,6 +30,8 @@ def write_xlsx(handout: Handout, output: Path) -> None:
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     column_of = {h: i + 1 for i, h in enumerate(HEADERS)}
     for values in table_rows(handout, neutralise=False):
+        # A control character makes openpyxl refuse the whole workbook: dropped, per cell.
+        values = [xlsx_text(v) if isinstance(v, str) else v for v in values]
         sheet.append(values)
         row = sheet.max_row
         for header, value in zip(HEADERS, values, strict=True):
@@ -42,11 +46,15 @@ def write_xlsx(handout: Handout, output: Path) -> None:
                 cell.alignment = Alignment(vertical="top")
             if cell.data_type == "f":
                 cell.data_type = "s"  # typed text such as "=1+1" is shown, never computed
-            if header == "Lien" and value:
-                cell.hyperlink = str(value)
-                cell.font = LINK_FONT
-            elif header == "Courriel" and value:
-                cell.hyperlink = f"mailto:{value}"
+            # Live links only for http(s) and plain addresses: a « file: » or UNC « \\host »
+            # link in a workbook opens a file or hands Windows credentials to a server.
+            link = None
+            if header == "Lien":
+                link = web_link(value)
+            elif header == "Courriel":
+                link = mailto_link(value)
+            if link is not None:
+                cell.hyperlink = link
                 cell.font = LINK_FONT
     for index, (header, _, hint) in enumerate(COLUMNS, 1):
         longest = max(
@@ -60,10 +68,12 @@ def write_xlsx(handout: Handout, output: Path) -> None:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.oddHeader.center.text = f"{handout.title_fr} — {handout.structure}"
+    # Excel caps a header at 255 characters, and reads « & » as a field code.
+    header = xlsx_text(f"{handout.title_fr} — {handout.structure}").replace("&", "&&")
+    sheet.oddHeader.center.text = header[:200]
     sheet.oddFooter.center.text = "Page &P/&N"
-    book.properties.title = handout.title_fr
-    book.properties.creator = handout.structure
+    book.properties.title = xlsx_text(handout.title_fr)[:200]
+    book.properties.creator = xlsx_text(handout.structure)[:200]
     book.properties.description = f"Édité le {french_date(handout.today)}"
     book.save(output)
 

@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lba_desktop.links import mailto_link, safe_link, web_link
 from lba_desktop.models import Hit, Item, Kind
+from lba_desktop.safe_text import shorten
 from lba_desktop.ui.look import kind_colour, km
 from lba_desktop.ui.results_model import level_text
 
@@ -157,6 +159,7 @@ COPYABLE_KEYS = {
     "cle_ministere_educatif",
 }
 HIRING_POTENTIAL = {0: "Faible", 1: "Moyen", 2: "Bon", 3: "Très bon"}
+MAX_SHOWN = 4000  # characters of one field shown in the panel (the copy button copies all)
 
 
 def _fr_date(value: date | str | None) -> str:
@@ -374,7 +377,7 @@ class DetailsPanel(QScrollArea):
         layout.addLayout(head)
         self._place_follow_bar(layout)
 
-        title = QLabel(f"<b>{html.escape(item.title)}</b>")
+        title = QLabel(f"<b>{html.escape(shorten(item.title, 400))}</b>")
         title.setWordWrap(True)
         title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = title.font()
@@ -396,10 +399,8 @@ class DetailsPanel(QScrollArea):
         if item.kind is not Kind.ENTREPRISE:
             self._row(form, "Niveau", level_text(item.diploma_level))
         self._row(form, "Téléphone", item.phone, copy=True)
-        if item.email:
-            self._row(form, "E-mail", item.email, copy=True, link=f"mailto:{item.email}")
-        if item.url:
-            self._row(form, "Site", item.url, link=item.url, copy=True)
+        self._row(form, "E-mail", item.email, copy=True, link=mailto_link(item.email) or "")
+        self._row(form, "Site", item.url, link=web_link(item.url) or "", copy=True)
         self._row(form, "SIRET", item.siret, copy=True)
         self._row(form, "OPCO", item.opco)
         if item.handi_friendly:
@@ -412,7 +413,8 @@ class DetailsPanel(QScrollArea):
         for key in keys:
             value = details[key]
             if key in URL_KEYS and isinstance(value, str) and value:
-                self._row(form, _label_of(key), value, link=value, copy=True)
+                # Not an http(s) address (« javascript: », « file: », a share path): text.
+                self._row(form, _label_of(key), value, link=web_link(value) or "", copy=True)
             else:
                 self._row(form, _label_of(key), _plain(key, value), copy=key in COPYABLE_KEYS)
 
@@ -429,6 +431,8 @@ class DetailsPanel(QScrollArea):
     ) -> None:
         if not text:
             return
+        # A 1 MB field would freeze the window's layout: shown cut, copied whole.
+        shown_text = shorten(text, MAX_SHOWN)
         value = QLabel()
         value.setWordWrap(True)
         value.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -441,13 +445,13 @@ class DetailsPanel(QScrollArea):
             value.setTextFormat(Qt.TextFormat.RichText)
             shown = _short_url(text)
             value.setText(f'<a href="{html.escape(link, quote=True)}">{html.escape(shown)}</a>')
-            value.setToolTip(f"Ouvrir dans le navigateur : {link}")
+            value.setToolTip(f"Ouvrir dans le navigateur : {shorten(link, 200)}")
             value.linkActivated.connect(self._open_link)
             flags |= Qt.TextInteractionFlag.LinksAccessibleByMouse
             flags |= Qt.TextInteractionFlag.LinksAccessibleByKeyboard
         else:
             value.setTextFormat(Qt.TextFormat.PlainText)
-            value.setText(text)
+            value.setText(shown_text)
             value.setToolTip(f"{label} (sélectionnable)")
         value.setTextInteractionFlags(flags)
         name = QLabel(label + " :")
@@ -473,7 +477,10 @@ class DetailsPanel(QScrollArea):
 
     @Slot(str)
     def _open_link(self, url: str) -> None:
-        QDesktopServices.openUrl(QUrl(url))
+        # Checked again here: only a link the policy allows ever reaches the system.
+        link = safe_link(url)
+        if link is not None:
+            QDesktopServices.openUrl(QUrl(link, QUrl.ParsingMode.StrictMode))
 
     @Slot()
     def _copy_clicked(self) -> None:

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from lba_desktop import paths
+from lba_desktop import links, paths
 from lba_desktop.errors import LbaError
 from lba_desktop.partner_api.service import (
     ApiService,
@@ -213,7 +213,9 @@ def create_app(
     for route, (scope, title) in WIDGET_SCOPES.items():
 
         def widget(scope: str = scope, title: str = title) -> HTMLResponse:
-            return _page("widget.html", scope=scope, title=title)
+            return _page(
+                "widget.html", scope=scope, title=title, link_schemes=" ".join(links.SCHEMES)
+            )
 
         app.add_api_route(route, widget, methods=["GET"], response_class=HTMLResponse)
 

@@ -130,3 +130,26 @@ def test_pdf_copy_for_the_young_person(service: AppointmentService, tmp_path: Pa
     eml, pdf = tmp_path / "d.eml", tmp_path / "d.pdf"
     service.prepare_email(request.id, eml, pdf_path=pdf)
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    "address", ["accueil@cfa.fr\nBcc: tous@exemple.fr", "a@cfa.fr, b@autre.fr", "javascript:x"]
+)
+def test_a_hostile_cfa_address_prepares_no_email(service, tmp_path: Path, address) -> None:
+    from lba_desktop.models import Item, Kind
+
+    # From the catalogue, such an address is no way to write to the CFA...
+    training = TrainingInfo.from_item(Item(Kind.FORMATION, "F1", TITLE, email=address))
+    assert training.cfa_email == ""
+    # ...and an outbox request holding one (an older version stored it) writes no e-mail.
+    request = make_request(service, cfa_email=address)
+    with pytest.raises(InvalidInput, match="adresse e-mail du CFA"):
+        write_eml(request, tmp_path / "rdv.eml")
+    assert not (tmp_path / "rdv.eml").exists()
+
+
+def test_controls_in_a_title_reach_neither_headers_nor_body(service) -> None:
+    request = make_request(service, title="BTS\r\nBcc: tous@exemple.fr\x1b[31m", address="\x00x")
+    message = build_email(request)
+    assert message["Bcc"] is None
+    assert "\x1b" not in message["Subject"] and "\x00" not in message.get_content()

@@ -85,6 +85,32 @@
     return node;
   }
 
+  // The link policy of lba_desktop/links.py, whose schemes the page carries: a link from the
+  // catalogue becomes an anchor only when it passes; anything else is shown as text.
+  const LINK_SCHEMES = (document.body.dataset.linkSchemes || "http https").split(" ");
+  const LINK_FORBIDDEN = /[\u0000-\u0020\u007f-\u009f\\"'<>`\u00a0\u2028\u2029\u200b-\u200f\u202a-\u202e]/;
+  function safeHref(text, webOnly) {
+    const link = String(text || "").trim();
+    if (!link || link.length > 2000 || LINK_FORBIDDEN.test(link)) return null;
+    const found = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(link);
+    if (!found) return null;
+    const scheme = found[1].toLowerCase();
+    const rest = link.slice(found[0].length);
+    if (!LINK_SCHEMES.includes(scheme)) return null;
+    if (scheme === "http" || scheme === "https") {
+      if (!rest.startsWith("//")) return null;
+      let url;
+      try { url = new URL(link); } catch (error) { return null; }
+      return url.hostname && !url.username && !url.password ? link : null;
+    }
+    if (webOnly) return null;
+    if (scheme === "mailto") {
+      return /^[A-Za-z0-9.!#$%&*+/=?^_{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(rest) ? link : null;
+    }
+    if (scheme === "tel") return /^\+?[0-9][0-9.\-()]{2,30}$/.test(rest) ? link : null;
+    return null;
+  }
+
   function km(distance) {
     if (distance === null || distance === undefined) return "";
     return distance.toLocaleString("fr-FR", { maximumFractionDigits: 1 }) + " km";
@@ -256,11 +282,19 @@
     if (row.kind === "partenariat") parts.push(el("div", {}, "Offre déposée par un CFA pour l'entreprise."));
     line("Adresse", place.fullAddress);
     line("Téléphone", contact.phone);
-    if (contact.email) parts.push(el("div", {}, el("strong", {}, "Courriel : "),
-      el("a", { href: "mailto:" + contact.email }, contact.email)));
+    if (contact.email) {
+      const mail = safeHref("mailto:" + contact.email);
+      parts.push(el("div", {}, el("strong", {}, "Courriel : "),
+        mail ? el("a", { href: mail }, contact.email) : contact.email));
+    }
     const link = item.url || item.onisepUrl;
-    if (link) parts.push(el("div", {}, el("a", { href: link, target: "_blank", rel: "noopener" },
-      row.kind === "formation" ? "Fiche de la formation" : "Voir l'offre")));
+    const label = row.kind === "formation" ? "Fiche de la formation" : "Voir l'offre";
+    const href = safeHref(link, true);
+    if (href) {
+      parts.push(el("div", {}, el("a", { href, target: "_blank", rel: "noopener noreferrer" }, label)));
+    } else if (link) {
+      line(label, String(link).slice(0, 300));
+    }
     return el("div", { class: "details" }, ...parts);
   }
 
@@ -332,7 +366,9 @@
         alt: row.item.title || "",
         keyboard: true,
       });
-      marker.bindTooltip(row.item.title || "", { direction: "top", offset: [0, -8] });
+      // An element, not a string: Leaflet would read a string as HTML (a title is untrusted).
+      marker.bindTooltip(el("span", {}, String(row.item.title || "").slice(0, 300)),
+        { direction: "top", offset: [0, -8] });
       marker.on("click", () => select(row.key, true));
       markers.set(row.key, marker);
       layers.push(marker);
@@ -428,12 +464,12 @@
       $("origine").textContent = info.label + " — hors ligne";
     }).catch(() => {});
     const back = params.get("return_uri");
-    if (back && /^https?:\/\//i.test(back)) {
+    if (safeHref(back, true)) {
       const link = $("retour");
       link.href = back;
       link.hidden = false;
       const logo = params.get("return_logo_url");
-      if (logo && /^https?:\/\//i.test(logo)) { $("retour-logo").src = logo; $("retour-logo").hidden = false; }
+      if (safeHref(logo, true)) { $("retour-logo").src = logo; $("retour-logo").hidden = false; }
     }
     const wanted = params.get("radius");
     if (wanted && /^\d{1,3}$/.test(wanted) && Number(wanted) >= 1 && Number(wanted) <= 200) {
