@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import email.policy
 import email.utils
-import os
-import tempfile
 from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
@@ -15,6 +13,7 @@ from fpdf import FPDF
 from lba_desktop.appointments import AppointmentRequest
 from lba_desktop.errors import InvalidInput
 from lba_desktop.exports.pdf_export import FONT, find_fonts
+from lba_desktop.files import write_file
 from lba_desktop.links import is_email_address
 from lba_desktop.safe_text import shorten, without_controls
 
@@ -122,15 +121,8 @@ def write_eml(request: AppointmentRequest, path: Path, *, sender: str = "") -> P
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".~", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # Written whole or not at all, owner-only: it holds the young person's contact details.
+    write_file(path, data, private=True, example="demande.eml")
 
 
 # --- PDF copy for the young person --------------------------------------------------------

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from lba_desktop import __version__, paths
+from lba_desktop.data.catalogue import storage_error
 from lba_desktop.data.datapack_io import (
     BadDataPack,
     extract_verified,
@@ -14,6 +15,7 @@ from lba_desktop.data.datapack_io import (
     write_datapack,
 )
 from lba_desktop.errors import CatalogueError
+from lba_desktop.files import check_output
 from lba_desktop.local_catalogue import swap_in
 
 IMPORT_SUFFIX = ".importing"
@@ -23,12 +25,17 @@ __all__ = ["BadDataPack", "export_datapack", "import_datapack", "pack_label"]
 
 def export_datapack(*, target: Path, catalogue: Path | None = None) -> dict[str, Any]:
     """Write the current catalogue as a data pack at `target`; return its manifest."""
+    target = check_output(target, example="territoire.lbapack")
     catalogue = catalogue or paths.catalogue_path()
     if not catalogue.exists():
         raise CatalogueError(
             "Aucun catalogue à exporter.",
             hint="Synchronisez d'abord des départements ou importez un paquet de données.",
         )
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise storage_error(exc, path=target) from exc
     return write_datapack(catalogue, target, app_version=__version__)
 
 

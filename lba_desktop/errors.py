@@ -56,12 +56,55 @@ class CatalogueError(LbaError):
     """The local catalogue is missing, corrupt or from a newer version of the application."""
 
 
+def size_fr(size: int) -> str:
+    """1 536 → « 1,5 Ko », 3 200 000 → « 3,1 Mo » (binary units, as file managers show)."""
+    value = float(size)
+    for unit in ("octets", "Ko", "Mo", "Go"):
+        if value < 1024 or unit == "Go":
+            break
+        value /= 1024
+    if unit == "octets":
+        return f"{int(value)} octets"
+    return f"{value:.1f}".replace(".", ",") + f" {unit}"
+
+
 class StorageFull(LbaError):
-    def __init__(self) -> None:
-        super().__init__(
-            "Le disque est plein : rien n'a été modifié.",
-            hint="Libérez de la place sur le disque puis recommencez.",
+    """No room left on the disk that holds `folder` («disque plein»): how much is free there and
+    about how much the operation needs. Nothing was changed (transactions are rolled back,
+    files are written beside their target and renamed only once complete)."""
+
+    def __init__(
+        self, folder: object = None, *, needed: int | None = None, free: int | None = None
+    ) -> None:
+        where = f" dans « {folder} »" if folder else ""
+        facts = []
+        if free is not None:
+            facts.append(f"{size_fr(free)} libres")
+        if needed:
+            facts.append(f"il faut environ {size_fr(needed)}")
+        shown = f" ({', '.join(facts)})" if facts else ""
+        hint = (
+            "Libérez de la place sur ce disque (ou choisissez un autre dossier) puis recommencez."
         )
+        if needed and free is not None and needed > free:
+            hint = (
+                f"Libérez au moins {size_fr(needed - free)} sur ce disque "
+                "(ou choisissez un autre dossier) puis recommencez."
+            )
+        super().__init__(f"Le disque est plein{where}{shown} : rien n'a été modifié.", hint=hint)
+        self.folder = folder
+        self.needed = needed
+        self.free = free
+
+
+class StorageDamaged(LbaError):
+    """A file SQLite found corrupt or not a database («fichier endommagé»). Only this error
+    advises restoring a copy: after a full disk that advice would lose current records."""
+
+
+class StorageUnavailable(LbaError):
+    """A file that cannot be read or written for another reason (rights, read-only or failing
+    disk, removed USB key): neither full nor damaged."""
 
 
 class OfflineError(LbaError):

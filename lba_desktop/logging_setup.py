@@ -3,6 +3,7 @@ number or secret ever reaches it."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import threading
@@ -107,4 +108,5 @@ def remove_logging() -> None:
     for handler in list(root.handlers):
         if getattr(handler, "_lba_desktop", False):
             root.removeHandler(handler)
-            handler.close()
+            with contextlib.suppress(OSError):  # its last lines may not fit on a full disk
+                handler.close()

@@ -154,7 +154,7 @@ def _read_rows(db_path: Path) -> dict[str, str]:
     try:
         return {row["key"]: row["value"] for row in conn.execute("SELECT key, value FROM settings")}
     except sqlite3.Error as exc:
-        raise userdb.storage_error(exc) from exc
+        raise userdb.storage_error(exc, conn=conn) from exc
     finally:
         conn.close()
 
@@ -216,12 +216,12 @@ def save_settings(settings: Settings, db_path: Path | None = None) -> None:
                 )
             else:  # a key moved to the keyring, or removed, leaves no copy behind
                 conn.execute("DELETE FROM settings WHERE key = 'api_key'")
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            userdb.rollback(conn)
             raise
-        conn.execute("COMMIT")
     except sqlite3.Error as exc:
-        raise userdb.storage_error(exc) from exc
+        raise userdb.storage_error(exc, conn=conn) from exc
     finally:
         conn.close()
     _register_secrets(settings)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -22,6 +23,7 @@ from lba_desktop.data.http import RetryPolicy, Sleep
 from lba_desktop.data.lba_client import LbaClient
 from lba_desktop.data.parsers import Locate, dedupe, parse_formations, parse_jobs_search
 from lba_desktop.data.referentials import load_communes, load_departements, load_metiers
+from lba_desktop.data.storage import LOW_SPACE, full_disk
 from lba_desktop.data.sync_store import (
     MAX_RESUME_AGE_S,
     JournalEntry,
@@ -34,7 +36,7 @@ from lba_desktop.data.sync_store import (
     read_pending_journal,
     staging_breakdown,
 )
-from lba_desktop.errors import InvalidInput, LbaError
+from lba_desktop.errors import InvalidInput, LbaError, StorageFull
 from lba_desktop.local_catalogue import swap_in
 from lba_desktop.metiers import default_metier_index
 from lba_desktop.models import MAX_ROMES, Item, Kind
@@ -453,15 +455,14 @@ class SyncService:
             report(total, total, "Terminé")
         except SyncCancelled:
             result.status = "cancelled"
-        except LbaError as exc:
+        except (LbaError, OSError, sqlite3.Error) as exc:
             result.status = "failed"
-            result.failure = exc
-            result.errors.append(f"{exc.message} {exc.hint}".strip())
-        except OSError as exc:
-            result.status = "failed"
-            err = storage_error(exc)
-            result.failure = err if isinstance(err, LbaError) else None
-            result.errors.append(str(err))
+            failure = storage_error(exc, path=staging) if not isinstance(exc, LbaError) else exc
+            if isinstance(failure, StorageFull):
+                # Say how much a complete new catalogue needs, not what the last write lacked.
+                failure = full_disk(staging, needed=self._space_needed(staging))
+            result.failure = failure
+            result.errors.append(f"{failure.message} {failure.hint}".strip())
         finally:
             for http, limiter in restore:
                 http.limiter = limiter
@@ -474,6 +475,18 @@ class SyncService:
                 store.close()
         log.info("sync %s: %s", result.status, result.summary_fr().splitlines()[0])
         return result
+
+    def _space_needed(self, staging: Path) -> int:
+        """About the bytes a sync needs: the new catalogue, as big as the current one or
+        half again what was written before the disk filled, plus the resume state."""
+        sizes = []
+        for path in (self.catalogue_path, staging, self.state_path):
+            try:
+                sizes.append(path.stat().st_size)
+            except OSError:
+                sizes.append(0)
+        current, written, state = sizes
+        return max(current, int(written * 1.5)) + state + LOW_SPACE
 
     def _journal_pending(self, store: ResumeStore, result: SyncReport) -> None:
         # The catalogue is not touched by a sync that failed: its entry waits in the state file.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ipaddress
 import os
+import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +27,16 @@ def add_commands(subparsers: Any) -> dict[str, Callable[[argparse.Namespace], in
         default=DEFAULT_HOST,
         help="adresse d'écoute (127.0.0.1 par défaut ; 0.0.0.0 pour le réseau local, avec jeton)",
     )
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (8765 par défaut)")
+    serve.add_argument(
+        "--port", type=port_number, default=DEFAULT_PORT, help="port 1 à 65535 (8765 par défaut)"
+    )
+    serve.add_argument(
+        "--nom-hote",
+        action="append",
+        default=[],
+        metavar="NOM",
+        help="nom sous lequel les postes du réseau joignent ce serveur (avec --host 0.0.0.0)",
+    )
     serve.add_argument(
         "--token",
         default=None,
@@ -53,6 +64,53 @@ def add_commands(subparsers: Any) -> dict[str, Callable[[argparse.Namespace], in
     )
     serve.add_argument("--catalogue", default="", help="fichier catalogue (celui de l'application)")
     return {"serve": cmd_serve}
+
+
+def port_number(text: str) -> int:
+    """argparse type: a TCP port a server can listen on (0 would pick one at random)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un numéro de port") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"le port doit être entre 1 et 65535 (pas {port})")
+    return port
+
+
+def port_refusal(host: str, port: int) -> str | None:
+    """Why `host`:`port` cannot be listened on (taken, forbidden, unknown address), or None.
+    Checked before announcing the address, so the message is never wrong."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError):
+        return f"l'adresse d'écoute « {host} » est inconnue"
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        if os.name == "posix":  # as uvicorn does; on Windows it would hide a port in use
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except PermissionError:
+            return f"le port {port} est réservé (moins de 1024 : droits d'administrateur)"
+        except OSError:
+            return f"le port {port} est déjà utilisé sur {host}"
+    return None
+
+
+def served_names(host: str, extra: list[str]) -> list[str]:
+    """Host names the server answers besides the loopback ones: the address it is bound to,
+    this computer's names for a wildcard address, and those given with --nom-hote."""
+    names = [name.strip().lower() for name in extra if name.strip()]
+    if is_loopback(host):
+        return names
+    if host in ("0.0.0.0", "::"):
+        hostname = socket.gethostname()
+        names += [hostname, socket.getfqdn()]
+        with contextlib.suppress(OSError):  # a name the resolver does not know
+            names += socket.gethostbyname_ex(hostname)[2]
+    else:
+        names.append(host)
+    return sorted({n.lower() for n in names if n})
 
 
 def is_loopback(host: str) -> bool:
@@ -89,6 +147,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.workers < 1:
         print("Erreur : --workers doit valoir au moins 1.", file=sys.stderr)
         return 2
+    refusal = port_refusal(args.host, args.port)
+    if refusal:
+        print(f"Erreur : {refusal}.", file=sys.stderr)
+        print("Choisissez un autre port, par exemple --port 8766.", file=sys.stderr)
+        return 2
+    os.environ[web_app.ENV_HOSTS] = " ".join(served_names(args.host, args.nom_hote))
     # The workers are separate processes: they read their settings from the environment.
     os.environ[web_app.ENV_TOKEN] = token
     if args.rate_limits:

@@ -12,7 +12,6 @@ longitudes only, not across the whole width of France.
 
 from __future__ import annotations
 
-import errno
 import json
 import math
 import os
@@ -30,7 +29,9 @@ import sqlite_utils
 
 from lba_desktop.data.bulk import gc_paused
 from lba_desktop.data.lru_cache import LruCache
-from lba_desktop.errors import CatalogueError, StorageFull
+from lba_desktop.data.storage import catalogue_error as storage_error
+from lba_desktop.data.storage import translated
+from lba_desktop.errors import CatalogueError
 from lba_desktop.geo import distance_km
 from lba_desktop.models import Item, Kind
 
@@ -356,7 +357,7 @@ class CatalogueWriter:
                 # in the CPU cache: ~13% faster than building the whole list of rows first.
                 self.conn.executemany(_INSERT_ITEM, map(item_to_row, items))
             except sqlite3.OperationalError as exc:
-                raise storage_error(exc) from exc
+                raise storage_error(exc, path=self.path) from exc
         return len(items)
 
     def set_meta(self, values: Mapping[str, Any]) -> None:
@@ -389,7 +390,7 @@ class CatalogueWriter:
             check = conn.execute("PRAGMA quick_check").fetchone()[0]
         except sqlite3.OperationalError as exc:
             conn.close()
-            raise storage_error(exc) from exc
+            raise storage_error(exc, path=self.path) from exc
         conn.close()
         if check != "ok":
             raise CatalogueError(f"Le nouveau catalogue est incohérent ({check}).")
@@ -466,18 +467,6 @@ def _fill_rome_index(conn: sqlite3.Connection) -> None:
     )
 
 
-def storage_error(exc: BaseException) -> Exception:
-    """StorageFull for a full disk (sqlite or OS), a French CatalogueError for anything else."""
-    if isinstance(exc, StorageFull):
-        return exc
-    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return StorageFull()
-    text = str(exc).lower()
-    if "full" in text or "no space" in text:
-        return StorageFull()
-    return CatalogueError(f"Écriture impossible dans le dossier de données : {exc}.")
-
-
 # --- Reading -----------------------------------------------------------------------------
 
 
@@ -530,10 +519,7 @@ class CatalogueStore:
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
             self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as exc:
-            raise CatalogueError(
-                "Le catalogue local est illisible ou endommagé.",
-                hint="Reconstruisez-le (« lba-desktop demo ») ou réimportez un paquet de données.",
-            ) from exc
+            raise storage_error(exc, path=path) from exc
         if version != SCHEMA_VERSION:
             self.conn.close()
             if version > SCHEMA_VERSION or version == 0:
@@ -555,16 +541,19 @@ class CatalogueStore:
 
     # -- metadata
 
+    @translated
     def meta(self) -> dict[str, str]:
         with self.lock:
             return dict(self.conn.execute("SELECT key, value FROM meta"))
 
+    @translated
     def counts(self) -> dict[Kind, int]:
         with self.lock:
             rows = self.conn.execute("SELECT kind, count(*) FROM items GROUP BY kind").fetchall()
         found = {Kind(kind): n for kind, n in rows}
         return {kind: found.get(kind, 0) for kind in Kind}
 
+    @translated
     def freshness(self) -> list[tuple[str, str, str, int]]:
         with self.lock:
             return self.conn.execute(
@@ -572,6 +561,7 @@ class CatalogueStore:
                 "ORDER BY source, departement"
             ).fetchall()
 
+    @translated
     def get(self, kind: Kind, item_id: str) -> Item | None:
         with self.lock:
             row = self.conn.execute(
@@ -579,6 +569,7 @@ class CatalogueStore:
             ).fetchone()
         return row_to_item(row) if row else None
 
+    @translated
     def iter_items(self) -> Iterator[Item]:
         with self.lock:
             rows = self.conn.execute(f"{_SELECT_ITEM} FROM items i ORDER BY kind, id").fetchall()
@@ -586,6 +577,7 @@ class CatalogueStore:
 
     # -- search
 
+    @translated
     def nearest(self, area: Area, flt: ItemFilter, *, limit: int) -> list[tuple[Item, float]]:
         """Up to `limit` items matching `flt` in `area`, nearest first, with their great-circle
         distance in km from the area's centre. Ranking uses an equirectangular approximation

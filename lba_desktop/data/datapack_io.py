@@ -27,7 +27,10 @@ _META_KEYS = ("origin", "label_fr", "built_at", "scope", "departements", "fictit
 
 
 class BadDataPack(LbaError):
-    """The file is not a data pack this version can use; nothing was changed."""
+    """The file is not a data pack this version can use; nothing was changed. A bad file is
+    bad input: the command line exits with code 2, as for any other."""
+
+    exit_code = 2
 
     def __init__(self, reason: str) -> None:
         super().__init__(
@@ -105,11 +108,28 @@ def write_datapack(catalogue: Path, target: Path, *, app_version: str) -> dict[s
         os.replace(partial, target)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise storage_error(exc) from exc
+        raise storage_error(exc, path=target, needed=size_of(catalogue)) from exc
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
     return manifest
+
+
+def size_of(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
+def _expected_size(source: Path) -> int | None:
+    """The catalogue size a pack announces, for the « disque plein » message."""
+    try:
+        with zipfile.ZipFile(source) as zf:
+            size = read_manifest(zf)["catalogue"].get("size")
+    except (LbaError, OSError, zipfile.BadZipFile):
+        return size_of(source)
+    return size if isinstance(size, int) else size_of(source)
 
 
 def _maybe_json(text: str) -> Any:
@@ -192,7 +212,7 @@ def extract_verified(source: Path, staging: Path) -> dict[str, Any]:
         raise BadDataPack("le fichier est endommagé ou incomplet.") from exc
     except OSError as exc:
         staging.unlink(missing_ok=True)
-        raise storage_error(exc) from exc
+        raise storage_error(exc, path=staging, needed=_expected_size(source)) from exc
     except BaseException:
         staging.unlink(missing_ok=True)
         raise

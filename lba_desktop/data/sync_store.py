@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 
 from lba_desktop.data.catalogue import ITEM_COLUMNS, CatalogueWriter, storage_error
-from lba_desktop.errors import StorageFull
+from lba_desktop.errors import StorageDamaged
 
 # A resume state older than this is not trusted: upstream data has moved on since.
 MAX_RESUME_AGE_S = 24 * 3600
@@ -120,8 +120,9 @@ class ResumeStore:
         try:
             self.conn = _open_state(path)
         except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc).lower():
-                raise StorageFull() from exc
+            failure = storage_error(exc, path=path)
+            if not isinstance(failure, StorageDamaged):
+                raise failure from exc
             # An unreadable state is only a lost shortcut: start again without it.
             path.unlink(missing_ok=True)
             self.conn = _open_state(path)
@@ -136,7 +137,7 @@ class ResumeStore:
                 self.conn.execute("BEGIN IMMEDIATE")
                 yield self.conn
         except sqlite3.OperationalError as exc:
-            raise storage_error(exc) from exc
+            raise storage_error(exc, path=self.path) from exc
 
     def begin(self, scope_key: str, *, restart: bool = False) -> int:
         """Use the state for `scope_key`; return how many finished calls it already holds."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -10,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from lba_desktop import paths
-from lba_desktop.errors import LbaError, StorageFull
+from lba_desktop.data.storage import LOW_SPACE, free_bytes, full_disk, storage_failure
+from lba_desktop.errors import LbaError
 
 USER_SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 5000
@@ -201,10 +203,10 @@ def migrate(conn: sqlite3.Connection) -> int:
                 continue
             MIGRATIONS[version](conn)
             conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            rollback(conn)
             raise
-        conn.execute("COMMIT")
     return USER_SCHEMA_VERSION
 
 
@@ -216,9 +218,14 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
     Autocommit mode: callers open explicit transactions.
     """
     path = path or paths.user_db_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    conn: UserConnection | None = None
     try:
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        paths.private_folder(path.parent)
+        paths.private_file(path)
+        conn = sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, factory=UserConnection
+        )
+        conn.path = path
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         with _setup_lock:
             conn.execute("PRAGMA journal_mode = WAL")
@@ -226,24 +233,47 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
             conn.execute("PRAGMA secure_delete = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
             migrate(conn)
-    except sqlite3.DatabaseError as exc:
-        raise storage_error(exc) from exc
+        # SQLite gives -wal and -shm the main file's mode; a file from an older version may
+        # still have them readable by all.
+        for suffix in ("-wal", "-shm"):
+            paths.private_file(Path(f"{path}{suffix}"), create=False)
+    except (sqlite3.DatabaseError, OSError) as exc:
+        if conn is not None:
+            conn.close()
+        raise storage_error(exc, conn=conn) from exc
     conn.row_factory = sqlite3.Row
     return conn
 
 
-def storage_error(exc: sqlite3.Error) -> LbaError:
-    text = str(exc).lower()
-    if "full" in text or "no space" in text:
-        return StorageFull()
-    if "locked" in text or "busy" in text:
-        return UserDbError(
-            "Les données des conseillers sont occupées par une autre opération.",
-            hint="Réessayez dans quelques secondes.",
-        )
-    return UserDbError(
-        "Les données des conseillers (user.sqlite) sont illisibles ou endommagées.",
-        hint="Restaurez une sauvegarde du fichier ou contactez votre support informatique.",
+USER_DB_LABEL = "Les données des conseillers (user.sqlite)"
+USER_DB_DAMAGED_HINT = (
+    "Restaurez une sauvegarde du fichier ou contactez votre support informatique."
+)
+
+
+class UserConnection(sqlite3.Connection):
+    """A connection to user.sqlite that knows its file, so an error can say where it is."""
+
+    path: Path
+
+
+def storage_error(exc: BaseException, *, conn: Any = None, needed: int | None = None) -> LbaError:
+    """The typed French error for a failure on user.sqlite: disque plein (where, how much),
+    fichier endommagé (only then: restore a copy), busy, or not reachable."""
+    path = getattr(conn, "path", None) or paths.user_db_path()
+    if needed is None:
+        # Writes go to the write-ahead log and a rewrite (erasure) copies the whole file.
+        try:
+            needed = Path(path).stat().st_size
+        except OSError:
+            needed = None
+    return storage_failure(
+        exc,
+        path=Path(path),
+        label=USER_DB_LABEL,
+        damaged_hint=USER_DB_DAMAGED_HINT,
+        needed=needed,
+        busy_message="Les données des conseillers sont occupées par une autre opération.",
     )
 
 
@@ -256,12 +286,20 @@ def transaction(conn: sqlite3.Connection, lock: threading.RLock) -> Iterator[sql
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
+                conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                rollback(conn)
                 raise
-            conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            raise storage_error(exc) from exc
+            raise storage_error(exc, conn=conn) from exc
+
+
+def rollback(conn: sqlite3.Connection) -> None:
+    """Undo the open transaction, if SQLite has not already: after SQLITE_FULL it rolls back
+    by itself, and a second ROLLBACK would hide the real error behind « no transaction »."""
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
 
 
 def read(
@@ -271,7 +309,7 @@ def read(
         try:
             return conn.execute(sql, tuple(params)).fetchall()
         except sqlite3.Error as exc:
-            raise storage_error(exc) from exc
+            raise storage_error(exc, conn=conn) from exc
 
 
 def rows_of_person(conn: sqlite3.Connection, person_id: int) -> dict[str, list[dict[str, object]]]:
@@ -295,6 +333,14 @@ def erase_person(conn: sqlite3.Connection, person_id: int) -> dict[str, int]:
     the write-ahead log, which may still hold copies of the deleted pages.
     Returns the number of rows deleted per table (tables with none are left out).
     """
+    # The rewrite needs room for a copy of the file: refuse before deleting anything rather
+    # than leave the deleted rows' pages on disk after a failed VACUUM.
+    path = getattr(conn, "path", None)
+    if path is not None:
+        needed = Path(path).stat().st_size + LOW_SPACE
+        free = free_bytes(path)
+        if free is not None and free < needed:
+            raise full_disk(path, needed=needed)
     deleted: dict[str, int] = {}
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -305,10 +351,10 @@ def erase_person(conn: sqlite3.Connection, person_id: int) -> dict[str, int]:
             if cur.rowcount:
                 deleted[table] = cur.rowcount
         deleted["people"] = conn.execute("DELETE FROM people WHERE id = ?", (person_id,)).rowcount
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        rollback(conn)
         raise
-    conn.execute("COMMIT")
     compact(conn)
     return deleted
 

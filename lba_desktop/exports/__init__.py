@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from lba_desktop.errors import InvalidInput
 from lba_desktop.exports.common import DEFAULT_STRUCTURE, Handout
+from lba_desktop.files import check_output
 from lba_desktop.settings import load_settings
 
 if TYPE_CHECKING:
@@ -49,8 +50,7 @@ def write_handout(handout: Handout, *, fmt: str, output: Path) -> Path:
         raise InvalidInput(
             f"Format d'export inconnu : « {fmt} ».", hint="Formats : " + ", ".join(FORMATS) + "."
         )
-    output.parent.mkdir(parents=True, exist_ok=True)
-    writer(handout, output)
+    writer(handout, output)  # written whole, owner-only (lba_desktop.files)
     return output
 
 
@@ -64,6 +64,7 @@ def export_shortlist(
     today: date | None = None,
 ) -> Path:
     """Export one person's shortlist to a file a counsellor can hand over."""
+    check_output(output, example=f"selection.{fmt}")  # a folder is refused before any work
     handout = build_handout(service, person_id, structure=structure, today=today)
     return write_handout(handout, fmt=fmt, output=output)
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import io
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from lba_desktop.exports.common import HEADERS, Handout, short_date, table_rows
+from lba_desktop.files import write_file
 
 COORDINATE_COLUMNS = {"Latitude", "Longitude"}
 
@@ -24,9 +26,14 @@ def _cell(header: str, value: Any) -> str:
 
 
 def write_csv(handout: Handout, output: Path) -> None:
+    write_file(output, render_csv(handout), private=True, example="selection.csv")
+
+
+def render_csv(handout: Handout) -> bytes:
     # Excel only detects UTF-8 with the BOM, and expects `;` where the decimal mark is a comma.
-    with open(output, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-        writer.writerow(HEADERS)
-        for row in table_rows(handout):
-            writer.writerow([_cell(h, v) for h, v in zip(HEADERS, row, strict=True)])
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(HEADERS)
+    for row in table_rows(handout):
+        writer.writerow([_cell(h, v) for h, v in zip(HEADERS, row, strict=True)])
+    return text.getvalue().encode("utf-8-sig")

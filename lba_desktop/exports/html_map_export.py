@@ -21,6 +21,7 @@ from lba_desktop.exports.common import (
     where_fr,
 )
 from lba_desktop.exports.pdf_export import departement_outlines
+from lba_desktop.files import write_file
 from lba_desktop.links import mailto_link, tel_link, web_link
 from lba_desktop.people import ShortlistEntry
 from lba_desktop.safe_text import html_in_script, shorten
@@ -67,7 +68,7 @@ def _inline_assets() -> tuple[str, str]:
 
 
 def write_html(handout: Handout, output: Path) -> None:
-    output.write_text(render_html(handout), encoding="utf-8")
+    write_file(output, render_html(handout).encode("utf-8"), private=True, example="carte.html")
 
 
 def render_html(handout: Handout) -> str:

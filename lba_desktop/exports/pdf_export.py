@@ -27,6 +27,7 @@ from lba_desktop.exports.common import (
     phone_fr,
     where_fr,
 )
+from lba_desktop.files import write_file
 from lba_desktop.links import web_link
 from lba_desktop.people import ShortlistEntry
 from lba_desktop.safe_text import pdf_text
@@ -154,7 +155,7 @@ class HandoutPdf(FPDF):
 
 
 def write_pdf(handout: Handout, output: Path) -> None:
-    output.write_bytes(render_pdf(handout))
+    write_file(output, render_pdf(handout), private=True, example="selection.pdf")
 
 
 def render_pdf(handout: Handout) -> bytes:

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lba_desktop import __version__
+from lba_desktop.errors import InvalidInput
 from lba_desktop.exports import export_shortlist
+from lba_desktop.files import write_file
 from lba_desktop.settings import load_settings
 
 if TYPE_CHECKING:
@@ -28,7 +30,11 @@ def export_person_data(
     """« Exporter toutes les données de cette personne »: a JSON file with every stored row
     about the person (every table that holds some) and the PDF hand-out. File names carry the
     person's number, not their name, so a folder listing reveals nothing."""
-    folder.mkdir(parents=True, exist_ok=True)
+    if folder.exists() and not folder.is_dir():
+        raise InvalidInput(
+            f"« {folder} » est un fichier : indiquez un dossier où écrire les données.",
+            hint="Par exemple : un dossier vide sur la clé USB de la personne.",
+        )
     data: dict[str, Any] = {
         "application": f"LBA Desktop {__version__}",
         "structure": structure or load_settings().structure_name,
@@ -36,8 +42,11 @@ def export_person_data(
         "personne_numero": person_id,
         "tables": service.export_person_data(person_id),
     }
-    json_path = folder / f"donnees-personne-{person_id}.json"
-    json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    json_path = write_file(
+        folder / f"donnees-personne-{person_id}.json",
+        json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"),
+        private=True,
+    )
     pdf_path = export_shortlist(
         service,
         person_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from lba_desktop.exports.common import COLUMNS, HEADERS, Handout, french_date, table_rows
+from lba_desktop.files import write_file
 from lba_desktop.links import mailto_link, web_link
 from lba_desktop.safe_text import xlsx_text
 
@@ -75,7 +77,9 @@ def write_xlsx(handout: Handout, output: Path) -> None:
     book.properties.title = xlsx_text(handout.title_fr)[:200]
     book.properties.creator = xlsx_text(handout.structure)[:200]
     book.properties.description = f"Édité le {french_date(handout.today)}"
-    book.save(output)
+    data = io.BytesIO()
+    book.save(data)
+    write_file(output, data.getvalue(), private=True, example="selection.xlsx")
 
 
 def _shown(value: object) -> str:

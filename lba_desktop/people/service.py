@@ -216,7 +216,7 @@ class PeopleService:
             try:
                 deleted = userdb.erase_person(self._conn, person_id)
             except sqlite3.Error as exc:
-                raise userdb.storage_error(exc) from exc
+                raise userdb.storage_error(exc, conn=self._conn) from exc
         log.info("Personne %d effacée (%s)", person_id, deleted)
         return deleted
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from string import Template
 from typing import Any
@@ -27,7 +27,7 @@ from lba_desktop.partner_api.service import (
     wrong_parameters_body,
 )
 from lba_desktop.web.cache import ResponseCache
-from lba_desktop.web.middleware import LocalApiMiddleware
+from lba_desktop.web.middleware import LOOPBACK_HOSTS, LocalApiMiddleware
 from lba_desktop.web.openapi import build_openapi
 from lba_desktop.web.ratelimit import DEFAULT_RATES, RateLimiter, parse_rates
 
@@ -46,6 +46,7 @@ ENV_CATALOGUE = "LBA_SERVE_CATALOGUE"
 ENV_RATES = "LBA_SERVE_RATES"
 ENV_CACHE_MB = "LBA_SERVE_CACHE_MB"
 ENV_ITEM_CACHE = "LBA_SERVE_ITEM_CACHE"
+ENV_HOSTS = "LBA_SERVE_HOSTS"  # space-separated Host names served besides the loopback ones
 DEFAULT_CACHE_MB = 64
 
 
@@ -75,9 +76,11 @@ def create_app(
     token: str | None = None,
     rates: dict[str, float] | None = None,
     cache_mb: float = DEFAULT_CACHE_MB,
+    hosts: Iterable[str] = (),
 ) -> FastAPI:
     """The application over one service; `token` makes every API call need a Bearer token;
-    `cache_mb` bounds the answers kept in memory (0: none)."""
+    `cache_mb` bounds the answers kept in memory (0: none); `hosts` are the Host names it
+    answers besides the loopback ones (the address it is bound to beyond 127.0.0.1)."""
     app = FastAPI(
         title="LBA Desktop — API locale",
         docs_url=None,
@@ -86,7 +89,11 @@ def create_app(
     )
     limiter = RateLimiter(dict(DEFAULT_RATES if rates is None else rates))
     app.add_middleware(
-        LocalApiMiddleware, token=token or None, limiter=limiter, data_origin=service.origin
+        LocalApiMiddleware,
+        token=token or None,
+        limiter=limiter,
+        data_origin=service.origin,
+        allowed_hosts=LOOPBACK_HOSTS | {h for h in hosts if h},
     )
     app.state.service = service
     cache = ResponseCache(int(cache_mb * 1024 * 1024))
@@ -254,5 +261,9 @@ def app_from_env() -> FastAPI:
         rates = parse_rates(rates_text)
     cache_mb = float(os.environ.get(ENV_CACHE_MB) or DEFAULT_CACHE_MB)
     return create_app(
-        service, token=os.environ.get(ENV_TOKEN) or None, rates=rates, cache_mb=cache_mb
+        service,
+        token=os.environ.get(ENV_TOKEN) or None,
+        rates=rates,
+        cache_mb=cache_mb,
+        hosts=os.environ.get(ENV_HOSTS, "").split(),
     )

@@ -73,6 +73,21 @@ def _json(status: int, body: dict[str, Any], headers: list[tuple[bytes, bytes]])
     )
 
 
+# Host names every local server answers to; `allowed_hosts` adds the address it is bound to.
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def host_of(scope: Scope) -> str:
+    """The Host header without its port, lower-cased ("" when there is none)."""
+    for name, value in scope.get("headers", ()):
+        if name == b"host":
+            host = value.decode("latin-1").strip().lower()
+            if host.startswith("["):  # [::1]:8765
+                return host[1 : host.find("]")] if "]" in host else ""
+            return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return ""
+
+
 class LocalApiMiddleware:
     """Pure ASGI (no BaseHTTPMiddleware): it sits on every request of a load test."""
 
@@ -83,8 +98,12 @@ class LocalApiMiddleware:
         token: str | None,
         limiter: RateLimiter,
         data_origin: DataOrigin,
+        allowed_hosts: frozenset[str] = LOOPBACK_HOSTS,
     ) -> None:
         self.app = app
+        # A page of another site whose name was pointed at 127.0.0.1 (DNS rebinding) sends
+        # its own name as Host: refused, so it cannot read what this server answers.
+        self.allowed_hosts = frozenset(h.lower().strip("[]") for h in allowed_hosts)
         self.token = token.encode("utf-8") if token else None
         self.limiter = limiter
         self.data_headers = [
@@ -97,6 +116,22 @@ class LocalApiMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
+        host = host_of(scope)
+        if host not in self.allowed_hosts:
+            start, body = _json(
+                400,
+                {
+                    "error": "host_not_allowed",
+                    "error_messages": [
+                        f"Ce serveur ne répond pas au nom « {host[:100]} » : utilisez "
+                        "http://127.0.0.1 ou l'adresse donnée au lancement."
+                    ],
+                },
+                [],
+            )
+            await send(start)
+            await send(body)
+            return
         path = canonical_path(scope["path"])
         if path != scope["path"]:
             scope = {**scope, "path": path, "raw_path": path.encode("utf-8")}
