@@ -166,7 +166,7 @@ def test_cli_datapack_export_import(
     assert "Paquet de données importé" in capsys.readouterr().out
     bad = tmp_path / "bad.lbapack"
     bad.write_bytes(b"PK\x03\x04 garbage")
-    assert main(["datapack", "import", str(bad)]) == 1
+    assert main(["datapack", "import", str(bad)]) == 2  # bad input, as the README says
     assert "Paquet de données refusé" in capsys.readouterr().err
     assert CatalogueStore(paths.catalogue_path()).counts()[Kind.FORMATION] > 0
 
