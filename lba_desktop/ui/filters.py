@@ -7,10 +7,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut, QStandardItem, QStandardItemModel
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QCompleter,
@@ -73,6 +83,34 @@ class _LiveCompleter(QCompleter):
         self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setMaxVisibleItems(COMPLETION_LIMIT)
         self.popup().setAccessibleName("Suggestions")
+
+    def highlighted(self) -> bool:
+        """True when the person highlighted a suggestion (arrow keys, mouse). The view's
+        current index alone proves nothing: it lands on the first line when the list fills."""
+        popup = self.popup()
+        current = popup.currentIndex()
+        return (
+            popup.isVisible() and current.isValid() and popup.selectionModel().isSelected(current)
+        )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Enter while the list of the first letters is still open with nothing highlighted (a
+        # slow hand, a busy machine): Qt would complete with the first line or swallow the
+        # key. The field gets the key instead, and searches with what was typed.
+        popup = self.popup()
+        if (
+            watched is popup
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not self.highlighted()
+        ):
+            popup.hide()
+            edit = self.widget()
+            if edit is not None:
+                QApplication.sendEvent(edit, event)
+            return True
+        return super().eventFilter(watched, event)
 
     def fill(self, rows: list[tuple[str, Any]]) -> None:
         self.source.clear()
@@ -492,21 +530,18 @@ class FiltersPanel(QWidget):
     def _return_pressed(self) -> None:
         self.searchRequested.emit()
 
-    @staticmethod
-    def _picking(completer: _LiveCompleter) -> bool:
-        """Enter on a highlighted suggestion picks it (the completer acts on it); Enter with no
-        suggestion highlighted searches with what was typed."""
-        popup = completer.popup()
-        return popup.isVisible() and popup.currentIndex().isValid()
-
+    # Enter on a highlighted suggestion picks it (the completer acts on it); Enter with no
+    # suggestion highlighted closes the list and searches with what was typed.
     @Slot()
     def _metier_return(self) -> None:
-        if not self._picking(self.metier_completer):
+        if not self.metier_completer.highlighted():
+            self.metier_completer.popup().hide()
             self.searchRequested.emit()
 
     @Slot()
     def _place_return(self) -> None:
-        if not self._picking(self.place_completer):
+        if not self.place_completer.highlighted():
+            self.place_completer.popup().hide()
             self.searchRequested.emit()
 
     def request(self) -> SearchRequest:

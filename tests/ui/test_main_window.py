@@ -153,6 +153,22 @@ def test_an_unknown_place_is_explained_and_keeps_the_results(qtbot: Any, window:
     assert shown_keys(window) == before
 
 
+def test_enter_searches_while_stale_suggestions_are_open(qtbot: Any, window: Any) -> None:
+    """A slow typist (or a busy machine) sees the suggestions of the first letters still open
+    when pressing Enter: the search runs with what was typed."""
+    search_from_keyboard(qtbot, window, "boulanger", "Aurillac")
+    place = window.filters.place_edit
+    place.clear()
+    qtbot.keyClicks(place, "Z")
+    popup = window.filters.place_completer.popup()
+    qtbot.waitUntil(popup.isVisible, timeout=5_000)  # « Zonza (2A) », « Zillisheim (68) »…
+    qtbot.keyClicks(place, "zyzxville")
+    with qtbot.waitSignal(window.searchFailed, timeout=20_000):
+        qtbot.keyClick(place, Qt.Key.Key_Return)
+    assert not popup.isVisible()
+    assert "Lieu introuvable" in window.filters.error_text()
+
+
 def test_an_ambiguous_place_offers_its_candidates(qtbot: Any, window: Any) -> None:
     window.filters.metier_edit.setText("boulanger")
     window.filters.place_edit.setText("Saint-Denis")
