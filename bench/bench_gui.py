@@ -61,7 +61,7 @@ def cold_start_child() -> None:
 
     app = QApplication([])
     setup_application(app)
-    window = MainWindow(remember_geometry=False)
+    window = MainWindow(remember_geometry=False, watch_network=False)
     loop = QEventLoop()
     window.backendReady.connect(loop.quit)
     window.show()
@@ -260,7 +260,7 @@ def main() -> None:
 
     app = QApplication([])
     setup_application(app)
-    window = MainWindow(remember_geometry=False)
+    window = MainWindow(remember_geometry=False, watch_network=False)
     waiter = Waiter()
     window.backendReady.connect(waiter.done)
     window.show()

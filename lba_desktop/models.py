@@ -235,6 +235,7 @@ class SearchResult:
     elapsed_ms: float
     nearest_anywhere: bool = False  # nothing within the radius: nearest results anywhere
     widen_hint: bool = False  # fewer than FEW_RESULTS_THRESHOLD results
+    widen_to_km: int | None = None  # a radius that reaches the nearest results left out
 
     def of_kind(self, kind: Kind) -> tuple[Hit, ...]:
         return tuple(h for h in self.hits if h.item.kind is kind)

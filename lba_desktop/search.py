@@ -3,6 +3,7 @@ around a place, nearest first, from the local catalogue only."""
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterable
 
@@ -28,6 +29,8 @@ from lba_desktop.text import fold
 
 # When nothing is within the radius, how many of the nearest results per kind to show anyway.
 NEAREST_ANYWHERE_PER_KIND = 10
+# « Élargir » proposes round radii: 150 km for results 148 km away.
+WIDEN_ROUNDING_KM = 10
 
 
 class SearchService:
@@ -113,6 +116,9 @@ class SearchService:
             hits = self._collect(criteria, anywhere, per_kind=NEAREST_ANYWHERE_PER_KIND)
             nearest_anywhere = bool(hits)
         hits.sort(key=_hit_order)
+        widen_to = None
+        if area.radius_km is not None and (nearest_anywhere or len(hits) < FEW_RESULTS_THRESHOLD):
+            widen_to = self._widen_to(criteria, area, hits, nearest_anywhere=nearest_anywhere)
         counts = dict.fromkeys(Kind, 0)
         for hit in hits:
             counts[hit.item.kind] += 1
@@ -123,7 +129,28 @@ class SearchService:
             elapsed_ms=(time.perf_counter() - started) * 1000,
             nearest_anywhere=nearest_anywhere,
             widen_hint=len(hits) < FEW_RESULTS_THRESHOLD,
+            widen_to_km=widen_to,
         )
+
+    def _widen_to(
+        self, criteria: SearchCriteria, area: Area, hits: list[Hit], *, nearest_anywhere: bool
+    ) -> int | None:
+        """The radius « Élargir » proposes: one that reaches the nearest results shown when
+        the radius held none, else one that holds FEW_RESULTS_THRESHOLD results (the global
+        nearest ones are among the nearest of each kind). None when 200 km would not do."""
+        if nearest_anywhere:
+            beyond = hits
+        else:
+            anywhere = Area(area.centre_lat, area.centre_lon)
+            beyond = self._collect(criteria, anywhere, per_kind=NEAREST_ANYWHERE_PER_KIND)
+        distances = sorted(h.distance_km for h in beyond if h.distance_km is not None)
+        if not distances or (not nearest_anywhere and len(distances) <= len(hits)):
+            return None
+        wanted = distances[0] if nearest_anywhere else distances[:FEW_RESULTS_THRESHOLD][-1]
+        radius = math.ceil(wanted / WIDEN_ROUNDING_KM) * WIDEN_ROUNDING_KM
+        if wanted > MAX_RADIUS_KM or radius <= criteria.radius_km:
+            return None
+        return min(radius, MAX_RADIUS_KM)
 
     def _collect(self, criteria: SearchCriteria, area: Area, *, per_kind: int | None) -> list[Hit]:
         fts = fts_query(criteria.text)

@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 # Qt must never look for a display, and QtWebEngine as root needs these flags (DESIGN.md §3).
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The offscreen screen is a counsellor's laptop (1366 × 768), not Qt's default 800 × 800.
+LAPTOP_SCREEN = Path(__file__).parent / "fixtures" / "offscreen-laptop.json"
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={LAPTOP_SCREEN}"
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
 
 DEMO_TODAY = "2026-11-23"

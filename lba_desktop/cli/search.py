@@ -7,7 +7,7 @@ from typing import Any
 
 from lba_desktop.cli.output import print_json
 from lba_desktop.errors import InvalidInput
-from lba_desktop.models import MAX_RADIUS_KM, RADIUS_CHOICES_KM, Kind, SearchResult
+from lba_desktop.models import Kind, SearchResult
 from lba_desktop.safe_text import terminal_text
 
 KIND_OPTIONS = {
@@ -100,6 +100,7 @@ def result_to_json(result: SearchResult, limit: int, source_label: str) -> dict[
         "duree_ms": round(result.elapsed_ms, 2),
         "au_plus_proche_hors_rayon": result.nearest_anywhere,
         "elargir_la_recherche": result.widen_hint,
+        "rayon_propose_km": result.widen_to_km,
         "resultats": [
             {
                 "type": h.item.kind.value,
@@ -154,7 +155,9 @@ def render_table(result: SearchResult, limit: int, source_label: str) -> str:
         )
     if len(result.hits) > limit:
         lines.append(f"… {len(result.hits) - limit} autres résultats (--limit pour en voir plus).")
-    wider = [r for r in (*RADIUS_CHOICES_KM, MAX_RADIUS_KM) if r > c.radius_km]
-    if result.widen_hint and wider and not c.place.is_area:
-        lines.append(f"Peu de résultats : élargissez la recherche (--rayon {wider[0]}).")
+    if result.widen_to_km is not None:
+        lines.append(
+            ("Aucun résultat dans le rayon" if result.nearest_anywhere else "Peu de résultats")
+            + f" : élargissez la recherche (--rayon {result.widen_to_km})."
+        )
     return "\n".join(lines)

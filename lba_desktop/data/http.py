@@ -17,6 +17,7 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 import orjson
 import requests
 
+from lba_desktop.data.reachability import ANSWERS
 from lba_desktop.errors import OfflineError, UpstreamError
 
 log = logging.getLogger(__name__)
@@ -299,6 +300,7 @@ class HttpClient:
                     "%s %s -> %s (%.0f ms)", method, shown, response.status_code, elapsed * 1000
                 )
                 status = response.status_code
+                ANSWERS.record(url, answered=status < 500)
                 if status < 400:
                     return response
                 if status in (401, 403):
@@ -321,6 +323,8 @@ class HttpClient:
                 if status == 404:
                     raise UpstreamFailure("ressource introuvable", status=404)
                 raise UpstreamFailure(f"erreur {status}", status=status)
+            if isinstance(last_error, NetworkUnavailable | UpstreamFailure):
+                ANSWERS.record(url, answered=False)
             # INFO, not WARNING: a retried failure is expected; the caller sees the final one.
             log.info("%s %s failed (attempt %d): %s", method, shown, attempt, last_error.message)
             if attempt < self.retry.attempts:

@@ -43,6 +43,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--metier", default="", help="métier à chercher (capture)")
     parser.add_argument("--lieu", default="", help="lieu de la recherche (capture)")
     parser.add_argument("--rayon", type=int, default=None, help="rayon en km (capture)")
+    parser.add_argument("--presentation", action="store_true", help="capture en mode présentation")
     parser.add_argument("--largeur", type=int, default=1400, help="largeur de la capture")
     parser.add_argument("--hauteur", type=int, default=860, help="hauteur de la capture")
     parser.add_argument(
@@ -67,7 +68,8 @@ def _prepare_environment(screenshot: bool) -> None:
     wanted = []
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--no-sandbox" not in flags:
         wanted.append("--no-sandbox")  # Chromium refuses to start as root otherwise
-    if os.environ.get("QT_QPA_PLATFORM") == "offscreen" and "--disable-gpu" not in flags:
+    offscreen = os.environ.get("QT_QPA_PLATFORM", "").startswith("offscreen")
+    if offscreen and "--disable-gpu" not in flags:
         wanted.append("--disable-gpu")
     if wanted:
         os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join([flags, *wanted]).strip()
@@ -127,6 +129,7 @@ def run(argv: list[str]) -> int:
     window = MainWindow(
         online_tiles=args.tuiles_en_ligne or settings.online_tiles,
         remember_geometry=not args.screenshot,
+        watch_network=not args.screenshot,  # a screenshot (tests, the bundle's check) stays local
     )
     window.filters.set_radius(settings.default_radius_km)
     if not args.screenshot:
@@ -201,6 +204,8 @@ class _Screenshot(QObject):
     @Slot()
     def _on_ready(self) -> None:
         w = self.window
+        if self.args.presentation:
+            w.classroom.enter()
         metiers = w.backend.metiers if w.backend else None
         text = self.args.metier.strip()
         if text and metiers is not None:

@@ -7,19 +7,20 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QToolBar
 
 from lba_desktop.errors import LbaError
-from lba_desktop.ui.results_model import COL_DATE, COL_LEVEL
+from lba_desktop.ui.results_model import COL_DATE, COL_ORG
 
 log = logging.getLogger(__name__)
 
 FONT_SCALE = 1.5
 SHORTCUT = "Ctrl+Shift+P"
-# With large text the title column would be squeezed to a few letters: these give it room.
-HIDDEN_COLUMNS = (COL_LEVEL, COL_DATE)
+# With large text the title column would be squeezed to a few letters: these give it room
+# (the organisation and the dates are in the details; the level matters to a class).
+HIDDEN_COLUMNS = (COL_ORG, COL_DATE)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ class ClassroomMode(QObject):
     (widgets, docks, menus or actions about people, shortlists, appointments) and disables
     `window.personal_actions`; restores the window exactly as it was when it ends."""
 
+    restored = Signal()  # the window is back to its size and place of before
+
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
         self.window = window
@@ -75,7 +78,6 @@ class ClassroomMode(QObject):
         self._saved: dict[str, Any] = {}
         self._hidden: list[Any] = []
         self._disabled: list[QAction] = []
-        self._columns: list[int] = []
 
         self.action = QAction("Mode &présentation", window)
         self.action.setCheckable(True)
@@ -167,8 +169,13 @@ class ClassroomMode(QObject):
         for thing in getattr(w, "personal_widgets", []):
             # A menu leaves the menu bar through its menuAction(); setVisible() on the QMenu
             # itself only concerns its popup.
-            target = thing.menuAction() if isinstance(thing, QMenu) else thing
-            if target.isVisible():
+            # A widget counts as shown unless hidden on purpose: one whose parent is hidden
+            # for now (the details' follow-up bar while nothing is selected) comes back too.
+            if isinstance(thing, QMenu):
+                target, shown = thing.menuAction(), thing.menuAction().isVisible()
+            else:
+                target, shown = thing, not thing.isHidden()
+            if shown:
                 self._hidden.append(target)
             target.setVisible(False)
         # Their shortcuts (Ctrl+D « Ajouter à la sélection »…) must not work unseen either.
@@ -185,9 +192,7 @@ class ClassroomMode(QObject):
                 round(self._saved["row_height"] * FONT_SCALE)
             )
         if table is not None:
-            self._columns = [c for c in HIDDEN_COLUMNS if not table.isColumnHidden(c)]
-            for column in self._columns:
-                table.setColumnHidden(column, True)
+            table.set_forced_hidden(HIDDEN_COLUMNS)
         self._zoom_map(FONT_SCALE)
         self.toolbar.setVisible(True)
         self.escape.setEnabled(True)
@@ -208,9 +213,8 @@ class ClassroomMode(QObject):
         table = getattr(w, "table", None)
         if table is not None and self._saved["row_height"]:
             table.verticalHeader().setDefaultSectionSize(self._saved["row_height"])
-        for column in self._columns if table is not None else []:
-            table.setColumnHidden(column, False)
-        self._columns = []
+        if table is not None:
+            table.set_forced_hidden(())
         self._zoom_map(1.0)
         for thing in self._hidden:
             thing.setVisible(True)
@@ -218,13 +222,22 @@ class ClassroomMode(QObject):
             action.setEnabled(True)
         self._hidden = []
         self._disabled = []
+        # The layouts still hold the large text's minimum sizes until their pending requests
+        # run: restoring the geometry now clamped the window wider than a laptop screen.
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         w.setWindowState(self._saved["state"])
+        w.show()
         if not self._saved["state"] & (
             Qt.WindowState.WindowFullScreen | Qt.WindowState.WindowMaximized
         ):
-            w.restoreGeometry(self._saved["geometry"])
-        w.show()
+            QTimer.singleShot(0, self, self._restore_geometry)
         log.info("Mode présentation désactivé")
+
+    @Slot()
+    def _restore_geometry(self) -> None:
+        if not self.active:  # not if the mode was entered again meanwhile
+            self.window.restoreGeometry(self._saved["geometry"])
+            self.restored.emit()
 
     def _zoom_map(self, factor: float) -> None:
         view = getattr(getattr(self.window, "map", None), "view", None)

@@ -242,6 +242,8 @@ class DetailsPanel(QScrollArea):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        # Long values wrap (and links are shortened): reading never needs a sideways scroll.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAccessibleName("Détails du résultat")
         self.setToolTip("Détails du résultat choisi dans la liste ou sur la carte")
         self._hit: Hit | None = None
@@ -255,7 +257,9 @@ class DetailsPanel(QScrollArea):
     # the classroom mode can hide it once for good.
 
     def _make_follow_bar(self) -> None:
-        self.follow_bar = QWidget()
+        self._parking = QWidget(self)
+        self._parking.hide()
+        self.follow_bar = QWidget(self._parking)
         self.follow_bar.setAccessibleName("Suivi du jeune")
         box = QHBoxLayout(self.follow_bar)
         box.setContentsMargins(0, 0, 0, 0)
@@ -301,8 +305,9 @@ class DetailsPanel(QScrollArea):
 
     def _place_follow_bar(self, layout: QVBoxLayout | None) -> None:
         # Taken out of the old body first: QScrollArea.setWidget deletes the old body. Kept
-        # under the panel (hidden) between two bodies, so Qt, not Python, always owns it.
-        self.follow_bar.setParent(self)
+        # in a hidden holder between two bodies, so Qt, not Python, always owns it and it is
+        # never drawn over the empty panel; its own hidden flag (the classroom mode's) stays.
+        self.follow_bar.setParent(self._parking)
         if layout is not None:
             layout.addWidget(self.follow_bar)
         self._update_follow_bar()
@@ -436,6 +441,9 @@ class DetailsPanel(QScrollArea):
         value = QLabel()
         value.setWordWrap(True)
         value.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        # A floor of about sixteen characters: where the panel is narrow (large text, 150 %),
+        # the form puts the label above its value rather than a phone number one pair a line.
+        value.setMinimumWidth(value.fontMetrics().horizontalAdvance("0") * 16)
         value.setAccessibleName(label)
         flags = (
             Qt.TextInteractionFlag.TextSelectableByMouse

@@ -427,11 +427,23 @@ class FiltersPanel(QWidget):
                 f"Choisissez un ou plusieurs métiers dans les suggestions "
                 f"(jusqu'à {MAX_ROMES} codes ROME)."
             )
-        rows = min(max(n, 1), 4)
-        frame = 2 * self.chosen_list.frameWidth()
-        self.chosen_list.setFixedHeight(self.chosen_list.sizeHintForRow(0) * rows + frame + 2)
+        self._fit_chosen_height()
         self.chosen_list.setVisible(bool(n))
         self.remove_button.setVisible(bool(n))
+
+    def _fit_chosen_height(self) -> None:
+        """Up to four lines of chosen métiers, in the current font (presentation mode)."""
+        rows = min(max(len(self._chosen), 1), 4)
+        frame = 2 * self.chosen_list.frameWidth()
+        line = self.chosen_list.sizeHintForRow(0)
+        if line <= 0:
+            line = self.chosen_list.fontMetrics().height() + 4
+        self.chosen_list.setFixedHeight(line * rows + frame + 2)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_chosen_height()
 
     # -- place
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DOCK_HEIGHT = 210
+QWIDGETSIZE_MAX = 16_777_215  # Qt's "no maximum"
 
 
 class FollowUp(QObject):
@@ -83,10 +84,8 @@ class FollowUp(QObject):
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
-        # The search stays the main screen: the follow-up starts as a strip the counsellor
-        # can pull up (or hide with Ctrl+J).
-        window.resizeDocks([self.dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
         self.dock.setEnabled(False)  # until user.sqlite is open
+        self._fit_dock()
 
         self._make_actions()
         self._connect()
@@ -277,6 +276,28 @@ class FollowUp(QObject):
             self.show_error(exc)
             return
         self.panel.set_people(found, keep=keep)
+        # Once the panel's layout took the widgets just shown or hidden into account.
+        QTimer.singleShot(0, self, self._fit_dock)
+
+    @Slot()
+    def _fit_dock(self) -> None:
+        """The search stays the main screen: with nobody recorded the panel is one line of
+        invitation; once there are people, a strip the counsellor can pull up (Ctrl+J hides
+        it). At most a quarter of the screen, so twelve results still show on a laptop."""
+        dock = self.dock
+        if self.panel.is_empty() and self.person is None:
+            # A ceiling, not just a size: the main window would otherwise give an empty panel
+            # its share of every resize.
+            # (The dock's own size hint is cached; its title bar and frame are what it adds.)
+            frame = dock.height() - dock.widget().height()
+            dock.setMaximumHeight(dock.widget().minimumSizeHint().height() + frame)
+            return
+        was_empty = dock.maximumHeight() < QWIDGETSIZE_MAX
+        dock.setMaximumHeight(QWIDGETSIZE_MAX)
+        if was_empty:
+            screen = self.window.screen()
+            quarter = screen.availableGeometry().height() // 4 if screen else DOCK_HEIGHT
+            self.window.resizeDocks([dock], [min(DOCK_HEIGHT, quarter)], Qt.Orientation.Vertical)
 
     @Slot(str)
     def _on_people_search(self, _text: str) -> None:

@@ -3,6 +3,7 @@ French number formatting, and a dark-mode test based on the palette."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import cache
 
 from PySide6.QtCore import QLocale, QRectF, Qt
@@ -95,3 +96,19 @@ def dark_palette() -> QPalette:
     for role in (roles.Text, roles.WindowText, roles.ButtonText):
         p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7a7d80"))
     return p
+
+
+def age_text(iso: str, *, now: datetime | None = None) -> str:
+    """ "aujourd'hui", "il y a 3 jours"… from an ISO timestamp; "" when unknown."""
+    try:
+        built = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    if built.tzinfo is None:
+        built = built.replace(tzinfo=UTC)
+    days = ((now or datetime.now(UTC)) - built).days
+    if days <= 0:
+        return "mises à jour aujourd'hui"
+    if days == 1:
+        return "mises à jour hier"
+    return f"mises à jour il y a {number(days)} jours"

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import html
 import logging
-from datetime import UTC, datetime
-from typing import Any
 
 from PySide6.QtCore import (
     QEvent,
@@ -15,16 +13,18 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QSettings,
+    QSize,
     Qt,
+    QTimer,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDockWidget,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -40,7 +39,7 @@ from PySide6.QtWidgets import (
 from lba_desktop import __version__, paths
 from lba_desktop.errors import LbaError
 from lba_desktop.map_page import markers_payload
-from lba_desktop.models import MAX_RADIUS_KM, RADIUS_CHOICES_KM, Kind, SearchResult
+from lba_desktop.models import Kind, SearchResult
 from lba_desktop.ui.backend import (
     Backend,
     SearchRequest,
@@ -54,48 +53,17 @@ from lba_desktop.ui.datapack_actions import DataActions
 from lba_desktop.ui.details import DetailsPanel
 from lba_desktop.ui.filters import FiltersPanel
 from lba_desktop.ui.followup import FollowUp
-from lba_desktop.ui.look import is_dark, number
+from lba_desktop.ui.look import age_text, is_dark, km, number
 from lba_desktop.ui.map_view import MapPanel
-from lba_desktop.ui.results_model import (
-    COL_COMMUNE,
-    COL_DATE,
-    COL_DISTANCE,
-    COL_KIND,
-    COL_LEVEL,
-    COL_ORG,
-    COL_TITLE,
-    HitRole,
-    KeyRole,
-    ResultsModel,
-    ResultsProxy,
-)
+from lba_desktop.ui.results_model import COL_TITLE, HitRole, KeyRole, ResultsModel, ResultsProxy
+from lba_desktop.ui.results_table import ResultsTable
 from lba_desktop.ui.settings_dialog import add_settings_action
+from lba_desktop.ui.status_line import StatusLine
 from lba_desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
-RADIUS_STEPS = (*RADIUS_CHOICES_KM, MAX_RADIUS_KM)
-
-
-def next_radius(current: int) -> int | None:
-    """The next radius step of "Élargir la recherche", or None at the maximum."""
-    return next((step for step in RADIUS_STEPS if step > current), None)
-
-
-def age_text(iso: str, *, now: datetime | None = None) -> str:
-    """ "aujourd'hui", "il y a 3 jours"… from an ISO timestamp; "" when unknown."""
-    try:
-        built = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except ValueError:
-        return ""
-    if built.tzinfo is None:
-        built = built.replace(tzinfo=UTC)
-    days = ((now or datetime.now(UTC)) - built).days
-    if days <= 0:
-        return "mises à jour aujourd'hui"
-    if days == 1:
-        return "mises à jour hier"
-    return f"mises à jour il y a {number(days)} jours"
+DEFAULT_SIZE = QSize(1400, 860)
 
 
 class MainWindow(QMainWindow):
@@ -106,7 +74,13 @@ class MainWindow(QMainWindow):
     searchFailed = Signal(object)  # the exception, after the message shows it
     catalogueReplaced = Signal()  # a sync, data pack or demo rebuild swapped the catalogue
 
-    def __init__(self, *, online_tiles: bool = False, remember_geometry: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        online_tiles: bool = False,
+        remember_geometry: bool = True,
+        watch_network: bool = True,
+    ) -> None:
         super().__init__()
         self.setWindowTitle("LBA Desktop — formations et entreprises en apprentissage")
         self.runner = TaskRunner(self)
@@ -121,18 +95,17 @@ class MainWindow(QMainWindow):
 
         self.filters = FiltersPanel()
         self.filters.setEnabled(True)
-        filters_scroll = QScrollArea()
-        filters_scroll.setWidget(self.filters)
-        filters_scroll.setWidgetResizable(True)
-        filters_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        filters_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        filters_scroll.setMinimumWidth(self.filters.minimumSizeHint().width() + 24)
-        filters_scroll.setAccessibleName("Critères de recherche")
+        self.filters_scroll = QScrollArea()
+        self.filters_scroll.setWidget(self.filters)
+        self.filters_scroll.setWidgetResizable(True)
+        self.filters_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.filters_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.filters_scroll.setAccessibleName("Critères de recherche")
 
         self.model = ResultsModel(self)
         self.proxy = ResultsProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.table = self._make_table()
+        self.table = ResultsTable(self.proxy)
         self.summary = QLabel("Choisissez un métier et un lieu, puis appuyez sur Entrée.")
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Résumé de la recherche")
@@ -162,15 +135,28 @@ class MainWindow(QMainWindow):
         self.details.copied.connect(self._on_copied)
         self.map = MapPanel(online_tiles=online_tiles)
 
-        # The list gets the full width (seven columns); details and map share the lower part.
+        # Three columns over the whole height of a laptop screen: the criteria (a dock that
+        # keeps the left edge, so « Jeunes suivis » below spans only the other two), the list
+        # at full height, then the details above the map. The details come first: they must
+        # show what, who, where, contact and the next step without scrolling.
         horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
-        self.lower = _splitter(horizontal, (self.details, 2), (self.map, 3))
-        self.right = _splitter(vertical, (results, 1), (self.lower, 1))
-        self.splitter = _splitter(horizontal, (filters_scroll, 0), (self.right, 1))
+        self.right = _splitter(vertical, (self.details, 3), (self.map, 2))
+        self.splitter = _splitter(horizontal, (results, 5), (self.right, 4))
         self.setCentralWidget(self.splitter)
+        self.criteria_dock = QDockWidget("Critères de recherche", self)
+        self.criteria_dock.setObjectName("criteres")
+        self.criteria_dock.setTitleBarWidget(QWidget())  # always there: no title, no close
+        self.criteria_dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+        self.criteria_dock.setWidget(self.filters_scroll)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.criteria_dock)
+        self.setCorner(Qt.Corner.TopLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
 
         self._make_menus()
-        self._make_status_bar()
+        self.status_line = StatusLine(self, self.runner, watch_network=watch_network)
+        self.data_label = self.status_line.data_label
+        self.time_label = self.status_line.time_label
+        self.network_label = self.status_line.network_label
         # Widgets the classroom mode hides (issue 7); the follow-up part registers its own.
         if not hasattr(self, "personal_widgets"):
             self.personal_widgets: list[QWidget] = []
@@ -188,42 +174,39 @@ class MainWindow(QMainWindow):
         self.map.markerClicked.connect(self._on_marker_clicked)
         self.map.pageReady.connect(self._on_map_ready)
 
-        self.resize(1400, 860)
-        self.splitter.setSizes([340, 1060])
-        self.right.setSizes([400, 420])
-        self.lower.setSizes([440, 640])
-        if remember_geometry:
-            self._restore_geometry()
+        self._fit_criteria_width()
+        self.splitter.setSizes([640, 400])
+        self.right.setSizes([330, 220])
+        if not remember_geometry:  # tests and screenshots: a fixed size, whatever the screen
+            self.resize(DEFAULT_SIZE)
+        elif not self._restore_geometry():
+            self.fit_to_screen()
         self._start_backend()
 
-    # -- building
+    @Slot()
+    def _fit_criteria_width(self) -> None:
+        """The criteria column is as wide as its widest field needs, no wider (with its
+        scroll bar's room, in case a very small screen needs it)."""
+        extra = self.filters_scroll.verticalScrollBar().sizeHint().width()
+        width = self.filters.minimumSizeHint().width() + extra
+        self.filters_scroll.setMinimumWidth(width)
+        self.resizeDocks([self.criteria_dock], [width], Qt.Orientation.Horizontal)
 
-    def _make_table(self) -> QTableView:
-        table = QTableView()
-        table.setModel(self.proxy)
-        table.setSortingEnabled(True)
-        table.sortByColumn(COL_DISTANCE, Qt.SortOrder.AscendingOrder)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        table.verticalHeader().setVisible(False)
-        table.setShowGrid(False)
-        table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move inside it
-        header = table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        for col in (COL_KIND, COL_DISTANCE, COL_LEVEL, COL_DATE):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.resizeSection(COL_ORG, 300)
-        header.resizeSection(COL_COMMUNE, 170)
-        header.setMinimumSectionSize(40)
-        table.setAccessibleName("Liste des résultats")
-        table.setToolTip("Résultats : flèches pour parcourir, clic sur un en-tête pour trier")
-        return table
+    def fit_to_screen(self) -> None:
+        """A first start: 1400 × 860 where the screen has room, else the whole available
+        area (a 1366 × 768 laptop), never more than the screen."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(DEFAULT_SIZE)
+            return
+        area = screen.availableGeometry()
+        size = DEFAULT_SIZE.boundedTo(area.size())
+        self.resize(size)
+        self.move(area.x() + (area.width() - size.width()) // 2, area.y())
+        if size != DEFAULT_SIZE:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+
+    # -- building
 
     def _make_banner(self) -> QFrame:
         banner = QFrame()
@@ -263,52 +246,6 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
 
-    def _make_status_bar(self) -> None:
-        status = self.statusBar()
-        # On a first start the demo catalogue is built first (a few seconds, off the GUI).
-        self.data_label = QLabel(
-            "Ouverture du catalogue…"
-            if paths.catalogue_path().exists()
-            else "Première ouverture : préparation des données de démonstration…"
-        )
-        self.data_label.setAccessibleName("Origine des données")
-        self.data_label.setToolTip("D'où viennent les résultats (menu Données pour le détail)")
-        self.network_label = QLabel()
-        self.network_label.setAccessibleName("État du réseau")
-        self.network_label.setToolTip("La recherche fonctionne sans réseau : tout est local")
-        self.time_label = QLabel()
-        self.time_label.setAccessibleName("Durée de la recherche")
-        self.time_label.setToolTip("Temps de la dernière recherche dans le catalogue local")
-        status.addWidget(self.data_label, 1)
-        status.addPermanentWidget(self.time_label)
-        status.addPermanentWidget(self.network_label)
-        self._watch_network()
-
-    def _watch_network(self) -> None:
-        """QNetworkInformation asks the system (no traffic, no blocking); without a backend the
-        state is shown as unknown rather than guessed with a slow probe."""
-        try:
-            from PySide6.QtNetwork import QNetworkInformation
-
-            if QNetworkInformation.loadDefaultBackend() and QNetworkInformation.instance():
-                info = QNetworkInformation.instance()
-                info.reachabilityChanged.connect(self._on_reachability)
-                self._on_reachability(info.reachability())
-                return
-        except Exception as exc:  # a missing plugin must not stop the window
-            log.info("État du réseau indisponible : %s", exc)
-        self.network_label.setText("Réseau : état inconnu")
-
-    @Slot(object)
-    def _on_reachability(self, reachability: Any) -> None:
-        from PySide6.QtNetwork import QNetworkInformation
-
-        online = reachability == QNetworkInformation.Reachability.Online
-        unknown = reachability == QNetworkInformation.Reachability.Unknown
-        self.network_label.setText(
-            "Réseau : état inconnu" if unknown else ("En ligne" if online else "Hors ligne")
-        )
-
     # -- backend
 
     def _start_backend(self) -> None:
@@ -322,13 +259,7 @@ class MainWindow(QMainWindow):
             geocoder=backend.geocoder, metiers=backend.metiers, opcos=backend.opcos
         )
         self.filters.search_button.setEnabled(True)
-        info = backend.info
-        age = age_text(info.built_at)
-        self.data_label.setText(f"{info.label_fr}" + (f" — {age}" if age else ""))
-        self.data_label.setToolTip(
-            f"{info.label_fr}\n{info.details.get('path', '')}\n"
-            + ", ".join(f"{k.plural_fr} : {number(n)}" for k, n in info.counts.items())
-        )
+        self.status_line.show_catalogue(backend.info)
         self.backendReady.emit()
         if self._queued is not None:
             request, self._queued = self._queued, None
@@ -360,13 +291,7 @@ class MainWindow(QMainWindow):
     def _on_catalogue_reloaded(self, backend: Backend) -> None:
         old, self.backend = self.backend, backend
         self.filters.set_opcos(backend.opcos)
-        info = backend.info
-        age = age_text(info.built_at)
-        self.data_label.setText(f"{info.label_fr}" + (f" — {age}" if age else ""))
-        self.data_label.setToolTip(
-            f"{info.label_fr}\n{info.details.get('path', '')}\n"
-            + ", ".join(f"{k.plural_fr} : {number(n)}" for k, n in info.counts.items())
-        )
+        self.status_line.show_catalogue(backend.info)
         # The current search runs again on the new data (a search still running on the old
         # catalogue is superseded, so its answer is dropped).
         request = self._inflight or self.last_request
@@ -422,6 +347,7 @@ class MainWindow(QMainWindow):
         self.last_request = request
         self.last_result = result
         self.filters.clear_error()
+        self.table.setEnabled(True)
         typed = request.lieu if isinstance(request.lieu, str) else None
         if typed is not None and self.filters.place_edit.text().strip() == typed:
             # Keep what the text resolved to, so filter changes do not resolve it again.
@@ -449,15 +375,31 @@ class MainWindow(QMainWindow):
                 "La recherche a échoué de façon inattendue.",
                 hint="Réessayez ; si cela recommence, signalez-le avec le journal.",
             )
-        # Previous results stay as they were: only the message is new.
         self.filters.show_error(exc)
+        self._mark_stale()
         self.searchFailed.emit(exc)
+
+    def _mark_stale(self) -> None:
+        """The list still shows the previous search's results: greyed under a line that says
+        so, the details and the map emptied, until a search succeeds."""
+        if self.last_result is None or not self.last_result.hits:
+            return
+        self.table.setEnabled(False)
+        self.details.clear()
+        self.map.set_results({"items": [], "centre": None, "radius_km": None, "kinds": None})
+        self.banner_label.setText(
+            "<b>La nouvelle recherche n'a pas abouti</b> (voir le message à gauche) : "
+            "la liste grisée est celle de la recherche précédente."
+        )
+        self.widen_button.setVisible(False)
+        self.banner.setVisible(True)
 
     @Slot()
     def widen(self) -> None:
-        if self.last_request is None:
+        """The same search with the radius the last result proposed."""
+        if self.last_request is None or self.last_result is None:
             return
-        radius = next_radius(self.last_request.rayon)
+        radius = self.last_result.widen_to_km
         if radius is None:
             return
         self.filters.set_radius(radius)
@@ -490,12 +432,15 @@ class MainWindow(QMainWindow):
         if result is None:
             self.banner.setVisible(False)
             return
-        radius = next_radius(result.criteria.radius_km)
-        can_widen = radius is not None and not result.criteria.place.is_area
+        widen_to = result.widen_to_km
         if result.nearest_anywhere:
-            self.banner_label.setText(
-                "<b>Aucun résultat dans le rayon</b> : voici les plus proches, plus loin."
+            nearest = min((h.distance_km for h in result.hits if h.distance_km), default=None)
+            far = (
+                f" : les plus proches sont à {km(nearest)}"
+                if nearest
+                else ", voici les plus proches"
             )
+            self.banner_label.setText(f"<b>Aucun résultat dans le rayon</b>{far}.")
         elif result.widen_hint and result.hits:
             self.banner_label.setText("Peu de résultats dans ce rayon.")
         elif not result.hits:
@@ -503,12 +448,13 @@ class MainWindow(QMainWindow):
         else:
             self.banner.setVisible(False)
             return
-        self.widen_button.setVisible(
-            (can_widen and result.widen_hint) or (can_widen and result.nearest_anywhere)
-        )
-        if radius is not None:
-            self.widen_button.setText(f"Élargir la recherche à {radius} km")
-            self.widen_button.setToolTip(f"Relancer la même recherche avec un rayon de {radius} km")
+        self.widen_button.setVisible(widen_to is not None)
+        if widen_to is not None:
+            self.widen_button.setText(f"Élargir la recherche à {widen_to} km")
+            self.widen_button.setToolTip(
+                f"Relancer la même recherche avec un rayon de {widen_to} km, qui atteint "
+                "les résultats les plus proches"
+            )
         self.banner.setVisible(True)
 
     def _show_empty(self, text: str) -> None:
@@ -664,14 +610,18 @@ class MainWindow(QMainWindow):
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             self.map.set_dark(is_dark())
         super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            # Larger text (presentation mode) needs a wider criteria column, and back.
+            QTimer.singleShot(0, self, self._fit_criteria_width)
 
     def _settings(self) -> QSettings:
         return QSettings(str(paths.data_root() / "fenetre.ini"), QSettings.Format.IniFormat)
 
-    def _restore_geometry(self) -> None:
+    def _restore_geometry(self) -> bool:
+        """The last geometry; False when none was saved (restoreGeometry keeps a window saved
+        on a larger monitor inside the current one)."""
         geometry = self._settings().value("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        return geometry is not None and self.restoreGeometry(geometry)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._remember_geometry:

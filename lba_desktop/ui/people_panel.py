@@ -41,6 +41,7 @@ HEADER_TIPS = (
     "Nombre d'éléments dans sa sélection",
     "Dernière modification de sa fiche ou de sa sélection",
 )
+NOBODY_YET = "Aucun jeune suivi pour l'instant."
 SortRole = Qt.ItemDataRole.UserRole + 1
 ItemRole = Qt.ItemDataRole.UserRole + 2  # the Person
 
@@ -148,10 +149,9 @@ class PeoplePanel(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
 
-        self.empty = QLabel(
-            "Aucune personne pour l'instant : « Nouvelle personne » pour commencer."
-        )
-        self.empty.setWordWrap(True)
+        # One short line (no word wrap): a wrapped label asks for many lines when narrow, and
+        # the empty panel must stay one line high.
+        self.empty = QLabel(NOBODY_YET)
         self.empty.setEnabled(False)
 
         self.new_button = QPushButton("&Nouvelle personne…")
@@ -240,13 +240,19 @@ class PeoplePanel(QWidget):
         ):
             self.currentChanged.emit(now)
         searching = bool(self.search_edit.text().strip())
-        self.empty.setText(
-            "Personne ne correspond à cette recherche."
-            if searching
-            else "Aucune personne pour l'instant : « Nouvelle personne » pour commencer."
-        )
+        self.empty.setText("Personne ne correspond à cette recherche." if searching else NOBODY_YET)
+        # With nobody to list, the panel shrinks to its invitation: no empty table, no search
+        # field (unless a search is what emptied it), no buttons about a chosen person.
         self.empty.setVisible(not people)
+        self.table.setVisible(bool(people))
+        self.search_edit.setVisible(bool(people) or searching)
+        self.edit_button.setVisible(bool(people))
+        self.more_button.setVisible(bool(people))
         self._update_buttons()
+
+    def is_empty(self) -> bool:
+        """True when the panel only shows its invitation (nobody recorded, no search)."""
+        return self.table.isHidden() and self.search_edit.isHidden()
 
     def current(self) -> Any:
         rows = self.table.selectionModel().selectedRows()

@@ -123,7 +123,9 @@ class ResultsModel(ListTableModel):
     def _display(self, hit: Hit, col: int, *, full: bool = False) -> str:
         item = hit.item
         if col == COL_KIND:
-            return item.kind.label_fr
+            # The list shows the kind's coloured letter (the filters and the map use the same
+            # badges); the words are in the tooltip, for screen readers and in the details.
+            return item.kind.label_fr if full else ""
         if col == COL_TITLE:
             return item.title
         if col == COL_ORG:

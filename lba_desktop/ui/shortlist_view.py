@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
-    QStackedWidget,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -134,9 +133,6 @@ class ShortlistView(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setMargin(16)
         self.empty.setAccessibleName("Sélection vide")
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.empty)
 
         self.up_button = self._tool("Monter", "Monter la ligne (Alt+Haut)", self.move_up)
         self.up_button.setShortcut(QKeySequence("Alt+Up"))
@@ -192,11 +188,16 @@ class ShortlistView(QWidget):
         bar.addStretch(1)
         for button in (self.map_button, self.export_button, self.print_button):
             bar.addWidget(button)
+        self.bar = QWidget()
+        self.bar.setLayout(bar)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title)
-        layout.addLayout(bar)
-        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.bar)
+        # Either the table or the sentence that stands for it; hidden widgets take no room, so
+        # the empty state is as small as its sentence.
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty, 1)
         self.set_person(None)
 
     def _tool(self, text: str, tip: str, slot: Any) -> QToolButton:
@@ -225,13 +226,17 @@ class ShortlistView(QWidget):
         """Read the shortlist and its appointment statuses again, keeping the selected line."""
         chosen = self.selected_entry()
         person = self.person
+        # Nobody chosen: one line says what appears here; no buttons that could do nothing.
+        self.bar.setVisible(person is not None)
+        self.empty.setAlignment(
+            Qt.AlignmentFlag.AlignCenter if person is not None else Qt.AlignmentFlag.AlignLeft
+        )
+        self.empty.setMargin(16 if person is not None else 0)
+        self.empty.setWordWrap(person is not None)  # one line high when nobody is chosen
         if person is None or self.people is None:
             self.model.set_rows([], {})
             self.title.setText("<b>Sélection</b>")
-            self._show_empty(
-                "Choisissez une personne dans la liste (ou créez-la) : sa sélection de "
-                "formations, d'offres et d'entreprises s'affiche ici."
-            )
+            self._show_empty("Choisissez ou créez une personne : sa sélection s'affiche ici.")
             self._update_buttons()
             return
         entries = self.people.shortlist(person.id)
@@ -246,7 +251,8 @@ class ShortlistView(QWidget):
             + (f" — <i>{gone} ne sont plus disponibles</i>" if gone > 1 else "")
         )
         if entries:
-            self.stack.setCurrentWidget(self.table)
+            self.empty.hide()
+            self.table.show()
         else:
             self._show_empty(
                 f"La sélection de {person.first_name} est vide.\n\nDans les résultats, "
@@ -261,7 +267,8 @@ class ShortlistView(QWidget):
 
     def _show_empty(self, text: str) -> None:
         self.empty.setText(text)
-        self.stack.setCurrentWidget(self.empty)
+        self.table.hide()
+        self.empty.show()
 
     def item_keys(self) -> set[str]:
         return {f"{e.kind.value}:{e.item_id}" for e in self.model.entries()}

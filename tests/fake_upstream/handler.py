@@ -376,6 +376,16 @@ class FakeHandler(BaseHTTPRequestHandler):
                 return
         self._send(Answer(404, {"error": "not_found", "message": f"Route {parts.path} inconnue"}))
 
+    def do_HEAD(self) -> None:
+        """As the upstream's server does: a GET route's headers, a 404 elsewhere (the bare API
+        root the application's network check asks), never a body."""
+        path = urlsplit(self.path).path
+        known = any(pattern.match(path) for _n, _f, _a, pattern, _h in ROUTES)
+        self.send_response(200 if known else 404)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b"{}"

@@ -11,6 +11,19 @@ import pytest
 
 from lba_desktop.ui.app import setup_application
 
+# Nothing listens there: the window's network check is refused at once, never the internet.
+CLOSED_UPSTREAM = "http://127.0.0.1:9/api"
+
+
+@pytest.fixture(autouse=True)
+def local_upstream(monkeypatch: pytest.MonkeyPatch, isolated_home: Path) -> None:
+    """The window probes the upstream services; a test that wants them running starts the fake
+    upstream and points LBA_API_URL at it (its fixture runs after this one)."""
+    monkeypatch.setenv("LBA_API_URL", CLOSED_UPSTREAM)
+    from lba_desktop.data.reachability import ANSWERS
+
+    ANSWERS.clear()
+
 
 @pytest.fixture
 def app(qapp: Any) -> Any:

@@ -17,6 +17,8 @@ from lba_desktop.map_page import marker_key
 from lba_desktop.models import Kind
 from lba_desktop.search import SearchService
 from lba_desktop.ui.results_model import COL_TITLE, ItemRole, KeyRole
+from tests.fake_upstream.fixtures import fake_upstream  # noqa: F401 (pytest fixture)
+from tests.fake_upstream.server import FakeUpstream
 from tests.ui.conftest import run_js, wait_map_ready
 
 
@@ -74,13 +76,17 @@ def test_unticking_a_kind_hides_its_rows_but_keeps_its_count(qtbot: Any, window:
     assert window.proxy.rowCount() == len(result.hits)
 
 
-def test_a_wider_search_widens_to_the_next_step(qtbot: Any, window: Any) -> None:
+def test_widen_reaches_the_nearest_results(qtbot: Any, window: Any) -> None:
+    window.filters.set_radius(10)
     result = search_from_keyboard(qtbot, window, "boulanger", "Aurillac")
     assert result.widen_hint and window.widen_button.isVisible()
+    wanted = result.widen_to_km
+    assert wanted is not None and wanted > 10
+    assert f"à {wanted} km" in window.widen_button.text()
     with qtbot.waitSignal(window.searchFinished, timeout=20_000) as blocker:
         qtbot.mouseClick(window.widen_button, Qt.MouseButton.LeftButton)
-    assert blocker.args[0].criteria.radius_km == 60
-    assert window.filters.radius() == 60
+    assert blocker.args[0].criteria.radius_km == wanted == window.filters.radius()
+    assert len(blocker.args[0].hits) > len(result.hits)
 
 
 def test_row_selection_opens_the_marker_and_marker_click_selects_the_row(
@@ -140,7 +146,7 @@ def test_window_works_without_the_map(qtbot: Any, make_window: Any, monkeypatch:
     assert window.details.hit() is not None
 
 
-def test_an_unknown_place_is_explained_and_keeps_the_results(qtbot: Any, window: Any) -> None:
+def test_an_unknown_place_is_explained_and_greys_the_results(qtbot: Any, window: Any) -> None:
     search_from_keyboard(qtbot, window, "boulanger", "Aurillac")
     before = shown_keys(window)
     place = window.filters.place_edit
@@ -150,7 +156,13 @@ def test_an_unknown_place_is_explained_and_keeps_the_results(qtbot: Any, window:
         qtbot.keyClick(place, Qt.Key.Key_Return)
     assert window.filters.error_frame.isVisible()
     assert "Lieu introuvable" in window.filters.error_text()
-    assert shown_keys(window) == before
+    # The rows of the previous search stay, greyed, under a line saying whose they are.
+    assert shown_keys(window) == before and not window.table.isEnabled()
+    assert window.banner.isVisible() and "recherche précédente" in window.banner_label.text()
+    assert window.details.hit() is None
+    place.clear()
+    search_from_keyboard(qtbot, window, "", "Aurillac")
+    assert window.table.isEnabled() and "précédente" not in window.banner_label.text()
 
 
 def test_enter_searches_while_stale_suggestions_are_open(qtbot: Any, window: Any) -> None:
@@ -268,8 +280,20 @@ def test_screenshot_mode_writes_a_png(demo_home: Path, tmp_path: Path) -> None:
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
 
 
-@pytest.mark.parametrize("current, following", [(10, 30), (30, 60), (100, 200), (200, None)])
-def test_next_radius(current: int, following: int | None) -> None:
-    from lba_desktop.ui.main_window import next_radius
+def test_the_status_bar_says_offline_when_the_services_do_not_answer(
+    qtbot: Any, window: Any
+) -> None:
+    # The tests' upstream is a closed local port: the check is refused, whatever the machine.
+    qtbot.waitUntil(lambda: window.network_label.text() == "Hors ligne", timeout=10_000)
+    assert "locale" in window.network_label.toolTip()
 
-    assert next_radius(current) == following
+
+def test_the_status_bar_says_online_when_the_services_answer(
+    qtbot: Any,
+    make_window: Any,
+    fake_upstream: FakeUpstream,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LBA_API_URL", fake_upstream.api_url)
+    window = make_window()
+    qtbot.waitUntil(lambda: window.network_label.text() == "En ligne", timeout=10_000)

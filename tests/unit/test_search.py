@@ -137,6 +137,23 @@ def test_nothing_in_radius_shows_nearest_anywhere(service: SearchService) -> Non
     assert len(result.hits) <= NEAREST_ANYWHERE_PER_KIND * len(Kind)
 
 
+def test_widen_proposes_a_radius_that_reaches_the_nearest_results(
+    service: SearchService,
+) -> None:
+    # Nothing within 1 km: the nearest CAP is 5 km away, the proposal reaches it.
+    empty = service.search(service.build_criteria(metier="D1102", lieu="Aurillac", rayon=1))
+    assert empty.nearest_anywhere and empty.widen_to_km == 10
+    # Few within 10 km (offers at 2 and 3 km, CAP at 5, company at 8): 30 km holds all seven.
+    few = service.search(service.build_criteria(metier="D1102", lieu="Aurillac", rayon=10))
+    assert few.widen_hint and few.widen_to_km == 30
+    wider = service.search(service.build_criteria(metier="D1102", lieu="Aurillac", rayon=30))
+    assert len(wider.hits) == 7
+    # Nothing more to reach, or the nearest beyond what a radius may be (300 km > 200 km).
+    assert wider.widen_to_km is None
+    far = service.search(service.build_criteria(metier="A1101", lieu="Aurillac", rayon=30))
+    assert far.nearest_anywhere and far.widen_to_km is None
+
+
 def test_departement_and_france_areas(service: SearchService) -> None:
     cantal = service.search(service.build_criteria(metier="D1102", lieu="Cantal"))
     assert cantal.criteria.place.kind is PlaceKind.DEPARTEMENT

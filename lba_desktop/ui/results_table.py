@@ -1,0 +1,90 @@
+"""The results list's view: sorted by distance, one compact line per result, the kind shown
+by its coloured letter, and the columns that give way when the list is narrow (a laptop) or
+hidden by the presentation mode."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+from lba_desktop.ui.results_model import (
+    COL_COMMUNE,
+    COL_DATE,
+    COL_DISTANCE,
+    COL_KIND,
+    COL_LEVEL,
+    COL_ORG,
+    COL_TITLE,
+    ResultsProxy,
+)
+
+# Below this width the date column gives its room to the title (it is in the details).
+NARROW_WIDTH = 760
+
+
+class ResultsTable(QTableView):
+    """The view over the results proxy."""
+
+    def __init__(self, proxy: ResultsProxy) -> None:
+        super().__init__()
+        self._forced: frozenset[int] = frozenset()
+        self.setModel(proxy)
+        self.setSortingEnabled(True)
+        self.sortByColumn(COL_DISTANCE, Qt.SortOrder.AscendingOrder)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.verticalHeader().setVisible(False)
+        self.setShowGrid(False)
+        self.setTabKeyNavigation(False)  # Tab leaves the list; arrows move inside it
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)  # « Organisme / entr… », not cut
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        for col in (COL_KIND, COL_DISTANCE, COL_LEVEL, COL_DATE):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(28)
+        self.apply_row_height()
+        self.setAccessibleName("Liste des résultats")
+        self.setToolTip("Résultats : flèches pour parcourir, clic sur un en-tête pour trier")
+
+    def apply_row_height(self, scale: float = 1.0) -> None:
+        """One line of text and a little air: the style's default (about 30 px) showed five
+        rows on a laptop screen."""
+        height = self.fontMetrics().height() + 8
+        self.verticalHeader().setDefaultSectionSize(round(height * scale))
+
+    def set_forced_hidden(self, columns: Iterable[int]) -> None:
+        """Columns hidden whatever the width (the presentation mode's)."""
+        self._forced = frozenset(columns)
+        self._update_columns()
+
+    def _update_columns(self) -> None:
+        narrow = self.width() < NARROW_WIDTH
+        for col in range(self.model().columnCount()):
+            hide = col in self._forced or (col == COL_DATE and narrow)
+            if self.isColumnHidden(col) != hide:
+                self.setColumnHidden(col, hide)
+        # What the fitted columns leave is shared: the title (stretched) keeps about half,
+        # organisation and commune the rest, so no column is squeezed to a few letters.
+        header = self.horizontalHeader()
+        fitted = sum(
+            header.sectionSize(c)
+            for c in (COL_KIND, COL_DISTANCE, COL_LEVEL, COL_DATE)
+            if not self.isColumnHidden(c)
+        )
+        free = self.viewport().width() - fitted
+        if free > 0:
+            header.resizeSection(COL_ORG, max(90, free * 30 // 100))
+            header.resizeSection(COL_COMMUNE, max(80, free * 22 // 100))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_columns()

@@ -1,0 +1,108 @@
+"""The window on a 1366 × 768 laptop: what a counsellor must see without scrolling after a
+search, an empty « Jeunes suivis » panel that stays small, nothing drawn over anything, and
+the presentation mode that fits the screen and gives the window back as it was."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QLabel, QWidget
+
+from tests.ui.test_main_window import search_from_keyboard
+
+LAPTOP = (1366, 768)
+
+
+def _inside(widget: QWidget, viewport: QWidget) -> bool:
+    """True when the whole widget is drawn within the viewport (no scrolling needed)."""
+    top_left = widget.mapTo(viewport, widget.rect().topLeft())
+    return viewport.rect().contains(QRect(top_left, widget.size()))
+
+
+def _laptop_window(qtbot: Any, window: Any) -> Any:
+    window.resize(*LAPTOP)
+    # The follow-up panel fits itself to its empty state once user.sqlite is open.
+    dock = window.followup.dock
+    qtbot.waitUntil(lambda: window.followup.services is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: dock.height() <= dock.maximumHeight() < 200, timeout=5_000)
+    return window
+
+
+def test_a_laptop_shows_twelve_rows_every_filter_and_the_details(qtbot: Any, window: Any) -> None:
+    _laptop_window(qtbot, window)
+    result = search_from_keyboard(qtbot, window, "aide soignant", "Lille")
+    assert len(result.hits) >= 12
+    table = window.table
+    assert window.followup.dock.isVisible()
+    assert table.viewport().height() // table.rowHeight(0) >= 12
+
+    # Every criterion and the button, without scrolling the criteria column.
+    f, viewport = window.filters, window.filters_scroll.viewport()
+    assert window.filters_scroll.verticalScrollBar().maximum() == 0
+    for widget in (f.metier_edit, f.place_edit, f.radius_combo, f.level_combo, f.opco_combo,
+                   f.handi_box, *f.kind_boxes.values(), f.search_button):  # fmt: skip
+        assert _inside(widget, viewport), widget.accessibleName()
+
+    # What, who, where, contact and the next step, without scrolling the details.
+    table.selectRow(0)
+    details = window.details
+    body = details.widget()
+    names = {label.accessibleName() for label in body.findChildren(QLabel)}
+    assert {"Intitulé", "Adresse", "Téléphone"} <= names
+    for label in body.findChildren(QLabel):
+        if label.accessibleName() in {"Intitulé", "Entreprise", "Organisme de formation",
+                                      "Adresse", "Distance", "Téléphone", "E-mail"}:  # fmt: skip
+            assert _inside(label, details.viewport()), label.accessibleName()
+    assert _inside(details.follow_bar, details.viewport())
+    assert details.horizontalScrollBar().maximum() == 0
+
+
+def test_an_empty_follow_up_panel_is_one_line_high(qtbot: Any, window: Any) -> None:
+    _laptop_window(qtbot, window)
+    dock = window.followup.dock
+    assert window.followup.panel.is_empty()
+    assert dock.height() <= 100
+    # Once somebody is recorded the panel opens as a strip the list still has room above.
+    window.followup.people.create_person(first_name="Zoé")
+    window.followup.reload_people()
+    qtbot.waitUntil(lambda: dock.height() > 120, timeout=5_000)
+    result = search_from_keyboard(qtbot, window, "aide soignant", "Lille")
+    assert len(result.hits) >= 12
+    assert window.table.viewport().height() // window.table.rowHeight(0) >= 12
+
+
+def test_nothing_is_drawn_over_the_empty_details(qtbot: Any, window: Any) -> None:
+    window.details.clear()
+    assert not window.details.follow_bar.isVisible()
+    search_from_keyboard(qtbot, window, "boulanger", "Aurillac")
+    window.table.selectRow(0)
+    assert window.details.follow_bar.isVisible()
+
+
+def test_presentation_mode_fits_a_laptop_and_gives_the_window_back(qtbot: Any, window: Any) -> None:
+    _laptop_window(qtbot, window)
+    search_from_keyboard(qtbot, window, "aide soignant", "Lille")
+    window.setGeometry(40, 40, 1200, 680)  # a window that fits the screen, frame included
+    qtbot.waitUntil(lambda: window.geometry().size().width() == 1200, timeout=5_000)
+    before = window.geometry()
+    mode = window.classroom
+    mode.enter()
+    # The criteria column widens for the larger text once the font change went through.
+    viewport = window.filters_scroll.viewport()
+    qtbot.waitUntil(
+        lambda: window.isFullScreen() and _inside(window.filters.search_button, viewport),
+        timeout=5_000,
+    )
+    screen = window.screen().geometry()
+    assert window.width() <= screen.width() and window.height() <= screen.height()
+    f = window.filters
+    for field in (f.metier_edit, f.place_edit, f.search_button):
+        assert field.width() >= field.minimumSizeHint().width(), field.accessibleName()
+        assert _inside(field, window.filters_scroll.viewport()), field.accessibleName()
+    table = window.table
+    shown = [c for c in range(table.model().columnCount()) if not table.isColumnHidden(c)]
+    assert sum(table.columnWidth(c) for c in shown) <= table.viewport().width()
+    with qtbot.waitSignal(mode.restored, timeout=5_000):
+        mode.leave()
+    assert window.geometry() == before
