@@ -47,9 +47,8 @@ userdb.register_person_table("appointment_requests", "person_id")
 class Outbox:
     """The outbox: save a request first, send it later, exactly once upstream.
 
-    Every request carries an idempotency key stored with it, so a retry after a crash, a
-    timeout or a lost answer replays the first upstream answer instead of making a second
-    request. Logs name requests by id only.
+    A request is posted by one process only: the sender claims it in the transaction that
+    marks it « en cours d'envoi » (see `AppointmentService`). Logs name requests by id only.
     """
 
     def __init__(
@@ -114,6 +113,15 @@ class Outbox:
             if cur.rowcount == 0:
                 raise RequestNotFound(request_id)
         return self.get(request_id)
+
+    @staticmethod
+    def _refuse_while_sending(request: AppointmentRequest) -> None:
+        """A request another process (or this one) is posting is left alone until it ends."""
+        if request.status is RequestStatus.EN_COURS:
+            raise InvalidInput(
+                f"La demande n° {request.id} est en cours d'envoi.",
+                hint="Attendez la fin de l'envoi (quelques secondes) puis recommencez.",
+            )
 
     @staticmethod
     def _refused(request: AppointmentRequest) -> bool:
@@ -323,6 +331,7 @@ class Outbox:
         current = self.get(request_id)
         if current.status in (RequestStatus.ENVOYEE, RequestStatus.TRANSMISE_EMAIL):
             raise InvalidInput(f"La demande n° {request_id} a déjà été transmise.")
+        self._refuse_while_sending(current)
         if self._refused(current):
             raise InvalidInput(
                 f"La demande n° {request_id} a été refusée : {current.failure_reason}",
@@ -340,6 +349,7 @@ class Outbox:
         current = self.get(request_id)
         if current.status is RequestStatus.ENVOYEE:
             raise InvalidInput("Une demande envoyée ne se supprime pas.")
+        self._refuse_while_sending(current)
         with self._tx() as conn:
             conn.execute("DELETE FROM appointment_requests WHERE id = ?", (request_id,))
         log.info("Demande RDV %d supprimée", request_id)
@@ -427,6 +437,7 @@ class Outbox:
         current = self.get(request_id)
         if current.status is RequestStatus.ENVOYEE:
             raise InvalidInput(f"La demande n° {request_id} a déjà été envoyée en ligne.")
+        self._refuse_while_sending(current)
         now = iso_utc(self._now())
         log.info("Demande RDV %d transmise par e-mail", request_id)
         return self._update(

@@ -17,6 +17,7 @@ from lba_desktop.errors import InvalidInput
 class RequestStatus(StrEnum):
     BROUILLON = "brouillon"
     A_ENVOYER = "a_envoyer"
+    EN_COURS = "en_cours"  # claimed by one process, being posted (see AppointmentService)
     ENVOYEE = "envoyee"
     ECHEC = "echec"
     TRANSMISE_EMAIL = "transmise_email"
@@ -29,6 +30,7 @@ class RequestStatus(StrEnum):
 STATUS_LABELS_FR: dict[RequestStatus, str] = {
     RequestStatus.BROUILLON: "Brouillon",
     RequestStatus.A_ENVOYER: "À envoyer",
+    RequestStatus.EN_COURS: "Envoi en cours",
     RequestStatus.ENVOYEE: "Envoyée",
     RequestStatus.ECHEC: "Échec",
     RequestStatus.TRANSMISE_EMAIL: "Transmise par e-mail",
@@ -67,6 +69,7 @@ class AppointmentRequest:
     upstream_messages: tuple[str, ...] = ()
     upstream_id: str = ""
     upstream_answer: Mapping[str, Any] = field(default_factory=dict)
+    claim_expires_at: datetime | None = None  # while « Envoi en cours »
 
     @property
     def display_name(self) -> str:
@@ -97,6 +100,11 @@ class AppointmentRequest:
             if self.next_retry_at:
                 return f"{text} Nouvel essai le {_fr_datetime(self.next_retry_at)}."
             return f"{text} Pas de nouvel essai automatique."
+        if status is RequestStatus.EN_COURS and self.claim_expires_at:
+            return (
+                "Envoi en cours (repris automatiquement après le "
+                f"{_fr_datetime(self.claim_expires_at)} s'il n'aboutit pas)"
+            )
         if status is RequestStatus.A_ENVOYER and self.queued_at:
             return f"À envoyer (depuis le {_fr_datetime(self.queued_at)})"
         return status.label_fr
@@ -193,6 +201,7 @@ def request_from_row(row: sqlite3.Row) -> AppointmentRequest:
         upstream_messages=tuple(json.loads(row["upstream_messages"] or "[]")),
         upstream_id=row["upstream_id"],
         upstream_answer=json.loads(row["upstream_answer"] or "{}"),
+        claim_expires_at=_when(row["claim_expires_at"]),
     )
 
 

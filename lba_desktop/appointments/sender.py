@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,6 +30,19 @@ log = logging.getLogger(__name__)
 RETRY_BASE = timedelta(minutes=1)
 RETRY_CAP = timedelta(hours=6)
 MAX_ATTEMPTS = 12
+# How long a claim holds: far beyond one post (two tries of at most 25 s, plus the context
+# call), short enough that a request a crash left « en cours d'envoi » goes out the same day.
+CLAIM_LEASE = timedelta(minutes=5)
+# Requests a sender may take: due ones, or any not done nor refused for good when a person
+# asks for this one (« Envoyer maintenant »), and those whose claim has expired.
+_DUE = (
+    "(status = 'a_envoyer' OR (status = 'echec' AND next_retry_at != '' AND next_retry_at <= ?) "
+    "OR (status = 'en_cours' AND claim_expires_at <= ?))"
+)
+_SENDABLE = (
+    "(status IN ('brouillon', 'a_envoyer') OR (status = 'echec' AND next_retry_at != '') "
+    "OR (status = 'en_cours' AND claim_expires_at <= ?))"
+)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -35,16 +51,21 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 class AppointmentService(Outbox):
-    """The outbox with its sender: save a request first, send it later, exactly once upstream.
+    """The outbox with its sender: save a request first, send it later, posted once.
 
-    Every request carries an idempotency key stored with it, so a retry after a crash, a
-    timeout or a lost answer replays the first upstream answer instead of making a second
-    request. Logs name requests by id only.
+    The upstream has no idempotency key, so exactly-once rests here: a sender claims a
+    request in the same write transaction that marks it « en cours d'envoi » (SQLite lets one
+    writer at a time, across processes: the window and `rdv send` cannot both take it), posts
+    it, then records the answer and drops the claim. A claim expires after `CLAIM_LEASE`, so
+    a process killed mid-send never blocks a request for good; the request is then posted
+    again (the upstream's 4-day refusal after a lost answer is read by the outbox).
+    Logs name requests by id only.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._sending: set[int] = set()  # ids being posted by this process
+        # Who holds a claim: this process and this service (threads share the connection).
+        self._claimant = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
     @property
     def client(self) -> RdvClient:
@@ -68,10 +89,8 @@ class AppointmentService(Outbox):
         """Requests the sender would send now: « À envoyer » and failures whose retry is due."""
         moment = iso_utc(now or self._now())
         rows = self._read(
-            "SELECT * FROM appointment_requests WHERE status = ? "
-            "OR (status = ? AND next_retry_at != '' AND next_retry_at <= ?) "
-            "ORDER BY created_at, id",
-            (RequestStatus.A_ENVOYER.value, RequestStatus.ECHEC.value, moment),
+            f"SELECT * FROM appointment_requests WHERE {_DUE} ORDER BY created_at, id",
+            (moment, moment),
         )
         return [request_from_row(r) for r in rows]
 
@@ -81,7 +100,9 @@ class AppointmentService(Outbox):
         later: list[int] = []
         refused: list[int] = []
         for request in self.due(now=now):
-            result = self._send_one(request, now=now)
+            result = self._send_one(request, now=now, due_only=True)
+            if result is None:
+                continue  # another process took it since `due()` listed it
             if result.status is RequestStatus.ENVOYEE:
                 sent.append(result.id)
             elif result.will_retry or result.status is RequestStatus.A_ENVOYER:
@@ -107,32 +128,56 @@ class AppointmentService(Outbox):
                 f"La formation de la demande n° {request_id} ne prend pas de demande en ligne.",
                 hint="Préparez l'e-mail au CFA (« rdv export ») ou appelez-le.",
             )
-        return self._send_one(request, now=now)
+        sent = self._send_one(request, now=now, due_only=False)
+        # None: another process holds it; it says « Envoi en cours » until that one is done.
+        return sent if sent is not None else self.get(request_id)
 
-    def _send_one(self, request: AppointmentRequest, *, now: datetime | None) -> AppointmentRequest:
-        with self._lock:
-            if request.id in self._sending:
-                return request
-            self._sending.add(request.id)
-        try:
-            return self._attempt(request, now=now)
-        finally:
-            with self._lock:
-                self._sending.discard(request.id)
-
-    def _attempt(self, request: AppointmentRequest, *, now: datetime | None) -> AppointmentRequest:
+    def _send_one(
+        self, request: AppointmentRequest, *, now: datetime | None, due_only: bool
+    ) -> AppointmentRequest | None:
         moment = now or self._now()
-        attempts = request.attempts + 1
-        # Recorded before the call: after a crash the request is still « À envoyer », and the
-        # stored key makes the next try harmless even if this one reached the upstream.
-        self._update(
-            request.id,
-            status=RequestStatus.A_ENVOYER.value,
-            attempts=attempts,
-            last_attempt_at=iso_utc(moment),
-            next_retry_at="",
-            queued_at=iso_utc(request.queued_at or moment),
-        )
+        claimed = self._claim(request.id, moment, due_only=due_only)
+        if claimed is None:
+            return None
+        return self._attempt(claimed, moment)
+
+    def _claim(
+        self, request_id: int, moment: datetime, *, due_only: bool
+    ) -> AppointmentRequest | None:
+        """Take the request for this sender, or None when another one holds it (or it is no
+        longer to be sent): one conditional UPDATE in one write transaction, which marks it
+        « en cours d'envoi » and counts the attempt before anything is posted."""
+        now = iso_utc(moment)
+        condition = _DUE if due_only else _SENDABLE
+        params: tuple[Any, ...] = (now, now) if due_only else (now,)
+        with self._tx() as conn:
+            cur = conn.execute(
+                "UPDATE appointment_requests SET status = ?, claimed_by = ?, "
+                "claim_expires_at = ?, attempts = attempts + 1, last_attempt_at = ?, "
+                "next_retry_at = '', queued_at = CASE WHEN queued_at = '' THEN ? "
+                f"ELSE queued_at END, updated_at = ? WHERE id = ? AND {condition}",
+                (
+                    RequestStatus.EN_COURS.value,
+                    self._claimant,
+                    iso_utc(moment + CLAIM_LEASE),
+                    now,
+                    now,
+                    now,
+                    request_id,
+                    *params,
+                ),
+            )
+            if cur.rowcount != 1:
+                return None
+        log.info("Demande RDV %d : prise en charge pour l'envoi", request_id)
+        return self.get(request_id)
+
+    def _finish(self, request_id: int, **columns: Any) -> AppointmentRequest:
+        """Record the outcome of a post and drop the claim, in one write."""
+        return self._update(request_id, claimed_by="", claim_expires_at="", **columns)
+
+    def _attempt(self, request: AppointmentRequest, moment: datetime) -> AppointmentRequest:
+        attempts = request.attempts
         form_url = request.training.form_url
         try:
             if not request.upstream_id:
@@ -143,7 +188,7 @@ class AppointmentService(Outbox):
             )
         except AppointmentUnavailable:
             log.info("Demande RDV %d : formation sans prise de RDV en ligne", request.id)
-            return self._update(
+            return self._finish(
                 request.id,
                 status=RequestStatus.ECHEC.value,
                 rdv_eligible=0,
@@ -157,7 +202,7 @@ class AppointmentService(Outbox):
             )
         except AppointmentRefused as exc:
             log.info("Demande RDV %d refusée par le service (400)", request.id)
-            return self._update(
+            return self._finish(
                 request.id,
                 status=RequestStatus.ECHEC.value,
                 form_url=form_url,
@@ -176,7 +221,7 @@ class AppointmentService(Outbox):
                 request.id, attempts, moment, LbaError("erreur inattendue"), form_url=form_url
             )
         log.info("Demande RDV %d envoyée (réponse %s)", request.id, receipt.appointment_id)
-        return self._update(
+        return self._finish(
             request.id,
             status=RequestStatus.ENVOYEE.value,
             sent_at=iso_utc(moment),
@@ -192,7 +237,7 @@ class AppointmentService(Outbox):
 
     def _fail_for_good(self, request_id: int, reason: str, *, form_url: str) -> AppointmentRequest:
         log.info("Demande RDV %d : échec sans nouvel essai", request_id)
-        return self._update(
+        return self._finish(
             request_id,
             status=RequestStatus.ECHEC.value,
             form_url=form_url,
@@ -220,7 +265,7 @@ class AppointmentService(Outbox):
         if isinstance(exc, RateLimited) and exc.retry_after:
             delay = max(delay, timedelta(seconds=exc.retry_after))
         log.info("Demande RDV %d : échec %d, nouvel essai dans %s", request_id, attempts, delay)
-        return self._update(
+        return self._finish(
             request_id,
             status=RequestStatus.ECHEC.value,
             form_url=form_url,

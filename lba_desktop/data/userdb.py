@@ -14,7 +14,7 @@ from lba_desktop import paths
 from lba_desktop.data.storage import LOW_SPACE, free_bytes, full_disk, storage_failure
 from lba_desktop.errors import LbaError
 
-USER_SCHEMA_VERSION = 3
+USER_SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 5000
 # Switching a new file to WAL and migrating it take locks SQLite may refuse at once (busy
 # handler not consulted) when several threads of this process open the file together.
@@ -176,11 +176,22 @@ def _settings_v3(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
+def _appointment_claims_v4(conn: sqlite3.Connection) -> None:
+    """Who is sending a request, until when: the claim that lets one process post it."""
+    # Taken in the same transaction that marks the request « en cours d'envoi »; a process
+    # that dies while sending leaves a claim that expires, so another one resumes the work.
+    conn.execute("ALTER TABLE appointment_requests ADD COLUMN claimed_by TEXT NOT NULL DEFAULT ''")
+    conn.execute(
+        "ALTER TABLE appointment_requests ADD COLUMN claim_expires_at TEXT NOT NULL DEFAULT ''"
+    )
+
+
 # Index i creates version i + 1 from version i; version 0 is an empty file.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _create_v1,
     _appointments_v2,
     _settings_v3,
+    _appointment_claims_v4,
 )
 
 

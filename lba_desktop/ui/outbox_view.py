@@ -274,7 +274,11 @@ class OutboxDialog(QDialog):
         chosen = self.selected()
         self.model.set_rows(self.appointments.list_requests())
         counts = self.appointments.counts()
-        waiting = counts[RequestStatus.A_ENVOYER] + counts[RequestStatus.ECHEC]
+        waiting = (
+            counts[RequestStatus.A_ENVOYER]
+            + counts[RequestStatus.EN_COURS]
+            + counts[RequestStatus.ECHEC]
+        )
         self.summary.setText(
             f"{self.model.rowCount()} demande(s) — {counts[RequestStatus.ENVOYEE]} envoyée(s), "
             f"{counts[RequestStatus.TRANSMISE_EMAIL]} transmise(s) par e-mail, "
