@@ -261,6 +261,7 @@ class SyncReport:
     catalogue_counts: dict[Kind, int] = field(default_factory=dict)
     calls_made: int = 0
     calls_skipped: int = 0  # finished by an interrupted run and resumed from its state
+    unreadable: int = 0  # upstream records no parser could read: skipped, the rest kept
     splits: int = 0
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -302,6 +303,11 @@ class SyncReport:
             lines.append(
                 "Relancez la même synchronisation : les appels déjà terminés ne seront pas refaits."
             )
+        if self.unreadable:
+            lines.append(
+                f"Attention : {self.unreadable} enregistrement(s) illisible(s) du service "
+                "ignoré(s), le reste de leurs réponses est gardé."
+            )
         lines += [f"Attention : {w}" for w in self.warnings]
         lines += [f"Erreur : {e}" for e in self.errors]
         return "\n".join(lines)
@@ -320,6 +326,7 @@ class SyncReport:
                 "counts": {k.value: n for k, n in self.counts.items()},
                 "calls_made": self.calls_made,
                 "calls_skipped": self.calls_skipped,
+                "unreadable": self.unreadable,
                 "duration_s": round(self.duration_s, 2),
             },
         )
@@ -564,6 +571,7 @@ class SyncService:
                         else f"{w} ({call.label()})"
                         for w in outcome.warnings
                     )
+            result.unreadable += outcome.unreadable
             for item in outcome.items:
                 # An item the upstream gave for a département belongs to it unless it says more.
                 if not item.departement:

@@ -6,6 +6,7 @@ import email.utils
 import json
 import logging
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -347,11 +348,35 @@ class HttpClient:
 
     @staticmethod
     def _decode(response: requests.Response) -> Any:
-        try:
-            # orjson: decoding is most of a sync's parsing time with the standard library.
-            return orjson.loads(response.content)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise UpstreamFailure("réponse illisible (JSON invalide)") from exc
+        return decode_json(response.content)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def decode_json(content: bytes) -> Any:
+    """An upstream JSON body. One invalid UTF-8 byte or lone surrogate escape (« \\ud800 »)
+    makes orjson refuse it all, which cost a whole département: such a body is decoded again
+    leniently, the bad characters becoming U+FFFD, so only the odd text is marked."""
+    try:
+        # orjson: decoding is most of a sync's parsing time with the standard library.
+        return orjson.loads(content)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        return _without_surrogates(json.loads(content.decode("utf-8", errors="replace")))
+    except (ValueError, RecursionError) as exc:  # not JSON, or nested beyond reason
+        raise UpstreamFailure("réponse illisible (JSON invalide)") from exc
+
+
+def _without_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def _error_messages(response: requests.Response) -> tuple[str, ...]:

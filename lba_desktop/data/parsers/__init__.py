@@ -53,13 +53,11 @@ def parse_formations(payload: Any, *, locate: Locate | None = None) -> ParseOutc
     if _is_error(payload):
         col.subsource_failed("formations", payload)
     elif isinstance(payload, list):
-        for raw in payload:
-            _formation(raw, col)
+        col.each(payload, _formation)
     else:
         results = _d(payload).get("results")
         if isinstance(results, list):
-            for raw in results:
-                _formation(raw, col)
+            col.each(results, _formation)
         else:
             col.warnings.append("Réponse des formations sans liste de résultats")
     return col.outcome()
@@ -77,8 +75,7 @@ def parse_jobs_search(payload: Any, *, locate: Locate | None = None) -> ParseOut
     """`/v3/jobs/search` (`{jobs, recruiters, warnings}`) or a bulk export (a list of jobs)."""
     col = _Collector(locate)
     if isinstance(payload, list):
-        for raw in payload:
-            _v3_job(raw, col)
+        col.each(payload, _v3_job)
         return col.outcome()
     body = _d(payload)
     for name, parse_one in (("jobs", _v3_job), ("recruiters", _v3_recruiter)):
@@ -86,8 +83,7 @@ def parse_jobs_search(payload: Any, *, locate: Locate | None = None) -> ParseOut
         if _is_error(part):
             col.subsource_failed(name, part)
             continue
-        for raw in _lst(part):
-            parse_one(raw, col)
+        col.each(_lst(part), parse_one)
     _upstream_warnings(body, col)
     return col.outcome()
 
@@ -109,6 +105,23 @@ def parse_v1_jobs(payload: Any, *, locate: Locate | None = None) -> ParseOutcome
     return col.outcome()
 
 
+def _any_item(raw: Any, col: _Collector) -> None:
+    """One entry of a list of mixed shapes, by the keys it has."""
+    if not isinstance(raw, dict):
+        col.skipped += 1
+    elif "ideaType" in raw:
+        _v1_item(raw, col)
+    elif _looks_v3_job(raw):
+        if "offer" in raw:
+            _v3_job(raw, col)
+        else:
+            _v3_recruiter(raw, col)
+    elif "cleMinistereEducatif" in raw or "onisepUrl" in raw:
+        _formation(raw, col)
+    else:
+        col.skipped += 1
+
+
 def _looks_v3_job(raw: Mapping[str, Any]) -> bool:
     return "identifier" in raw and ("offer" in raw or "workplace" in raw)
 
@@ -118,20 +131,7 @@ def parse_any(payload: Any, *, locate: Locate | None = None) -> ParseOutcome:
     """Detect the shape (V1 trainings/jobs, V3 search/export, a list of items) and parse it."""
     if isinstance(payload, list):
         col = _Collector(locate)
-        for raw in payload:
-            if not isinstance(raw, dict):
-                col.skipped += 1
-            elif "ideaType" in raw:
-                _v1_item(raw, col)
-            elif _looks_v3_job(raw):
-                if "offer" in raw:
-                    _v3_job(raw, col)
-                else:
-                    _v3_recruiter(raw, col)
-            elif "cleMinistereEducatif" in raw or "onisepUrl" in raw:
-                _formation(raw, col)
-            else:
-                col.skipped += 1
+        col.each(payload, _any_item)
         return col.outcome()
     if not isinstance(payload, dict):
         return ParseOutcome(warnings=("Réponse du service illisible : ce n'est pas un objet",))

@@ -69,6 +69,7 @@ class ParseOutcome:
     warnings: tuple[str, ...] = ()
     skipped: int = 0  # entries dropped (no id, not an object, closed offer, unknown type)
     without_position: int = 0  # items kept with lat/lon None
+    unreadable: int = 0  # of `skipped`: entries a parser could not read at all (an odd record)
 
     def merged(self, other: ParseOutcome) -> ParseOutcome:
         """Both outcomes together, items deduplicated (the most recently updated wins)."""
@@ -77,6 +78,7 @@ class ParseOutcome:
             warnings=self.warnings + other.warnings,
             skipped=self.skipped + other.skipped,
             without_position=self.without_position + other.without_position,
+            unreadable=self.unreadable + other.unreadable,
         )
 
 
@@ -238,7 +240,7 @@ def dedupe(items: Iterable[Item]) -> list[Item]:
 class _Collector:
     """Accumulates items, warnings and counts for one parse; places items without a position."""
 
-    __slots__ = ("items", "locate", "skipped", "warnings", "without_position")
+    __slots__ = ("items", "locate", "skipped", "unreadable", "warnings", "without_position")
 
     def __init__(self, locate: Locate | None) -> None:
         self.locate = locate
@@ -246,6 +248,17 @@ class _Collector:
         self.warnings: list[str] = []
         self.skipped = 0
         self.without_position = 0
+        self.unreadable = 0
+
+    def each(self, raws: Iterable[Any], parse_one: Callable[..., None], *args: Any) -> None:
+        """`parse_one(raw, self, *args)` for each entry; one that cannot be read at all (a
+        shape no rule foresaw) is skipped and counted, never the whole answer."""
+        for raw in raws:
+            try:
+                parse_one(raw, self, *args)
+            except Exception:  # the upstream data, not our state, is at fault
+                self.skipped += 1
+                self.unreadable += 1
 
     def position(self, lat: Any, lon: Any, insee: str, postcode: str) -> tuple[float | None, ...]:
         y, x = _f(lat), _f(lon)
@@ -281,6 +294,7 @@ class _Collector:
             warnings=tuple(self.warnings),
             skipped=self.skipped,
             without_position=self.without_position,
+            unreadable=self.unreadable,
         )
 
 

@@ -187,5 +187,4 @@ def _v1_container(name: str, body: Any, col: _Collector) -> None:
             col.warnings.append(f"Source « {_SUBSOURCE_LABELS.get(name, name)} » : format inconnu")
             return
     default = _V1_CONTAINER_IDEATYPE.get(name, "")
-    for raw in results:
-        _v1_item(raw, col, default)
+    col.each(results, _v1_item, default)
