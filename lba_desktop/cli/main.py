@@ -27,6 +27,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "lba_desktop.cli.rdv",
 )
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+# Options of the window itself (lba_desktop.ui.app) that may come first.
+GUI_OPTIONS = ("--gui", "--debug")
 
 
 # argparse's own messages, in French (it reads them through gettext, which has no French
@@ -82,7 +84,7 @@ EXIT_UNEXPECTED = 1
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if not args_list or args_list[0].startswith("--screenshot") or args_list[0] == "--gui":
+    if not args_list or args_list[0].startswith("--screenshot") or args_list[0] in GUI_OPTIONS:
         return _run_gui(args_list)
     try:
         args = parser.parse_args(args_list)

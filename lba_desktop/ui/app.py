@@ -35,6 +35,11 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--gui", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="afficher aussi les messages techniques de Qt et de Chromium",
+    )
+    parser.add_argument(
         "--screenshot",
         metavar="FICHIER.png",
         default="",
@@ -103,6 +108,10 @@ def run(argv: list[str]) -> int:
     if blocker is not None:  # Qt would abort with an English message and exit code 134
         print(blocker, file=sys.stderr)
         return 1
+    from lba_desktop.ui.qt_messages import install_message_filter, quiet_chromium
+
+    quiet_chromium(debug=args.debug)
+    install_message_filter(debug=args.debug)
     try:
         # Must be imported before the QApplication exists (shared OpenGL contexts).
         import PySide6.QtWebEngineWidgets  # noqa: F401

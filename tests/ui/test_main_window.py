@@ -278,6 +278,9 @@ def test_screenshot_mode_writes_a_png(demo_home: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     data = out.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+    # Qt's and Chromium's harmless start-up noise stays out of the terminal (--debug shows it).
+    for noise in ("GPUInfo", "propagateSizeHints", "RHI", "ERROR:", "Vulkan"):
+        assert noise not in done.stderr, done.stderr
 
 
 def test_the_status_bar_says_offline_when_the_services_do_not_answer(
