@@ -89,13 +89,17 @@ def setup_application(app: QApplication) -> None:
     app.setApplicationDisplayName("LBA Desktop")
     app.setWindowIcon(QIcon(str(paths.resource("icons", "lba-desktop.png"))))
     if app.property("lbaTranslator") is None:
+        from lba_desktop.ui.qt_french import MissingFrench
+
+        # The last installed is asked first: Qt's catalogue, then what it lacks.
+        app.installTranslator(MissingFrench(app))
         translator = QTranslator(app)
         folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         if translator.load(QLocale(QLocale.Language.French), "qtbase", "_", folder):
             app.installTranslator(translator)
-            app.setProperty("lbaTranslator", True)
         else:
             log.info("Traductions de Qt introuvables dans %s", folder)
+        app.setProperty("lbaTranslator", True)
 
 
 def run(argv: list[str]) -> int:

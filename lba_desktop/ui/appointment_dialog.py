@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lba_desktop import paths
 from lba_desktop.appointments import (
     REASONS,
     ApplicantType,
@@ -41,6 +40,7 @@ from lba_desktop.appointments import (
 )
 from lba_desktop.errors import LbaError
 from lba_desktop.ui.person_dialog import error_label, field_block
+from lba_desktop.ui.saved_files import remember_folder, suggested_path
 
 CONTACT_FIELDS = (
     ("first_name", "&Prénom *"),
@@ -63,15 +63,15 @@ def prepare_email_flow(parent: QWidget, appointments: Any, request_id: int) -> b
             + (f" Appelez le CFA au {phone}." if phone else " Cherchez son contact sur sa fiche."),
         )
         return False
-    default = paths.data_root() / f"demande-rdv-{request_id}.eml"
     chosen, _filter = QFileDialog.getSaveFileName(
         parent,
         "Enregistrer l'e-mail au CFA",
-        str(default),
+        suggested_path(f"demande-rdv-{request_id}.eml"),
         "E-mail (*.eml)",
     )
     if not chosen:
         return False
+    remember_folder(chosen)
     path = Path(chosen if chosen.lower().endswith(".eml") else chosen + ".eml")
     try:
         written = appointments.prepare_email(request_id, path)

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QStandardPaths, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
@@ -16,6 +16,7 @@ from lba_desktop.models import Kind
 from lba_desktop.sync import SyncReport
 from lba_desktop.ui.backend import export_pack, import_pack, restore_demo
 from lba_desktop.ui.look import number
+from lba_desktop.ui.saved_files import remember_folder, save_folder, suggested_path, tell_saved
 from lba_desktop.ui.sync_dialog import SyncDialog
 from lba_desktop.ui.tasks import TaskRunner
 
@@ -50,6 +51,8 @@ class DataActions(QObject):
         self.runner = runner
         self.dialog: SyncDialog | None = None
         self._task = ""  # what runs now ("export", "import", "demo"), "" when idle
+        self.export_target = Path()
+        self.saved_message: QMessageBox | None = None
 
         self.sync_action = QAction("&Synchroniser…", self)
         self.sync_action.setToolTip("Mettre à jour le catalogue depuis La Bonne Alternance")
@@ -159,16 +162,17 @@ class DataActions(QObject):
 
     @Slot()
     def export_pack(self) -> None:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        suggested = str(Path(folder or ".") / f"lba-donnees-{date.today():%Y-%m-%d}{PACK_SUFFIX}")
+        suggested = suggested_path(f"lba-donnees-{date.today():%Y-%m-%d}{PACK_SUFFIX}")
         chosen, _filter = QFileDialog.getSaveFileName(
             self.window, "Exporter un paquet de données", suggested, PACK_FILTER
         )
         if not chosen:
             return
+        remember_folder(chosen)
         target = Path(chosen)
         if not target.suffix:
             target = target.with_suffix(PACK_SUFFIX)
+        self.export_target = target
         self._message(f"Export du paquet de données vers {target}…")
         self._start(
             "export",
@@ -186,6 +190,12 @@ class DataActions(QObject):
             f"{kind.plural_fr.lower()} {number(int(counts.get(kind.value, 0)))}" for kind in Kind
         )
         self._message(f"Paquet de données écrit ({shown}).")
+        self.saved_message = tell_saved(
+            self.window,
+            "Paquet de données exporté",
+            self.export_target,
+            what=f"Le paquet de données ({shown}) est enregistré",
+        )
         self.exported.emit(manifest)
 
     @Slot(object)
@@ -198,11 +208,12 @@ class DataActions(QObject):
         chosen, _filter = QFileDialog.getOpenFileName(
             self.window,
             "Importer un paquet de données (remplace le catalogue actuel)",
-            "",
+            str(save_folder()),
             PACK_FILTER,
         )
         if not chosen:
             return
+        remember_folder(chosen)
         self._message("Vérification du paquet de données…")
         self._start(
             "import",

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QSplitter,
 )
 
-from lba_desktop import paths
 from lba_desktop.errors import LbaError
 from lba_desktop.map_page import markers_payload, shortlist_payload
 from lba_desktop.models import Hit, Item, Kind
@@ -35,6 +34,7 @@ from lba_desktop.ui.outbox_view import OutboxDialog, OutboxSender
 from lba_desktop.ui.people_panel import PeoplePanel
 from lba_desktop.ui.person_dialog import PersonDialog
 from lba_desktop.ui.results_model import HitRole
+from lba_desktop.ui.saved_files import remember_folder, save_folder, tell_saved
 from lba_desktop.ui.shortlist_view import ShortlistView
 
 if TYPE_CHECKING:
@@ -466,10 +466,11 @@ class FollowUp(QObject):
         folder = QFileDialog.getExistingDirectory(
             self.window,
             f"Dossier où exporter les données de {person.display_name}",
-            str(paths.data_root()),
+            str(save_folder()),
         )
         if not folder:
             return
+        remember_folder(folder)
         self.window.runner.start(
             export_person_folder,
             self.people,
@@ -481,10 +482,14 @@ class FollowUp(QObject):
 
     @Slot(object)
     def _on_person_exported(self, files: list[str]) -> None:
-        QMessageBox.information(
+        # The PDF is what a person reads; the JSON holds everything, for a machine.
+        first = next((f for f in files if f.lower().endswith(".pdf")), files[0])
+        self.saved_message = tell_saved(
             self.window,
             "Données exportées",
-            "Fichiers enregistrés :\n" + "\n".join(files),
+            first,
+            what="Toutes les données de la personne sont exportées",
+            others=tuple(f for f in files if f != first),
         )
 
     # -- adding to the shortlist
@@ -688,7 +693,9 @@ class FollowUp(QObject):
 
     @Slot(str)
     def _on_exported(self, path: str) -> None:
-        self.window.statusBar().showMessage(f"Sélection exportée : {path}", 8000)
+        self.saved_message = tell_saved(
+            self.window, "Sélection exportée", path, what="La sélection est enregistrée"
+        )
 
     @Slot(object)
     def show_error(self, exc: Any) -> None:

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lba_desktop import paths
 from lba_desktop.errors import LbaError
 from lba_desktop.models import Kind
 from lba_desktop.ui.backend import export_shortlist_file
+from lba_desktop.ui.saved_files import remember_folder, suggested_path
 from lba_desktop.ui.shortlist_model import (
     COL_COMMUNE,
     COL_DISTANCE,
@@ -374,10 +374,11 @@ class ShortlistView(QWidget):
         if isinstance(action, QAction):
             self.export(str(action.data()))
 
-    def default_file(self, fmt: str) -> Path:
-        """Named after the person's number, not their name: a folder listing reveals nothing."""
+    def default_file(self, fmt: str) -> str:
+        """In Documents (then the folder used last), named after the person's number, not
+        their name: a folder listing reveals nothing."""
         number = self.person.id if self.person is not None else 0
-        return paths.data_root() / f"selection-personne-{number}{EXPORTS[fmt][2]}"
+        return suggested_path(f"selection-personne-{number}{EXPORTS[fmt][2]}")
 
     def export(self, fmt: str) -> None:
         """Ask where, then write the file in the task runner."""
@@ -385,10 +386,11 @@ class ShortlistView(QWidget):
             return
         _text, file_filter, ext = EXPORTS[fmt]
         chosen, _ = QFileDialog.getSaveFileName(
-            self, "Exporter la sélection", str(self.default_file(fmt)), file_filter
+            self, "Exporter la sélection", self.default_file(fmt), file_filter
         )
         if not chosen:
             return
+        remember_folder(chosen)
         path = chosen if chosen.lower().endswith(ext) else chosen + ext
         self.runner.start(
             export_shortlist_file,
