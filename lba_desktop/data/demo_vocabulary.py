@@ -256,7 +256,14 @@ TRAINING_TITLES: dict[str, tuple[tuple[int, str], ...]] = {
         (6, "Licence professionnelle Métiers du BTP : génie civil et construction"),
     ),
     # Santé, social
-    "J1501": ((4, "Diplôme d'État d'aide-soignant"),),
+    # What trains for care work with patients and elderly people, from level 3 to 5.
+    "J1501": (
+        (3, "Diplôme d'État d'accompagnant éducatif et social"),
+        (3, "Titre professionnel Assistant de vie aux familles"),
+        (4, "Diplôme d'État d'aide-soignant"),
+        (4, "Bac pro Accompagnement, soins et services à la personne"),
+        (5, "BTS Services et prestations des secteurs sanitaire et social"),
+    ),
     "J1304": ((4, "Diplôme d'État d'auxiliaire de puériculture"),),
     "J1307": (
         (4, "BP Préparateur en pharmacie"),

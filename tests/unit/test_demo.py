@@ -12,7 +12,9 @@ import pytest
 
 from lba_desktop.data import demo
 from lba_desktop.data.catalogue import CatalogueStore, item_to_row
+from lba_desktop.data.demo_world import DemoWorld, inclusive, masculine
 from lba_desktop.models import Item, Kind
+from lba_desktop.search import SearchService
 from tests.conftest import DEMO_TODAY
 
 TODAY = date(2026, 11, 23)
@@ -85,10 +87,7 @@ def items(built: tuple[Path, dict[Kind, int], list]) -> list[Item]:
 
 def test_counts_in_expected_ranges(built, items) -> None:
     _, counts, _ = built
-    assert 7_000 <= counts[Kind.FORMATION] <= 9_000
-    assert 40_000 <= counts[Kind.ENTREPRISE] <= 60_000
-    assert 10_000 <= counts[Kind.OFFRE] <= 14_000
-    assert 1_500 <= counts[Kind.PARTENARIAT] <= 2_500
+    assert counts == demo.SCALES["demo"]
     # Ids are unique per kind: nothing was silently replaced on insert.
     assert Counter(item.kind for item in items) == Counter(counts)
 
@@ -218,15 +217,15 @@ def test_offers_and_partenariats(items) -> None:
 
 
 def test_inclusive_job_names() -> None:
-    assert demo._inclusive("Boulanger / Boulangère") == "Boulanger(ère)"
-    assert demo._inclusive("Conducteur / Conductrice de poids lourd") == (
+    assert inclusive("Boulanger / Boulangère") == "Boulanger(ère)"
+    assert inclusive("Conducteur / Conductrice de poids lourd") == (
         "Conducteur(rice) de poids lourd"
     )
-    assert demo._inclusive("Assistant commercial / Assistante commerciale") == (
+    assert inclusive("Assistant commercial / Assistante commerciale") == (
         "Assistant(e) commercial(e)"
     )
-    assert demo._inclusive("Barman / Barmaid") == "Barman / Barmaid"
-    assert demo._masculine("Chef / Cheffe de cuisine") == "Chef de cuisine"
+    assert inclusive("Barman / Barmaid") == "Barman / Barmaid"
+    assert masculine("Chef / Cheffe de cuisine") == "Chef de cuisine"
 
 
 def test_unknown_scale_is_refused(tmp_path: Path) -> None:
@@ -264,3 +263,52 @@ def test_ensure_failure_leaves_nothing(tmp_path: Path, monkeypatch) -> None:
         demo.ensure_demo_catalogue(target)
     assert not target.exists()
     assert not target.with_suffix(".building").exists()
+
+
+def test_common_metiers_are_taught_and_offered_where_counsellors_search(items) -> None:
+    """Each chef-lieu and big city: every common métier has a training at each level it is
+    taught at, and offers."""
+    world = DemoWorld()
+    assert len(world.hubs) >= 101 and len(world.common_romes) == 50
+    taught: set[tuple[str, str, int]] = set()
+    offered: set[tuple[str, str]] = set()
+    for item in items:
+        if item.kind is Kind.FORMATION:
+            taught.update((item.insee, code, item.diploma_level) for code in item.romes)
+        elif item.kind is Kind.OFFRE:
+            offered.add((item.insee, item.romes[0]))
+    for hub in world.hubs:
+        insee = world.places[hub.place].insee
+        for code in world.common_romes:
+            for level, _title in world.titles[code]:
+                assert (insee, code, level) in taught, (world.places[hub.place].name, code, level)
+            assert (insee, code) in offered, (world.places[hub.place].name, code)
+
+
+@pytest.mark.parametrize(
+    "criteria, kinds_wanted, at_least",
+    [
+        # The README's examples and the presentation mode's three scenarios.
+        ({"metier": "boulanger", "lieu": "Aurillac", "rayon": 30}, {"formation", "offre"}, 10),
+        ({"metier": "aide soignant", "lieu": "59000", "niveau": 5}, {"formation"}, 3),
+        ({"texte": "pâtisserie", "lieu": "Cantal"}, {"formation", "entreprise"}, 4),
+        ({"romes": ["D1102"], "lieu": "Aurillac", "rayon": 30}, {"formation", "offre"}, 10),
+        ({"romes": ["J1501"], "lieu": "Lille", "rayon": 30}, {"formation", "offre"}, 20),
+        ({"romes": ["I1604"], "lieu": "974", "rayon": 30}, {"formation", "offre"}, 20),
+    ],
+)
+def test_the_examples_shown_first_find_a_realistic_list(
+    built, criteria: dict, kinds_wanted: set[str], at_least: int
+) -> None:
+    service = SearchService(CatalogueStore(built[0]))
+    result = service.search(service.build_criteria(**criteria))
+    assert len(result.hits) >= at_least and not result.nearest_anywhere
+    assert kinds_wanted <= {hit.item.kind.value for hit in result.hits}
+
+
+def test_aide_soignant_around_lille_is_taught_from_level_3_to_5(built) -> None:
+    service = SearchService(CatalogueStore(built[0]))
+    result = service.search(service.build_criteria(romes=["J1501"], lieu="Lille", rayon=30))
+    trainings = result.of_kind(Kind.FORMATION)
+    assert len(trainings) >= 10
+    assert {3, 4, 5} <= {hit.item.diploma_level for hit in trainings}
