@@ -21,6 +21,7 @@ from lba_desktop.data.demo_hubs import (
     common_romes,
     find_hubs,
 )
+from lba_desktop.data.demo_titles import TRAINING_TITLES
 from lba_desktop.data.referentials import (
     load_communes,
     load_departements,
@@ -318,7 +319,7 @@ class DemoWorld:
         }
 
     def _titles_for(self, code: str) -> tuple[tuple[int, str], ...]:
-        known = voc.TRAINING_TITLES.get(code)
+        known = TRAINING_TITLES.get(code)
         if known:
             return known
         short = self.masculine[code]
