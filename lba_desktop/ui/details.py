@@ -227,6 +227,14 @@ def _short_url(url: str) -> str:
     return shown if len(shown) <= 48 else shown[:47] + "…"
 
 
+def _breakable(shown: str) -> str:
+    """An address or e-mail may wrap after its « / », « . » and « @ » (a zero-width space):
+    one unbreakable word would push the panel wider than a 150 % screen shows."""
+    for mark in ("/", ".", "@"):
+        shown = shown.replace(mark, mark + "\u200b")
+    return shown
+
+
 def _label_of(key: str) -> str:
     return DETAIL_LABELS.get(key) or key.replace("_", " ").capitalize()
 
@@ -451,8 +459,8 @@ class DetailsPanel(QScrollArea):
         )
         if link:
             value.setTextFormat(Qt.TextFormat.RichText)
-            shown = _short_url(text)
-            value.setText(f'<a href="{html.escape(link, quote=True)}">{html.escape(shown)}</a>')
+            shown = _breakable(html.escape(_short_url(text)))
+            value.setText(f'<a href="{html.escape(link, quote=True)}">{shown}</a>')
             value.setToolTip(f"Ouvrir dans le navigateur : {shorten(link, 200)}")
             value.linkActivated.connect(self._open_link)
             flags |= Qt.TextInteractionFlag.LinksAccessibleByMouse

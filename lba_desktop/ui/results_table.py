@@ -82,8 +82,10 @@ class ResultsTable(QTableView):
         )
         free = self.viewport().width() - fitted
         if free > 0:
+            # Without the organisation (presentation mode) the commune takes part of its share.
+            commune_share = 22 if not self.isColumnHidden(COL_ORG) else 38
             header.resizeSection(COL_ORG, max(90, free * 30 // 100))
-            header.resizeSection(COL_COMMUNE, max(80, free * 22 // 100))
+            header.resizeSection(COL_COMMUNE, max(80, free * commune_share // 100))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
