@@ -39,6 +39,7 @@ from lba_desktop.appointments import (
     RequestStatus,
 )
 from lba_desktop.errors import LbaError
+from lba_desktop.ui.messages import plain_message
 from lba_desktop.ui.person_dialog import error_label, field_block
 from lba_desktop.ui.saved_files import remember_folder, suggested_path
 
@@ -56,11 +57,12 @@ def prepare_email_flow(parent: QWidget, appointments: Any, request_id: int) -> b
     request = appointments.get(request_id)
     if not request.training.cfa_email:
         phone = request.training.cfa_phone
-        QMessageBox.information(
+        plain_message(
             parent,
             "Préparer l'e-mail au CFA",
             "L'adresse e-mail du CFA n'est pas connue."
             + (f" Appelez le CFA au {phone}." if phone else " Cherchez son contact sur sa fiche."),
+            icon=QMessageBox.Icon.Information,
         )
         return False
     chosen, _filter = QFileDialog.getSaveFileName(
@@ -76,7 +78,7 @@ def prepare_email_flow(parent: QWidget, appointments: Any, request_id: int) -> b
     try:
         written = appointments.prepare_email(request_id, path)
     except LbaError as exc:
-        QMessageBox.warning(parent, "Préparer l'e-mail au CFA", f"{exc.message} {exc.hint}")
+        plain_message(parent, "Préparer l'e-mail au CFA", f"{exc.message} {exc.hint}")
         return False
     # The system opens the .eml in the mail program, ready to send.
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(written)))
@@ -92,7 +94,7 @@ def prepare_email_flow(parent: QWidget, appointments: Any, request_id: int) -> b
     try:
         appointments.mark_transmitted(request_id)
     except LbaError as exc:
-        QMessageBox.warning(parent, "E-mail au CFA", f"{exc.message} {exc.hint}")
+        plain_message(parent, "E-mail au CFA", f"{exc.message} {exc.hint}")
         return False
     return True
 

@@ -16,6 +16,7 @@ from lba_desktop.models import Kind
 from lba_desktop.sync import SyncReport
 from lba_desktop.ui.backend import export_pack, import_pack, restore_demo
 from lba_desktop.ui.look import number
+from lba_desktop.ui.messages import plain_message
 from lba_desktop.ui.saved_files import remember_folder, save_folder, suggested_path, tell_saved
 from lba_desktop.ui.sync_dialog import SyncDialog
 from lba_desktop.ui.tasks import TaskRunner
@@ -99,7 +100,7 @@ class DataActions(QObject):
                 hint="Réessayez ; si cela recommence, signalez-le avec le journal.",
             )
         text = exc.message + (f"\n\n{exc.hint}" if exc.hint else "")
-        QMessageBox.warning(self.window, title, text)
+        plain_message(self.window, title, text)
         self.taskFailed.emit(exc)
 
     # -- sync

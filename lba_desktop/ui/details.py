@@ -390,7 +390,7 @@ class DetailsPanel(QScrollArea):
         layout.addLayout(head)
         self._place_follow_bar(layout)
 
-        title = QLabel(f"<b>{html.escape(shorten(item.title, 400))}</b>")
+        title = QLabel(f"<b>{html.escape(shorten(item.title, 250))}</b>")
         title.setWordWrap(True)
         title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = title.font()

@@ -30,6 +30,7 @@ from lba_desktop.ui.backend import (
     open_user_services,
     refresh_shortlists,
 )
+from lba_desktop.ui.messages import plain_message
 from lba_desktop.ui.outbox_view import OutboxDialog, OutboxSender
 from lba_desktop.ui.people_panel import PeoplePanel
 from lba_desktop.ui.person_dialog import PersonDialog
@@ -701,4 +702,4 @@ class FollowUp(QObject):
     def show_error(self, exc: Any) -> None:
         if not isinstance(exc, LbaError):
             exc = LbaError("L'opération a échoué de façon inattendue.")
-        QMessageBox.warning(self.window, "LBA Desktop", f"{exc.message}\n\n{exc.hint}".strip())
+        plain_message(self.window, "LBA Desktop", f"{exc.message}\n\n{exc.hint}".strip())

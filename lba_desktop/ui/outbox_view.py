@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -33,6 +32,7 @@ from lba_desktop.appointments import RequestStatus, SendReport
 from lba_desktop.errors import LbaError
 from lba_desktop.ui.appointment_dialog import prepare_email_flow
 from lba_desktop.ui.backend import send_pending_requests, send_request_now
+from lba_desktop.ui.messages import plain_message
 from lba_desktop.ui.table_model import ListTableModel
 from lba_desktop.ui.tasks import TaskRunner
 
@@ -333,7 +333,7 @@ class OutboxDialog(QDialog):
         try:
             self.appointments.mark_transmitted(request.id)
         except LbaError as exc:
-            QMessageBox.warning(self, "Marquer transmise", f"{exc.message} {exc.hint}")
+            plain_message(self, "Marquer transmise", f"{exc.message} {exc.hint}")
         self.reload()
         self.changed.emit()
 

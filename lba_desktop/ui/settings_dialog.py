@@ -42,6 +42,7 @@ from lba_desktop.settings import (
     set_data_folder,
     validate,
 )
+from lba_desktop.ui.messages import plain_message
 
 ENV_OVERRIDES = {
     "lba_url": "LBA_API_URL",
@@ -353,7 +354,7 @@ def open_settings(parent: QWidget | None = None) -> Settings | None:
     try:
         current = load_settings()
     except LbaError as exc:
-        QMessageBox.warning(parent, "Réglages", f"{exc.message}\n{exc.hint}".strip())
+        plain_message(parent, "Réglages", f"{exc.message}\n{exc.hint}".strip())
         return None
     dialog = SettingsDialog(current, parent)
     dialog.exec()

@@ -259,8 +259,10 @@ def test_a_corrupt_pack_is_refused_with_its_message(
         QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(bad), PACK_FILTER_ANY)
     )
     shown: list[tuple[str, str]] = []
+    # Shown as plain text (a pack's text is not HTML): the module's own message function.
     monkeypatch.setattr(
-        QMessageBox, "warning", lambda _p, title, text, *_a, **_k: shown.append((title, text))
+        "lba_desktop.ui.datapack_actions.plain_message",
+        lambda _p, title, text, **_k: shown.append((title, text)),
     )
     replaced: list[bool] = []
     window.catalogueReplaced.connect(lambda: replaced.append(True))
