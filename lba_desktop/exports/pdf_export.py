@@ -8,7 +8,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -159,6 +159,9 @@ def write_pdf(handout: Handout, output: Path) -> None:
 
 
 def render_pdf(handout: Handout) -> bytes:
+    # Every text is worked on (measured, cleaned, compared) several times: cut the fields
+    # first, so a megabyte field costs what a long one does.
+    handout = replace(handout, entries=tuple(_for_display(e) for e in handout.entries))
     pdf = HandoutPdf(handout)
     pdf.add_page()
     _title(pdf, handout)
@@ -245,6 +248,22 @@ def _lines(entry: ShortlistEntry) -> list[tuple[str, float, bool]]:
 
 def _cut(text: str) -> str:
     return pdf_text(text, MAX_FIELD)
+
+
+def _for_display(entry: ShortlistEntry) -> ShortlistEntry:
+    """The entry with its texts cut a little beyond what is drawn (cleaning only shortens
+    them, so what is drawn is the same as from the whole text)."""
+    room = 4 * MAX_FIELD
+    cut = {}
+    for name in _TEXT_FIELDS:
+        value = getattr(entry, name)
+        if len(value) > room:
+            cut[name] = value[:room] + "…"
+    return replace(entry, **cut) if cut else entry
+
+
+_TEXT_FIELDS = ("title", "organisation", "address", "commune", "postcode", "phone", "email",
+                "url", "note")  # fmt: skip
 
 
 def qr_link(entry: ShortlistEntry) -> str | None:
