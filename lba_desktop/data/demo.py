@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import os
 import random
+import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
@@ -16,6 +17,7 @@ from lba_desktop.data.catalogue import CatalogueWriter
 from lba_desktop.data.demo_companies import make_companies, make_offers
 from lba_desktop.data.demo_trainings import make_trainings
 from lba_desktop.data.demo_world import DemoCompany, DemoWorld
+from lba_desktop.data.storage import catalogue_error
 from lba_desktop.models import Item, Kind
 
 GENERATOR_VERSION = "2"
@@ -146,6 +148,10 @@ def _batched(items: Iterator[Item], n: int) -> Iterator[tuple[Item, ...]]:
         yield chunk
 
 
+# About what the demo catalogue takes on disk (measured: 63 MiB), for « disque plein ».
+DEMO_CATALOGUE_BYTES = 64 * 1024 * 1024
+
+
 def ensure_demo_catalogue(path: Path) -> bool:
     """Build the demo catalogue at `path` unless a file is already there; True if it built.
 
@@ -159,6 +165,8 @@ def ensure_demo_catalogue(path: Path) -> bool:
     try:
         build_demo_catalogue(staging, scale="demo")
         os.replace(staging, path)
+    except (OSError, sqlite3.Error) as exc:  # a full disk on first start, most likely
+        raise catalogue_error(exc, path=staging, needed=DEMO_CATALOGUE_BYTES) from exc
     finally:
         staging.unlink(missing_ok=True)
     return True
