@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import math
 from collections import Counter
@@ -13,6 +14,7 @@ import pytest
 from lba_desktop.data import demo
 from lba_desktop.data.catalogue import CatalogueStore, item_to_row
 from lba_desktop.data.demo_world import DemoWorld, inclusive, masculine
+from lba_desktop.errors import StorageFull
 from lba_desktop.models import Item, Kind
 from lba_desktop.search import SearchService
 from tests.conftest import DEMO_TODAY
@@ -256,10 +258,10 @@ def test_ensure_failure_leaves_nothing(tmp_path: Path, monkeypatch) -> None:
 
     def broken_build(path: Path, **kwargs: object) -> dict[Kind, int]:
         path.write_bytes(b"half")
-        raise OSError("disque plein")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(demo, "build_demo_catalogue", broken_build)
-    with pytest.raises(OSError):
+    with pytest.raises(StorageFull, match="Le disque est plein"):  # typed, in French
         demo.ensure_demo_catalogue(target)
     assert not target.exists()
     assert not target.with_suffix(".building").exists()
