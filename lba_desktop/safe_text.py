@@ -57,9 +57,14 @@ def pdf_text(text: str, limit: int) -> str:
     return shorten(" ".join(without_controls(text).split()), limit)
 
 
+_SCRIPT_ENTITIES = str.maketrans(
+    {"\\": "&#92;", "`": "&#96;", "$": "&#36;", "{": "&#123;", "}": "&#125;"}
+)
+
+
 def html_in_script(text: str) -> str:
     """HTML-escaped text that may also sit inside a JavaScript template literal (folium
-    writes popups and tooltips into `…` strings, where `${…}` runs and a backslash escapes):
-    those characters become entities, which the browser shows as they were."""
-    escaped = html.escape(without_controls(text), quote=True)
-    return escaped.replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
+    writes popups and tooltips into `…` strings, where `${…}` runs and a backslash escapes)
+    and inside a Jinja template (branca renders page fragments as templates, where « {{ … }} »
+    would be evaluated): those characters become entities, shown as they were."""
+    return html.escape(without_controls(text), quote=True).translate(_SCRIPT_ENTITIES)

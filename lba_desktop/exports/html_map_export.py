@@ -75,9 +75,11 @@ def render_html(handout: Handout) -> str:
     person = handout.person
     numbered = list(enumerate(handout.entries, 1))
     points: list[tuple[float, float]] = [
-        (e.lat, e.lon) for _, e in numbered if e.lat is not None and e.lon is not None
+        (e.lat, e.lon)
+        for _, e in numbered
+        if e.has_position and e.lat is not None and e.lon is not None
     ]
-    if person.home_lat is not None and person.home_lon is not None:
+    if person.has_home and person.home_lat is not None and person.home_lon is not None:
         points.append((person.home_lat, person.home_lon))
     centre = (
         (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
@@ -112,7 +114,7 @@ def render_html(handout: Handout) -> str:
             style_function=_outline_style,
             tooltip=folium.GeoJsonTooltip(fields=["nom"], labels=False),
         ).add_to(fmap)
-    if person.home_lat is not None and person.home_lon is not None:
+    if person.has_home and person.home_lat is not None and person.home_lon is not None:
         folium.Marker(
             (person.home_lat, person.home_lon),
             icon=folium.DivIcon(
@@ -121,7 +123,7 @@ def render_html(handout: Handout) -> str:
             tooltip=escape(f"Domicile : {person.home_label}"),
         ).add_to(fmap)
     for number, entry in numbered:
-        if entry.lat is None or entry.lon is None:
+        if not entry.has_position or entry.lat is None or entry.lon is None:
             continue
         gone = "" if entry.available else " gone"
         folium.Marker(

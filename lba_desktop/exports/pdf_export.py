@@ -421,7 +421,7 @@ def _map(pdf: HandoutPdf, handout: Handout, *, x: float, y: float, w: float, h: 
     entries = [(n, e) for n, e in enumerate(handout.entries, 1) if e.has_position]
     person = handout.person
     points = [(e.lon, e.lat) for _, e in entries if e.lon is not None and e.lat is not None]
-    if person.home_lat is not None and person.home_lon is not None:
+    if person.has_home and person.home_lat is not None and person.home_lon is not None:
         points.append((person.home_lon, person.home_lat))
     if not points:
         return
@@ -456,7 +456,7 @@ def _map(pdf: HandoutPdf, handout: Handout, *, x: float, y: float, w: float, h: 
             pdf.cell(lw, 3, label)
         pdf.set_text_color(0)
         placed: list[tuple[float, float]] = []
-        if person.home_lat is not None and person.home_lon is not None:
+        if person.has_home and person.home_lat is not None and person.home_lon is not None:
             hx, hy = proj(person.home_lon, person.home_lat)
             placed.append((hx, hy))
             pdf.set_fill_color(255)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -67,6 +68,17 @@ STATUS_NEXT_STEPS_FR: dict[ShortlistStatus, str] = {
 # --- Records ------------------------------------------------------------------------------
 
 
+def is_position(lat: float | None, lon: float | None) -> bool:
+    """A point on Earth: both set, finite and in range (a snapshot may hold anything)."""
+    return (
+        lat is not None
+        and lon is not None
+        and -90 <= lat <= 90
+        and -180 <= lon <= 180
+        and math.isfinite(lat + lon)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Person:
     """A young person: the minimum a counsellor needs, nothing more."""
@@ -92,7 +104,7 @@ class Person:
 
     @property
     def has_home(self) -> bool:
-        return self.home_lat is not None and self.home_lon is not None
+        return is_position(self.home_lat, self.home_lon)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +141,7 @@ class ShortlistEntry:
 
     @property
     def has_position(self) -> bool:
-        return self.lat is not None and self.lon is not None
+        return is_position(self.lat, self.lon)
 
     @property
     def availability_fr(self) -> str:

@@ -97,3 +97,22 @@ def test_escape_sequences_from_the_upstream_never_reach_the_terminal(
         out = capsys.readouterr().out
         assert "Boulanger" in out or "Données" in out
         assert "\x1b" not in out and "\x9b" not in out and "\x07" not in out, argv
+
+
+def test_template_text_in_the_data_is_shown_never_evaluated(tmp_path: Path) -> None:
+    # branca renders page fragments as Jinja templates: « {{ 7*7 }} » came out as « 49 ».
+    people, person_id = person_with(
+        Item(Kind.FORMATION, "F1", "{{ 7*7 }} {% if 1 %}oui{% endif %}", lat=44.9, lon=2.4)
+    )
+    path = export_shortlist(people, person_id, fmt="html", output=tmp_path / "s.html")
+    page = path.read_text(encoding="utf-8")
+    assert "&#123;&#123; 7*7 &#125;&#125;" in page and ">49<" not in page
+    people.close()
+
+
+def test_a_position_out_of_range_is_left_off_the_maps(tmp_path: Path) -> None:
+    people, person_id = person_with(Item(Kind.FORMATION, "F1", "CAP", lat=91.0, lon=0.0))
+    for fmt in ("pdf", "html"):
+        output = export_shortlist(people, person_id, fmt=fmt, output=tmp_path / f"s.{fmt}")
+        assert output.stat().st_size > 0
+    people.close()
