@@ -114,3 +114,18 @@ def test_presentation_mode_fits_a_laptop_and_gives_the_window_back(qtbot: Any, w
     with qtbot.waitSignal(mode.restored, timeout=5_000):
         mode.leave()
     assert window.geometry() == before
+
+
+def test_a_first_start_fits_the_laptop_screen(app: Any, qtbot: Any, demo_home: Any) -> None:
+    """No saved geometry: the window takes the laptop's available area, never more (it used to
+    open at 1400 × 860 on a 1366 × 768 screen)."""
+    from lba_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(watch_network=False)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.backendReady, timeout=30_000):
+        window.show()
+    area = window.screen().availableGeometry()
+    qtbot.waitUntil(lambda: area.contains(window.frameGeometry()), timeout=5_000)
+    assert window.isMaximized()
+    window.close()

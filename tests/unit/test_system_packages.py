@@ -53,77 +53,52 @@ def test_missing_names_the_two_libraries_qt_needs_and_their_packages() -> None:
     assert "sudo apt-get install libxcb-icccm4 libxcb-keysyms1" in text
 
 
-def test_as_root_it_installs_with_apt_get_and_says_what(monkeypatch: Any) -> None:
-    run, said = Recorder(), []
+def everything(name: str) -> str:
+    return f"/usr/bin/{name}"  # apt-get and sudo are both there
+
+
+def install(run: Recorder, *, root: bool, which: Any = everything) -> tuple[int, list[str]]:
+    said: list[str] = []
     code = sp.install(
-        [sp.WINDOW],
-        run=run,
-        is_root=lambda: True,
-        which=lambda n: f"/usr/bin/{n}",
-        load=fake_load,
-        out=said.append,
+        [sp.WINDOW], run=run, is_root=lambda: root, which=which, load=fake_load, out=said.append
     )
+    return code, said
+
+
+def test_as_root_it_installs_with_apt_get_and_says_what() -> None:
+    run = Recorder()
+    code, said = install(run, root=True)
     assert code == 0
-    install = next(c for c in run.commands if "install" in c)
-    assert install[0] == "env" and install[-2:] == ["libxcb-icccm4", "libxcb-keysyms1"]
+    command = next(c for c in run.commands if "install" in c)
+    assert command[0] == "env" and command[-2:] == ["libxcb-icccm4", "libxcb-keysyms1"]
     assert any("libxcb-icccm4 libxcb-keysyms1" in line for line in said)
     assert any("root" in line for line in said)
 
 
 def test_without_root_it_goes_through_sudo() -> None:
     run = Recorder()
-    code = sp.install(
-        [sp.WINDOW],
-        run=run,
-        is_root=lambda: False,
-        which=lambda n: f"/usr/bin/{n}",
-        load=fake_load,
-        out=lambda _t: None,
-    )
-    assert code == 0
+    code, said = install(run, root=False)
+    assert code == 0 and any("sudo" in line for line in said)
     assert all(c[0] == "sudo" for c in run.commands if "apt-get" in c)
 
 
 def test_without_root_nor_sudo_it_prints_the_command_and_fails() -> None:
-    run, said = Recorder(), []
-    which = {"apt-get": "/usr/bin/apt-get"}.get
-    code = sp.install(
-        [sp.WINDOW],
-        run=run,
-        is_root=lambda: False,
-        which=which,
-        load=fake_load,
-        out=said.append,
-    )
+    run = Recorder()
+    code, said = install(run, root=False, which={"apt-get": "/usr/bin/apt-get"}.get)
     assert code == 1 and run.commands == []
     assert "sudo apt-get install libxcb-icccm4 libxcb-keysyms1" in "\n".join(said)
 
 
 def test_nothing_missing_runs_nothing() -> None:
     ABSENT.clear()
-    run, said = Recorder(), []
-    code = sp.install(
-        [sp.WINDOW],
-        run=run,
-        is_root=lambda: True,
-        which=lambda n: n,
-        load=fake_load,
-        out=said.append,
-    )
+    run = Recorder()
+    code, said = install(run, root=True)
     assert code == 0 and run.commands == []
     assert said == ["Bibliothèques du système : rien ne manque."]
 
 
 def test_a_failed_install_is_reported_with_the_command() -> None:
-    run, said = Recorder(install_works=False), []
-    code = sp.install(
-        [sp.WINDOW],
-        run=run,
-        is_root=lambda: True,
-        which=lambda n: n,
-        load=fake_load,
-        out=said.append,
-    )
+    code, said = install(Recorder(install_works=False), root=True)
     assert code == 1
     assert "apt-get n'a pas pu installer" in "\n".join(said)
 
