@@ -8,6 +8,7 @@ Standard library only: it runs before the virtual environment and before Qt exis
 from __future__ import annotations
 
 import ctypes
+import glob
 import os
 import shutil
 import subprocess
@@ -104,6 +105,8 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     ),
     Requirement(TESTS, ("chromium", "chromium-browser"), ("chromium", "chromium-browser")),
     Requirement(TESTS, ("chromedriver",), ("chromium-driver", "chromium-chromedriver")),
+    # The shared store's tests start a throwaway server (Debian keeps initdb out of the PATH).
+    Requirement(TESTS, ("/usr/lib/postgresql/*/bin/initdb", "initdb"), ("postgresql",)),
 )
 
 
@@ -120,7 +123,7 @@ def present(requirement: Requirement, *, load: Callable[[str], bool] = _loads) -
     the PATH or the file system finds, not what a package manager believes)."""
     for name in requirement.names:
         if name.startswith("/"):
-            if Path(name).exists():
+            if glob.glob(name) if "*" in name else Path(name).exists():
                 return True
         elif ".so" in name:
             if load(name):
@@ -243,7 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "utilisation : python3 -m lba_desktop.system_packages [--tests]\n"
             "Installe (apt-get, en root ou avec sudo) les bibliothèques du système dont la "
             "fenêtre et sa carte ont besoin ; --tests ajoute Chromium et son pilote WebDriver "
-            "pour les tests du widget."
+            "pour les tests du widget, et PostgreSQL pour ceux des données partagées."
         )
         return 0
     unknown = [a for a in args if a != "--tests"]

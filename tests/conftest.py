@@ -1,12 +1,16 @@
-"""Shared test setup: an isolated data folder per test, Qt offscreen, one demo catalogue."""
+"""Shared test setup: an isolated data folder per test, Qt offscreen, one demo catalogue, one
+PostgreSQL server for the tests of the shared store."""
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.postgres import PgCluster
 
 # Qt must never look for a display, and QtWebEngine as root needs these flags (DESIGN.md §3).
 # The offscreen screen is a counsellor's laptop (1366 × 768), not Qt's default 800 × 800.
@@ -24,7 +28,13 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "lba-home"
     home.mkdir()
     monkeypatch.setenv("LBA_DESKTOP_HOME", str(home))
-    for var in ("LBA_API_URL", "LBA_API_APPRENTISSAGE_URL", "LBA_CALLER", "LBA_API_KEY"):
+    for var in (
+        "LBA_API_URL",
+        "LBA_API_APPRENTISSAGE_URL",
+        "LBA_CALLER",
+        "LBA_API_KEY",
+        "LBA_USER_DB",
+    ):
         monkeypatch.delenv(var, raising=False)
     return home
 
@@ -46,3 +56,29 @@ def demo_home(isolated_home: Path, demo_catalogue_file: Path) -> Path:
     """A data folder holding a copy of the demo catalogue (tests may replace or damage it)."""
     shutil.copyfile(demo_catalogue_file, isolated_home / "catalogue.sqlite")
     return isolated_home
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    """A real PostgreSQL server for the whole run, in a temporary folder (started once)."""
+    cluster = PgCluster()
+    yield cluster
+    cluster.close()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: PgCluster) -> str:
+    """The address of an empty database of its own for this test."""
+    return pg_cluster.new_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def user_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Runs a test once on user.sqlite and once on a PostgreSQL database (LBA_USER_DB), so
+    both stores pass the same tests."""
+    if request.param == "postgresql":
+        url = request.getfixturevalue("pg_url")
+        monkeypatch.setenv("LBA_USER_DB", url)
+        return url
+    monkeypatch.delenv("LBA_USER_DB", raising=False)
+    return "sqlite"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -30,7 +29,8 @@ from lba_desktop.appointments.records import (
     iso_utc,
     request_from_row,
 )
-from lba_desktop.data import userdb
+from lba_desktop.data import userdb, userstore
+from lba_desktop.data.userstore import StoreConnection
 from lba_desktop.errors import InvalidInput
 from lba_desktop.models import Item, Kind
 
@@ -53,7 +53,7 @@ class Outbox:
 
     def __init__(
         self,
-        db_path: Path | None = None,
+        db_path: Path | str | userstore.UserStore | None = None,
         *,
         client: RdvClient | None = None,
         people: PeopleService | None = None,
@@ -62,7 +62,7 @@ class Outbox:
         origin: str = APPOINTMENT_ORIGIN,
     ) -> None:
         self.db_path = db_path
-        self._conn = userdb.connect(db_path)
+        self._store = userstore.open_store(db_path)
         self._lock = threading.RLock()
         self._client = client
         self._people = people
@@ -73,7 +73,7 @@ class Outbox:
 
     def close(self) -> None:
         with self._lock:
-            self._conn.close()
+            self._store.close()
             if self._own_people and self._people is not None:
                 self._people.close()
 
@@ -96,11 +96,11 @@ class Outbox:
             self._people = PeopleService(self.db_path)
         return self._people
 
-    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
-        return userdb.transaction(self._conn, self._lock)
+    def _tx(self, *, serialize: bool = True) -> AbstractContextManager[StoreConnection]:
+        return self._store.transaction(serialize=serialize)
 
-    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        return userdb.read(self._conn, self._lock, sql, params)
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        return self._store.read(sql, params)
 
     def _update(self, request_id: int, **columns: Any) -> AppointmentRequest:
         columns["updated_at"] = iso_utc(self._now())
@@ -285,10 +285,10 @@ class Outbox:
             self._check_duplicate(clean, exclude_id=None)
             cur = conn.execute(
                 f"INSERT INTO appointment_requests ({', '.join(columns)}) "
-                f"VALUES ({', '.join('?' for _ in columns)})",
+                f"VALUES ({', '.join('?' for _ in columns)}) RETURNING id",
                 tuple(columns.values()),
             )
-            request_id = int(cur.lastrowid or 0)
+            request_id = int(cur.fetchone()[0])
         log.info("Demande RDV %d enregistrée (%s)", request_id, status.value)
         return self.get(request_id)
 

@@ -21,6 +21,7 @@ from lba_desktop.appointments.records import (
 )
 from lba_desktop.data.http import ApiKeyRefused, RateLimited, RetryPolicy
 from lba_desktop.data.rdv_client import AppointmentRefused, AppointmentUnavailable, RdvClient
+from lba_desktop.data.user_schema import POSTGRESQL
 from lba_desktop.errors import InvalidInput, LbaError
 
 log = logging.getLogger(__name__)
@@ -150,7 +151,19 @@ class AppointmentService(Outbox):
         now = iso_utc(moment)
         condition = _DUE if due_only else _SENDABLE
         params: tuple[Any, ...] = (now, now) if due_only else (now,)
-        with self._tx() as conn:
+        # On PostgreSQL the row is locked first, skipping it when another sender holds it:
+        # two machines claiming at once never wait on each other, and one of them gets it.
+        # SQLite has a single writer, so the conditional UPDATE alone decides there.
+        skip_locked = self._store.dialect == POSTGRESQL
+        with self._tx(serialize=not skip_locked) as conn:
+            if skip_locked:
+                locked = conn.execute(
+                    f"SELECT id FROM appointment_requests WHERE id = ? AND {condition} "
+                    "FOR UPDATE SKIP LOCKED",
+                    (request_id, *params),
+                ).fetchone()
+                if locked is None:
+                    return None
             cur = conn.execute(
                 "UPDATE appointment_requests SET status = ?, claimed_by = ?, "
                 "claim_expires_at = ?, attempts = attempts + 1, last_attempt_at = ?, "

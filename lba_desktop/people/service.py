@@ -1,4 +1,4 @@
-"""The people service: young people and their shortlists in user.sqlite."""
+"""The people service: young people and their shortlists in the user-data store."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lba_desktop.data import userdb
+from lba_desktop.data import userstore
 from lba_desktop.errors import InvalidInput
 from lba_desktop.geo import distance_km as great_circle_km
 from lba_desktop.models import Item, Place, PlaceKind
@@ -56,20 +56,30 @@ class PeopleService:
 
     def __init__(
         self,
-        db_path: Path | None = None,
+        db_path: Path | str | userstore.UserStore | None = None,
         *,
         geocoder: Geocoder | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.db_path = db_path
-        self._conn = userdb.connect(db_path)
+        self._store = userstore.open_store(db_path)
         self._lock = threading.RLock()
         self._geocoder = geocoder
         self._clock = clock or (lambda: datetime.now(UTC))
 
     def close(self) -> None:
         with self._lock:
-            self._conn.close()
+            self._store.close()
+
+    @property
+    def store(self) -> userstore.UserStore:
+        return self._store
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        """The raw user.sqlite connection (SQLite store only: tests and maintenance)."""
+        assert isinstance(self._store, userstore.SqliteStore)
+        return self._store.conn
 
     def __enter__(self) -> PeopleService:
         return self
@@ -82,11 +92,11 @@ class PeopleService:
     def _now(self) -> str:
         return self._clock().astimezone(UTC).replace(microsecond=0).isoformat()
 
-    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
-        return userdb.transaction(self._conn, self._lock)
+    def _tx(self) -> AbstractContextManager[userstore.StoreConnection]:
+        return self._store.transaction()
 
-    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        return userdb.read(self._conn, self._lock, sql, params)
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        return self._store.read(sql, params)
 
     def _geocode_home(self, text: str) -> Place | None:
         text = (text or "").strip()
@@ -131,10 +141,10 @@ class PeopleService:
         with self._tx() as conn:
             cur = conn.execute(
                 f"INSERT INTO people ({', '.join(values)}, created_at, last_activity_at) "
-                f"VALUES ({', '.join('?' for _ in values)}, ?, ?)",
+                f"VALUES ({', '.join('?' for _ in values)}, ?, ?) RETURNING id",
                 (*values.values(), now, now),
             )
-            person_id = int(cur.lastrowid or 0)
+            person_id = int(cur.fetchone()[0])
         log.info("Personne %d créée", person_id)
         return self.get_person(person_id)
 
@@ -212,11 +222,7 @@ class PeopleService:
         """Erase every row about the person from every table and rewrite the file, so the
         deleted bytes are gone. Returns the rows deleted per table."""
         self.get_person(person_id)
-        with self._lock:
-            try:
-                deleted = userdb.erase_person(self._conn, person_id)
-            except sqlite3.Error as exc:
-                raise userdb.storage_error(exc, conn=self._conn) from exc
+        deleted = self._store.erase_person(person_id)
         log.info("Personne %d effacée (%s)", person_id, deleted)
         return deleted
 
@@ -327,8 +333,7 @@ class PeopleService:
     def export_person_data(self, person_id: int) -> dict[str, Any]:
         """Everything stored about the person, table by table (right of access)."""
         self.get_person(person_id)
-        with self._lock:
-            return userdb.rows_of_person(self._conn, person_id)
+        return self._store.rows_of_person(person_id)
 
     # -- shortlist
 
@@ -391,10 +396,10 @@ class PeopleService:
             }
             cur = conn.execute(
                 f"INSERT INTO shortlist_items ({', '.join(columns)}) "
-                f"VALUES ({', '.join('?' for _ in columns)})",
+                f"VALUES ({', '.join('?' for _ in columns)}) RETURNING id",
                 tuple(columns.values()),
             )
-            entry_id = int(cur.lastrowid or 0)
+            entry_id = int(cur.fetchone()[0])
             conn.execute("UPDATE people SET last_activity_at = ? WHERE id = ?", (now, person_id))
         return self.get_entry(entry_id), True
 
@@ -497,13 +502,13 @@ class PeopleService:
             self._touch(conn, entry.person_id)
         return self.get_entry(entry_id)
 
-    def _touch(self, conn: sqlite3.Connection, person_id: int) -> None:
+    def _touch(self, conn: userstore.StoreConnection, person_id: int) -> None:
         conn.execute(
             "UPDATE people SET last_activity_at = ? WHERE id = ?", (self._now(), person_id)
         )
 
     @staticmethod
-    def _renumber(conn: sqlite3.Connection, person_id: int) -> None:
+    def _renumber(conn: userstore.StoreConnection, person_id: int) -> None:
         ids = [
             r[0]
             for r in conn.execute(
@@ -517,7 +522,7 @@ class PeopleService:
         )
 
     @staticmethod
-    def _recompute_distances(conn: sqlite3.Connection, person_id: int) -> None:
+    def _recompute_distances(conn: userstore.StoreConnection, person_id: int) -> None:
         home = conn.execute(
             "SELECT home_lat, home_lon FROM people WHERE id = ?", (person_id,)
         ).fetchone()

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 
 from lba_desktop.appointments import (
@@ -36,6 +37,10 @@ from lba_desktop.people import PeopleService
 from tests.fake_upstream.data import rdv_eligible_keys, rdv_ineligible_keys
 from tests.fake_upstream.fixtures import fake_upstream  # noqa: F401 (pytest fixture)
 from tests.fake_upstream.server import FakeUpstream
+
+# Every test here runs on user.sqlite and on PostgreSQL (see conftest.user_backend).
+pytestmark = pytest.mark.usefixtures("user_backend")
+
 
 FIRST = "Léa-Éloïse"
 LAST = "N'Guessan-Dupré"
@@ -540,7 +545,9 @@ def test_statuses_per_person_entry_and_view(world: dict[str, Any]) -> None:
     assert service.counts()[RequestStatus.ENVOYEE] == 1
 
 
-def test_erasing_the_person_removes_their_requests(world: dict[str, Any]) -> None:
+def test_erasing_the_person_removes_their_requests(
+    world: dict[str, Any], user_backend: str
+) -> None:
     service: AppointmentService = world["service"]
     people: PeopleService = world["people"]
     request = service.create_request(world["form"])
@@ -550,11 +557,18 @@ def test_erasing_the_person_removes_their_requests(world: dict[str, Any]) -> Non
     deleted = people.erase_person(world["person_id"])
     assert deleted["appointment_requests"] == 1
     assert service.list_requests() == []
-    raw = sqlite3.connect(user_db_path())
-    assert raw.execute("SELECT count(*) FROM appointment_requests").fetchone()[0] == 0
-    raw.close()
-    data = user_db_path().read_bytes()
-    assert EMAIL.encode() not in data and b"N'Guessan" not in data
+    if user_backend == "sqlite":
+        raw = sqlite3.connect(user_db_path())
+        assert raw.execute("SELECT count(*) FROM appointment_requests").fetchone()[0] == 0
+        raw.close()
+        data = user_db_path().read_bytes()
+        assert EMAIL.encode() not in data and b"N'Guessan" not in data
+    else:
+        with psycopg.connect(user_backend) as raw:
+            assert raw.execute("SELECT count(*) FROM appointment_requests").fetchone() == (0,)
+            assert raw.execute("SELECT count(*) FROM people").fetchone() == (0,)
+        # Nothing about the person went to a local file either.
+        assert not user_db_path().exists() or EMAIL.encode() not in user_db_path().read_bytes()
 
 
 def test_no_personal_data_in_logs(world: dict[str, Any], caplog: pytest.LogCaptureFixture) -> None:

@@ -21,6 +21,9 @@ from lba_desktop.people import (
     normalise_phone,
 )
 
+# Every test here runs on user.sqlite and on PostgreSQL (see conftest.user_backend).
+pytestmark = pytest.mark.usefixtures("user_backend")
+
 
 def item(n: int, kind: Kind = Kind.FORMATION, **extra: object) -> Item:
     values: dict[str, object] = {

@@ -12,6 +12,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from lba_desktop.appointments import AppointmentService, RequestStatus
 from lba_desktop.appointments.sender import CLAIM_LEASE
 from lba_desktop.people import PeopleService
@@ -78,6 +80,7 @@ def queue_requests(fake: FakeUpstream, count: int) -> list[int]:
     return ids
 
 
+@pytest.mark.usefixtures("user_backend")  # on user.sqlite and on one PostgreSQL server
 def test_two_processes_post_each_request_once(fake_upstream: FakeUpstream, tmp_path) -> None:  # noqa: F811
     ids = queue_requests(fake_upstream, 6)
     # Each post takes half a second upstream: both senders are at work at the same time.
@@ -103,6 +106,7 @@ def test_two_processes_post_each_request_once(fake_upstream: FakeUpstream, tmp_p
         assert all(service.get(i).attempts == 1 for i in ids)
 
 
+@pytest.mark.usefixtures("user_backend")
 def test_a_claim_left_by_a_killed_process_expires(fake_upstream: FakeUpstream) -> None:  # noqa: F811
     (request_id,) = queue_requests(fake_upstream, 1)
     crashed = child(CRASHING, str(request_id))

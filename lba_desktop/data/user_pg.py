@@ -1,0 +1,247 @@
+"""The shared store on a structure's PostgreSQL server (psycopg 3, the same SQL as SQLite)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg import conninfo
+
+from lba_desktop.data import user_schema
+from lba_desktop.data.userdb import UserDbError
+from lba_desktop.data.userstore import UserStore
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT_S = 5
+# pg_advisory_xact_lock keys: one for migrations, one that serialises writers the way
+# SQLite's single writer does (a read-then-write sees no other writer in between).
+MIGRATION_LOCK = 0x4C42_4100
+WRITE_LOCK = 0x4C42_4101
+LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
+# Modes that may talk in clear text or without checking anything: refused to a remote host.
+_WEAK_SSL = {"disable", "allow", "prefer"}
+_TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?|%")
+
+
+@functools.lru_cache(maxsize=512)
+def pg_sql(sql: str) -> str:
+    """The statement with SQLite's `?` placeholders as psycopg's `%s` (and a literal `%` as
+    `%%`), leaving quoted strings and names as they are."""
+
+    def swap(match: re.Match[str]) -> str:
+        token = match.group(0)
+        return {"?": "%s", "%": "%%"}.get(token, token)
+
+    return _TOKEN.sub(swap, sql)
+
+
+class Row(tuple):  # type: ignore[type-arg]
+    """A row read by name or by position, like sqlite3.Row."""
+
+    _index: dict[str, int]
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return tuple.__getitem__(self, self._index[key])
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> list[str]:
+        return list(self._index)
+
+
+def _row_factory(cursor: psycopg.Cursor[Any]) -> Any:
+    names = [d.name for d in cursor.description or ()]
+    row_class = type("Row", (Row,), {"_index": {n: i for i, n in enumerate(names)}})
+    return lambda values: row_class(values)
+
+
+class _Connection:
+    """A transaction's connection, taking the `?` placeholders the services write."""
+
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
+        return self._conn.execute(pg_sql(sql), tuple(params))
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> psycopg.Cursor[Any]:
+        cur = self._conn.cursor()
+        cur.executemany(pg_sql(sql), [tuple(r) for r in rows])
+        return cur
+
+
+def server_label(url: str) -> str:
+    """« serveur hôte:port/base »: where the data is, without the password."""
+    try:
+        info = conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "serveur PostgreSQL (adresse illisible)"
+    host = str(info.get("host") or "localhost")
+    port = f":{info['port']}" if info.get("port") else ""
+    return f"serveur PostgreSQL {host}{port}/{info.get('dbname') or ''}"
+
+
+def connection_settings(url: str) -> dict[str, Any]:
+    """The libpq parameters for `url`: a timeout always, TLS to any host but this machine."""
+    try:
+        info = conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError as exc:
+        raise UserDbError(
+            "L'adresse du serveur des données partagées est illisible.",
+            hint="Forme attendue : postgresql://conseiller@serveur/base (variable LBA_USER_DB "
+            "ou réglages).",
+        ) from exc
+    hosts = {h.strip() for h in str(info.get("host") or "").split(",")}
+    remote = any(h not in LOCAL_HOSTS and not h.startswith("/") for h in hosts)
+    mode = str(info.get("sslmode") or "")
+    if remote and mode in _WEAK_SSL:
+        raise UserDbError(
+            f"La connexion au serveur des données partagées doit être chiffrée (sslmode={mode}).",
+            hint="Retirez sslmode de l'adresse ou mettez sslmode=verify-full : les données "
+            "des jeunes ne circulent pas en clair sur le réseau.",
+        )
+    if remote and not mode:
+        info["sslmode"] = "require"
+    info.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
+    info.setdefault("application_name", "lba-desktop")
+    return info
+
+
+def server_error(exc: BaseException, label: str) -> UserDbError:
+    """The French message for a failure talking to the server (never its raw text, which
+    may quote the data)."""
+    if isinstance(exc, psycopg.OperationalError):
+        return UserDbError(
+            f"Le serveur des données partagées ne répond pas ({label}).",
+            hint="Vérifiez le réseau ou demandez à votre support si le serveur est arrêté ; "
+            "la recherche de formations continue de fonctionner.",
+        )
+    if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+        return UserDbError(
+            f"Votre compte n'a pas les droits nécessaires sur le {label}.",
+            hint="Demandez à l'administrateur de la base de vous les donner.",
+        )
+    return UserDbError(
+        f"Le {label} a refusé l'opération ({type(exc).__name__}).",
+        hint="Recommencez ; si cela se reproduit, contactez votre support informatique.",
+    )
+
+
+class PostgresStore(UserStore):
+    """The structure's PostgreSQL database, shared by its counsellors' machines.
+
+    One connection per store, in autocommit: each `transaction()` is an explicit one. A lost
+    connection is opened again at the next call, so a server restarted under a running
+    application is picked up without a restart of the application.
+    """
+
+    dialect = user_schema.POSTGRESQL
+
+    def __init__(self, url: str) -> None:
+        self.label = server_label(url)
+        self._settings = connection_settings(url)
+        self._lock = threading.RLock()
+        self._conn: psycopg.Connection[Any] | None = None
+        with self._lock:
+            self._connection()
+
+    def _connection(self) -> psycopg.Connection[Any]:
+        if self._conn is not None and not self._conn.closed and not self._conn.broken:
+            return self._conn
+        try:
+            conn = psycopg.connect(**self._settings, autocommit=True)
+        except psycopg.Error as exc:
+            raise server_error(exc, self.label) from exc
+        conn.row_factory = _row_factory  # type: ignore[assignment]
+        try:
+            migrate(conn, self.label)
+        except BaseException:
+            conn.close()
+            raise
+        self._conn = conn
+        return conn
+
+    @contextmanager
+    def transaction(self, *, serialize: bool = True) -> Iterator[_Connection]:
+        with self._lock:
+            conn = self._connection()
+            try:
+                with conn.transaction():
+                    if serialize:
+                        conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+                    yield _Connection(conn)
+            except psycopg.Error as exc:
+                raise server_error(exc, self.label) from exc
+
+    def read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self._lock:
+            try:
+                return self._connection().execute(pg_sql(sql), tuple(params)).fetchall()
+            except psycopg.Error as exc:
+                raise server_error(exc, self.label) from exc
+
+    def person_tables(self) -> list[tuple[str, str]]:
+        rows = self.read(
+            "SELECT table_name FROM information_schema.columns WHERE table_schema = "
+            "current_schema() AND column_name = 'person_id' ORDER BY table_name"
+        )
+        return [(r[0], "person_id") for r in rows]
+
+    def check_room_to_erase(self) -> None:
+        """The server's disk is its administrator's: nothing to check from here."""
+
+    def compact(self) -> None:
+        """VACUUM the tables that held the person, so their dead rows are reclaimed now
+        rather than at the next autovacuum."""
+        tables = ", ".join(f'"{t}"' for t, _ in self.person_tables())
+        with self._lock:
+            try:
+                self._connection().execute(f"VACUUM people, {tables}")
+            except psycopg.Error as exc:
+                # Only the table owner may VACUUM: the rows are deleted all the same.
+                log.warning("VACUUM après effacement impossible (%s)", type(exc).__name__)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+
+
+def schema_version(conn: psycopg.Connection[Any]) -> int:
+    row = conn.execute("SELECT max(version) FROM lba_schema").fetchone()
+    return int(row[0] or 0) if row else 0
+
+
+def migrate(conn: psycopg.Connection[Any], label: str) -> int:
+    """Bring the database to the current version, in one transaction under an advisory lock
+    (two machines starting together migrate once); refuse a newer database."""
+    try:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+            conn.execute("CREATE TABLE IF NOT EXISTS lba_schema (version INTEGER NOT NULL)")
+            current = schema_version(conn)
+            if current > user_schema.SCHEMA_VERSION:
+                raise UserDbError(
+                    "Les données partagées ont été enregistrées par une version plus récente "
+                    "de LBA Desktop.",
+                    hint="Mettez l'application à jour pour les ouvrir.",
+                )
+            for version in range(current, user_schema.SCHEMA_VERSION):
+                for statement in user_schema.step_sql(version, user_schema.POSTGRESQL):
+                    conn.execute(statement)
+            if current < user_schema.SCHEMA_VERSION:
+                conn.execute("DELETE FROM lba_schema")
+                conn.execute(
+                    "INSERT INTO lba_schema (version) VALUES (%s)", (user_schema.SCHEMA_VERSION,)
+                )
+                log.info("Données partagées : schéma %d → %d", current, user_schema.SCHEMA_VERSION)
+    except psycopg.Error as exc:
+        raise server_error(exc, label) from exc
+    return user_schema.SCHEMA_VERSION
