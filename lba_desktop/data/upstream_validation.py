@@ -116,8 +116,20 @@ def _number(value: Any) -> float | None:
     return number
 
 
-def _check_caller(params: Mapping[str, Any], errors: list[str]) -> None:
-    if _text(params.get("caller")) is None:
+# The public site's pages call the API without `caller`: upstream knows them by their Referer
+# (its production site, not its documentation pages).
+_LBA_ORIGIN_RE = re.compile(r"^https://labonnealternance.apprentissage.beta.gouv.fr", re.IGNORECASE)
+
+
+def is_origin_local(referer: str | None) -> bool:
+    """True for a Referer of the upstream's own site, whose calls need no `caller`."""
+    if not referer:
+        return False
+    return bool(_LBA_ORIGIN_RE.match(referer)) and "api-docs" not in referer
+
+
+def _check_caller(params: Mapping[str, Any], errors: list[str], referer: str | None) -> None:
+    if _text(params.get("caller")) is None and not is_origin_local(referer):
         errors.append(MSG_CALLER)
 
 
@@ -187,10 +199,10 @@ def _check_insee(params: Mapping[str, Any], errors: list[str], *, required: bool
         errors.append(MSG_INSEE_FORMAT)
 
 
-def validate_formations(params: Mapping[str, Any]) -> list[str]:
+def validate_formations(params: Mapping[str, Any], *, referer: str | None = None) -> list[str]:
     """`GET /v1/formations`: romes or romeDomain, an optional position with its radius."""
     errors: list[str] = []
-    _check_caller(params, errors)
+    _check_caller(params, errors, referer)
     _check_rome_or_domain(params, errors, optional=False)
     _check_position(params, errors)
     _check_insee(params, errors, required=False)
@@ -198,10 +210,12 @@ def validate_formations(params: Mapping[str, Any]) -> list[str]:
     return errors
 
 
-def validate_formations_par_region(params: Mapping[str, Any]) -> list[str]:
+def validate_formations_par_region(
+    params: Mapping[str, Any], *, referer: str | None = None
+) -> list[str]:
     """`GET /v1/formationsParRegion`: a département or a région, and/or romes or a domain."""
     errors: list[str] = []
-    _check_caller(params, errors)
+    _check_caller(params, errors, referer)
     _check_rome_or_domain(params, errors, optional=True)
     region = _text(params.get("region"))
     departement = _text(params.get("departement"))
@@ -238,10 +252,10 @@ def validate_metiers(params: Mapping[str, Any]) -> list[str]:
     return [] if _text(params.get("title")) else [MSG_TITLE_MISSING]
 
 
-def validate_v1_jobs(params: Mapping[str, Any]) -> list[str]:
+def validate_v1_jobs(params: Mapping[str, Any], *, referer: str | None = None) -> list[str]:
     """Retired `GET /v1/jobs` and `/v1/jobsEtFormations`: romes required, insee with a position."""
     errors: list[str] = []
-    _check_caller(params, errors)
+    _check_caller(params, errors, referer)
     romes = _text(params.get("romes"))
     if romes is None:
         errors.append(MSG_ROMES_MISSING)

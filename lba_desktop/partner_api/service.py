@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lba_desktop.data import upstream_querystring as uq
 from lba_desktop.data import upstream_validation as uv
 from lba_desktop.data.catalogue import CatalogueStore
 from lba_desktop.data.lru_cache import LruCache
@@ -32,6 +33,8 @@ from lba_desktop.partner_api.v1_shapes import SOURCE_KINDS, v1_item
 from lba_desktop.search import SearchService
 
 ALL_FRANCE_RADIUS = uv.ALL_FRANCE_RADIUS
+DEFAULT_TRAINING_RADIUS = 30.0
+NEAREST_TRAININGS = 5  # what upstream answers when no training is in the radius
 JOB_KINDS = frozenset({Kind.OFFRE, Kind.PARTENARIAT, Kind.ENTREPRISE})
 _LEVEL_OF_DIPLOMA = {label: level for level, label in DIPLOMA_LEVELS.items()}
 # V1 job groups, in the order upstream writes them, and the kind each one holds.
@@ -55,6 +58,20 @@ class WrongParameters(LbaError):
         return uv.wrong_parameters_body(self.messages)
 
 
+class SchemaError(LbaError):
+    """A parameter of the wrong type: upstream's schema-validation 400, before its own rules."""
+
+    exit_code = 2
+
+    def __init__(self, issues: list[dict[str, Any]]) -> None:
+        self.issues = issues
+        self.payload = uq.schema_error_body(issues)
+        super().__init__("Paramètres invalides : " + self.payload["message"])
+
+    def body(self) -> dict[str, Any]:
+        return self.payload
+
+
 class NotFound(LbaError):
     """No item with that id in the local catalogue."""
 
@@ -64,6 +81,21 @@ class NotFound(LbaError):
 
 def wrong_parameters_body(messages: Iterable[str]) -> dict[str, Any]:
     return uv.wrong_parameters_body(messages)
+
+
+def is_origin_local(referer: str | None) -> bool:
+    """A call from the upstream's own site: it needs no `caller`."""
+    return uv.is_origin_local(referer)
+
+
+def _checked(
+    fields: tuple[uq.Field, ...], params: Mapping[str, Any], *, strict: bool = False
+) -> dict[str, Any]:
+    """The parameters once upstream's schema accepts them (numbers coerced, defaults set)."""
+    issues = uq.issues(fields, params, strict=strict)
+    if issues:
+        raise SchemaError(issues)
+    return uq.coerce(fields, params)
 
 
 def _text(params: Mapping[str, Any], name: str) -> str:
@@ -197,22 +229,41 @@ class ApiService:
 
     # -- routes
 
-    def formations(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        errors = uv.validate_formations(params)
+    def formations(
+        self, params: Mapping[str, Any], *, referer: str | None = None
+    ) -> dict[str, Any]:
+        params = _checked(uq.V1_FORMATIONS, params)
+        errors = uv.validate_formations(params, referer=referer)
         if errors:
             raise WrongParameters(errors)
         position = self._position(params)
-        hits = self._run(
-            kinds=frozenset({Kind.FORMATION}),
-            romes=self._romes(params),
-            position=position,
-            diploma=self._diploma(params),
-        )
+        hits = self._trainings(self._romes(params), position, self._diploma(params))
         origin = position[:2] if position else None
         return {"results": self._items(hits, Kind.FORMATION, origin)}
 
-    def formations_par_region(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        errors = uv.validate_formations_par_region(params)
+    def _trainings(
+        self,
+        romes: tuple[str, ...],
+        position: tuple[float, float, float] | None,
+        diploma: int | None,
+    ) -> list[Hit]:
+        """Trainings in the radius (30 km when 0, as upstream); none there: the nearest ones."""
+        if position is not None and position[2] == 0:
+            position = (position[0], position[1], DEFAULT_TRAINING_RADIUS)
+        kinds = frozenset({Kind.FORMATION})
+        hits = self._run(kinds=kinds, romes=romes, position=position, diploma=diploma)
+        if hits or position is None or position[2] == ALL_FRANCE_RADIUS:
+            return hits
+        # Upstream then answers the few nearest trainings, however far they are.
+        anywhere = (position[0], position[1], float(ALL_FRANCE_RADIUS))
+        hits = self._run(kinds=kinds, romes=romes, position=anywhere, diploma=diploma)
+        return hits[:NEAREST_TRAININGS]
+
+    def formations_par_region(
+        self, params: Mapping[str, Any], *, referer: str | None = None
+    ) -> dict[str, Any]:
+        params = _checked(uq.V1_FORMATIONS_PAR_REGION, params)
+        errors = uv.validate_formations_par_region(params, referer=referer)
         if errors:
             raise WrongParameters(errors)
         departement = _text(params, "departement")
@@ -276,15 +327,19 @@ class ApiService:
             opco=_text(params, "opco"),
         )
 
-    def jobs(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        errors = uv.validate_v1_jobs(params)
+    def jobs(self, params: Mapping[str, Any], *, referer: str | None = None) -> dict[str, Any]:
+        params = _checked(uq.V1_JOBS, params)
+        errors = uv.validate_v1_jobs(params, referer=referer)
         if errors:
             raise WrongParameters(errors)
         kinds = self._job_kinds(params) & JOB_KINDS
         return self._job_groups(params, kinds, self._search_jobs(params, kinds))
 
-    def jobs_et_formations(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        errors = uv.validate_v1_jobs(params)
+    def jobs_et_formations(
+        self, params: Mapping[str, Any], *, referer: str | None = None
+    ) -> dict[str, Any]:
+        params = _checked(uq.V1_JOBS_ET_FORMATIONS, params)
+        errors = uv.validate_v1_jobs(params, referer=referer)
         if errors:
             raise WrongParameters(errors)
         kinds = self._job_kinds(params)
@@ -292,19 +347,16 @@ class ApiService:
         formations: dict[str, Any] | None = None
         if Kind.FORMATION in kinds:
             # `opco` filters the job opportunities only, never the trainings.
-            hits = self._run(
-                kinds=frozenset({Kind.FORMATION}),
-                romes=self._romes(params),
-                position=position,
-                diploma=self._diploma(params),
-            )
+            hits = self._trainings(self._romes(params), position, self._diploma(params))
             formations = {"results": self._items(hits, Kind.FORMATION, position and position[:2])}
         jobs: dict[str, Any] | None = None
         if kinds & JOB_KINDS:
             jobs = self._job_groups(params, kinds, self._search_jobs(params, kinds))
         return {"formations": formations, "jobs": jobs}
 
-    def metiers_by_title(self, params: Mapping[str, Any]) -> dict[str, Any]:
+    def metiers_by_title(
+        self, params: Mapping[str, Any], *, referer: str | None = None
+    ) -> dict[str, Any]:
         errors = uv.validate_metiers(params)
         if errors:
             raise WrongParameters(errors)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from lba_desktop.geo import distance_km
@@ -17,17 +18,19 @@ IDEA_TYPES: Mapping[Kind, str] = {
     Kind.PARTENARIAT: "matcha",  # an offer posted through LBA by a CFA acting for a company
     Kind.ENTREPRISE: "lba",
 }
-# `sources` values of V1 and the kinds they select.
+# `sources` values of V1 (lower-cased) and the kinds they select.
 SOURCE_KINDS: Mapping[str, frozenset[Kind]] = {
     "formation": frozenset({Kind.FORMATION}),
-    "formations": frozenset({Kind.FORMATION}),
     "offres": frozenset({Kind.OFFRE}),
     "pejob": frozenset({Kind.OFFRE}),
+    "partnerjob": frozenset({Kind.OFFRE}),
     "matcha": frozenset({Kind.PARTENARIAT}),
     "lba": frozenset({Kind.ENTREPRISE}),
     "lbb": frozenset({Kind.ENTREPRISE}),
 }
 DAYS_PER_MONTH = 30.4
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SIZE_WORDS = re.compile(r"\s+(?:à|ou)\s+")
 
 RomeLabel = Callable[[str], str | None]
 
@@ -39,10 +42,59 @@ def _s(value: Any) -> str | None:
     return str(value)
 
 
+def _joined(value: Any) -> str | None:
+    """A string key whose source may be a list (V3 offers give several contract types)."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value if v) or None
+    return _s(value)
+
+
 def _iso(value: date | str | None) -> str | None:
+    """A full ISO instant as upstream writes them ("2026-03-01T00:00:00.000Z")."""
     if value is None or value == "":
         return None
-    return value.isoformat() if isinstance(value, date) else str(value)
+    if isinstance(value, datetime):
+        moment = value.astimezone(UTC) if value.tzinfo else value
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    if isinstance(value, date):
+        return value.isoformat() + "T00:00:00.000Z"
+    text = str(value).strip()
+    if _DATE_ONLY.match(text):
+        return text + "T00:00:00.000Z"
+    try:
+        return _iso(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        return text  # not a date we can read: as the source wrote it
+
+
+def naf_code(code: Any) -> str | None:
+    """Upstream's NAF codes have no dot: "1071D", not "10.71D"."""
+    text = str(code or "").replace(".", "").replace(" ", "").upper()
+    return text or None
+
+
+def size_band(size: Any) -> str | None:
+    """Staff bands as upstream writes them ("10-19"), not in words ("10 à 19")."""
+    text = str(size or "").strip()
+    if not text:
+        return None
+    if text.startswith("0 salari"):
+        return "0-0"
+    return _SIZE_WORDS.sub("-", text.removesuffix(" salariés").removesuffix(" salarié"))
+
+
+def contract_types(value: Any) -> list[str] | None:
+    """`job.type`: only the two values of upstream's enum."""
+    values = value if isinstance(value, (list, tuple)) else [value]
+    found: list[str] = []
+    for v in values:
+        text = str(v or "").lower()
+        kind = "Professionnalisation" if "profession" in text else None
+        if "apprenti" in text:
+            kind = "Apprentissage"
+        if kind and kind not in found:
+            found.append(kind)
+    return found or None
 
 
 def place_of(item: Item, distance: float | None) -> dict[str, Any]:
@@ -73,7 +125,7 @@ def _company(item: Item, *, name: str | None, mandataire: bool | None) -> dict[s
     return {
         "name": name,
         "siret": _s(item.siret),
-        "size": _s(d.get("company_size")),
+        "size": size_band(d.get("company_size") or d.get("size")),
         "logo": None,
         "description": None,
         "socialNetwork": None,
@@ -89,22 +141,27 @@ def _company(item: Item, *, name: str | None, mandataire: bool | None) -> dict[s
 
 
 def _contact(item: Item) -> dict[str, Any]:
+    # `info` is a string when upstream has one, and left out (never null) when not.
     email = item.email or item.details.get("cfa_email") or None
-    return {"email": email, "phone": _s(item.phone), "name": None, "iv": None, "info": None}
+    return {"email": email, "phone": _s(item.phone), "name": None, "iv": None}
 
 
 def _nafs(item: Item) -> list[dict[str, Any]] | None:
     code = item.details.get("naf_code")
     if not code:
         return None
-    return [{"code": str(code), "label": _s(item.details.get("naf_label"))}]
+    return [{"code": naf_code(code), "label": _s(item.details.get("naf_label"))}]
 
 
 def formation_item(item: Item, distance: float | None, rome_label: RomeLabel) -> dict[str, Any]:
     d = item.details
     months = d.get("duration_months")
     sessions = [
-        {"startDate": _s(s.get("start")), "endDate": _s(s.get("end")), "isPermanentEntry": False}
+        {
+            "startDate": _iso(s.get("start")),
+            "endDate": _iso(s.get("end")),
+            "isPermanentEntry": False,
+        }
         for s in d.get("sessions") or ()
     ]
     key = d.get("cle_ministere_educatif") or item.id
@@ -149,17 +206,17 @@ def _job(item: Item) -> dict[str, Any]:
         "creationDate": created,
         "description": _s(d.get("description")),
         "employeurDescription": None,
-        "contractType": _s(d.get("contract_type")),
+        "contractType": _joined(d.get("contract_type")),
         "contractDescription": None,
         "duration": _s(f"{d['weekly_hours']} h par semaine") if d.get("weekly_hours") else None,
         "dureeContrat": f"{months} mois" if months else None,
-        "jobStartDate": _s(d.get("start_date")),
+        "jobStartDate": _iso(d.get("start_date") or d.get("contract_start")),
         "quantiteContrat": d.get("positions"),
         "elligibleHandicap": item.handi_friendly,
         "rythmeAlternance": None,
         "romeDetails": None,
         "status": "Active",
-        "type": [d["contract_type"]] if d.get("contract_type") else None,
+        "type": contract_types(d.get("contract_type")),
     }
 
 

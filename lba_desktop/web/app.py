@@ -23,7 +23,9 @@ from lba_desktop.errors import LbaError
 from lba_desktop.partner_api.service import (
     ApiService,
     NotFound,
+    SchemaError,
     WrongParameters,
+    is_origin_local,
     wrong_parameters_body,
 )
 from lba_desktop.web.cache import ResponseCache
@@ -100,12 +102,14 @@ def create_app(
     app.state.cache = cache
     openapi_doc = build_openapi()
 
-    def cached(route: str, request: Request, answer: Callable[[dict[str, str]], Any]) -> Response:
+    def cached(route: str, request: Request, answer: Callable[..., Any]) -> Response:
         params = _params(request)
-        key = cache.key(route, params)
+        referer = request.headers.get("referer")
+        # A call from the upstream's site needs no caller: its answer is not another's.
+        key = cache.key(route + ("@lba" if is_origin_local(referer) else ""), params)
         data = cache.get(key)
         if data is None:
-            data = render(answer(params))  # a 400 raises before anything is kept
+            data = render(answer(params, referer=referer))  # a 400 raises before anything is kept
             cache.put(key, data)
         return Response(data, media_type="application/json")
 
@@ -117,6 +121,10 @@ def create_app(
             for e in exc.errors()
         ]
         return json_response(wrong_parameters_body(messages), 400)
+
+    @app.exception_handler(SchemaError)
+    async def _schema(request: Request, exc: SchemaError) -> Response:
+        return json_response(exc.body(), 400)
 
     @app.exception_handler(WrongParameters)
     async def _wrong(request: Request, exc: WrongParameters) -> Response:

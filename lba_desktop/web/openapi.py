@@ -22,12 +22,15 @@ def _ref(name: str, *, nullable: bool = False) -> dict[str, Any]:
     return {"anyOf": [ref, {"type": "null"}]} if nullable else ref
 
 
-def _obj(props: dict[str, Any], *, description: str = "") -> dict[str, Any]:
-    # Every key is always present (null when the local catalogue does not hold it).
+def _obj(
+    props: dict[str, Any], *, description: str = "", optional: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    # Every key is present (null when the local catalogue does not hold it), except the
+    # `optional` ones, which upstream leaves out rather than send null.
     schema: dict[str, Any] = {
         "type": "object",
         "properties": props,
-        "required": list(props),
+        "required": [k for k in props if k not in optional],
         "additionalProperties": False,
     }
     if description:
@@ -75,7 +78,7 @@ def _schemas() -> dict[str, Any]:
         "headquarter": {"type": "null"},
         "place": _obj({"city": _t(S)}),
     }
-    contact = {"email": _t(S), "phone": _t(S), "name": _t(S), "iv": _t(S), "info": _t(S)}
+    contact = {"email": _t(S), "phone": _t(S), "name": _t(S), "iv": _t(S), "info": {"type": S}}
     job = {
         "id": _t(S),
         "creationDate": _t(S),
@@ -112,7 +115,7 @@ def _schemas() -> dict[str, Any]:
     return {
         "Place": _obj(place, description="Le lieu (formation, entreprise ou offre)."),
         "Company": _obj(company),
-        "Contact": _obj(contact),
+        "Contact": _obj(contact, optional=("info",)),
         "Rome": _obj({"code": {"type": S}, "label": _t(S)}),
         "Naf": _obj({"code": {"type": S}, "label": _t(S)}),
         "Session": _obj({"startDate": _t(S), "endDate": _t(S), "isPermanentEntry": {"type": B}}),
@@ -125,6 +128,16 @@ def _schemas() -> dict[str, Any]:
             }
         ),
         "Job": _obj(job),
+        "SchemaError": _obj(
+            {
+                "statusCode": {"const": 400},
+                "error": {"const": "Bad Request"},
+                "message": {"type": S, "description": "« querystring.radius: Expected number… »"},
+                "data": {"type": "object"},
+            },
+            description="Un paramètre du mauvais type (nombre, valeur d'une liste), refusé "
+            "avant les règles de l'API, comme le fait La Bonne Alternance.",
+        ),
         "Formation": _obj(
             {
                 "ideaType": {"const": "formation"},
@@ -259,10 +272,16 @@ P_LON = _param("longitude", "Longitude du centre de recherche.", type=N)
 P_RADIUS = _param(
     "radius", "Rayon en km, de 0 à 200 (20000 : France entière). Requis avec la position.", type=N
 )
-P_DIPLOMA = _param("diploma", "Niveau de diplôme visé.", type=S, enum=list(DIPLOMA_LEVELS.values()))
+P_RADIUS_30 = _param(
+    "radius", "Rayon en km, de 0 à 200 (20000 : France entière), 30 par défaut.", type=N
+)
+P_DIPLOMA = _param(
+    "diploma", "Niveau de diplôme visé.", type=S, enum=["INDIFFERENT", *DIPLOMA_LEVELS.values()]
+)
 P_INSEE = _param("insee", "Code INSEE de la commune du centre (requis avec la position).")
 P_SOURCES = _param(
-    "sources", "Sources, séparées par des virgules : formation, offres (ou peJob), matcha, lba."
+    "sources",
+    "Sources, séparées par des virgules : formation, matcha, lba, lbb, offres, peJob, partnerJob.",
 )
 P_OPCO = _param("opco", "Ne garder que les entreprises et offres de cet OPCO.")
 
@@ -293,7 +312,9 @@ def _get(
     if errors:
         responses["400"] = {
             "description": "Paramètres invalides (messages de l'API La Bonne Alternance).",
-            "content": {"application/json": {"schema": _ref("Error")}},
+            "content": {
+                "application/json": {"schema": {"anyOf": [_ref("Error"), _ref("SchemaError")]}}
+            },
         }
     op = {"summary": summary, "tags": [tag], "parameters": params, "responses": responses}
     return {"get": op}
@@ -337,7 +358,7 @@ def build_openapi() -> dict[str, Any]:
         "paths": {
             "/api/V1/formations": _get(
                 "Formations autour d'un point, pour des métiers (500 au plus).",
-                [P_ROMES, P_DOMAIN, P_LAT, P_LON, P_RADIUS, P_DIPLOMA, P_CALLER],
+                [P_ROMES, P_DOMAIN, P_LAT, P_LON, P_RADIUS_30, P_DIPLOMA, P_CALLER],
                 "FormationsResponse",
                 tag="Formations",
             ),
