@@ -3,7 +3,6 @@ and swap in the new catalogue without ever damaging the current one."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import sqlite3
@@ -22,7 +21,7 @@ from lba_desktop.data.catalogue import CatalogueWriter, now_iso, storage_error
 from lba_desktop.data.http import RetryPolicy, Sleep
 from lba_desktop.data.lba_client import LbaClient
 from lba_desktop.data.parsers import Locate, dedupe, parse_formations, parse_jobs_search
-from lba_desktop.data.referentials import load_communes, load_departements, load_metiers
+from lba_desktop.data.referentials import load_communes, load_departements
 from lba_desktop.data.storage import LOW_SPACE, full_disk
 from lba_desktop.data.sync_store import (
     MAX_RESUME_AGE_S,
@@ -38,9 +37,18 @@ from lba_desktop.data.sync_store import (
 )
 from lba_desktop.errors import InvalidInput, LbaError, StorageFull
 from lba_desktop.local_catalogue import swap_in
-from lba_desktop.metiers import default_metier_index
-from lba_desktop.models import MAX_ROMES, Item, Kind
+from lba_desktop.models import Item, Kind
 from lba_desktop.settings_env import ApiSettings, read_api_settings
+from lba_desktop.sync_handi import HandiPass
+from lba_desktop.sync_plan import (
+    SOURCES,
+    Call,
+    SyncScope,
+    company_romes,
+    initial_calls,
+    make_scope,
+    split_call,
+)
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +56,6 @@ Report = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
 
 FORMATIONS_CAP = 500  # upstream: beyond this many trainings an answer is a random sample
-SOURCES: tuple[str, ...] = ("formations", "offres")
-FAMILY_KINDS: dict[str, tuple[Kind, ...]] = {
-    "formations": (Kind.FORMATION,),
-    "offres": (Kind.OFFRE, Kind.ENTREPRISE, Kind.PARTENARIAT),
-}
 # Freshness is kept per kind, named like the CLI's --types values.
 FRESHNESS_SOURCE: dict[Kind, str] = {
     Kind.FORMATION: "formations",
@@ -62,7 +65,6 @@ FRESHNESS_SOURCE: dict[Kind, str] = {
 }
 # Which kinds a failed sub-source of a jobs answer would have brought.
 _JOBS_SUBSOURCE_KINDS = {"jobs": (Kind.OFFRE, Kind.PARTENARIAT), "recruiters": (Kind.ENTREPRISE,)}
-DIPLOMA_SPLIT = (3, 4, 5, 6, 7)
 CHUNK = 20_000
 
 STATE_FILE = "sync-state.sqlite"
@@ -71,180 +73,6 @@ STAGING_SUFFIX = ".staging"
 
 class SyncCancelled(Exception):
     """The user asked to stop: raised between two calls, never in the middle of a write."""
-
-
-# --- Scope and calls --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SyncScope:
-    """What to sync: départements, source families, and optionally a métier's ROME codes."""
-
-    departements: tuple[str, ...]
-    sources: tuple[str, ...] = SOURCES
-    romes: tuple[str, ...] = ()  # () means every métier
-
-    def key(self) -> str:
-        """Fingerprint of the scope: a resume state is only reused for the same one."""
-        return hashlib.sha256(
-            json.dumps(self.to_dict(), sort_keys=True).encode("utf-8")
-        ).hexdigest()[:24]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "departements": sorted(self.departements),
-            "sources": sorted(self.sources),
-            "romes": sorted(self.romes),
-        }
-
-    def replaced_pairs(self) -> set[tuple[Kind, str]]:
-        return {
-            (kind, dep)
-            for family in self.sources
-            for kind in FAMILY_KINDS[family]
-            for dep in self.departements
-        }
-
-
-def make_scope(
-    *,
-    departements: Iterable[str],
-    sources: Iterable[str] = SOURCES,
-    romes: Iterable[str] = (),
-) -> SyncScope:
-    """A checked scope; raises `InvalidInput` (French) on an unknown département or source."""
-    known = load_departements()
-    deps: list[str] = []
-    for raw in departements:
-        code = raw.strip().upper()
-        if not code:
-            continue
-        if code.isdigit() and len(code) == 1:
-            code = "0" + code
-        if code not in known:
-            raise InvalidInput(
-                f"Département inconnu : « {raw.strip()} ».",
-                hint="Donnez des codes de département séparés par des virgules, ex. 15,19,63.",
-            )
-        if code not in deps:
-            deps.append(code)
-    if not deps:
-        raise InvalidInput(
-            "Aucun département à synchroniser.", hint="Par exemple : --departements 15,19,63."
-        )
-    chosen: list[str] = []
-    for raw in sources:
-        name = raw.strip().lower()
-        if not name:
-            continue
-        if name not in FAMILY_KINDS:
-            raise InvalidInput(
-                f"Source inconnue : « {raw.strip()} ».",
-                hint="Sources possibles : " + ", ".join(SOURCES) + ".",
-            )
-        if name not in chosen:
-            chosen.append(name)
-    if not chosen:
-        raise InvalidInput("Aucune source à synchroniser.", hint="Sources : formations, offres.")
-    codes = tuple(dict.fromkeys(r.strip().upper() for r in romes if r.strip()))
-    return SyncScope(tuple(sorted(deps)), tuple(s for s in SOURCES if s in chosen), codes)
-
-
-@dataclass(frozen=True, slots=True)
-class Call:
-    """One upstream call of the plan; `key()` identifies it in the resume state."""
-
-    family: str  # "formations" or "offres"
-    departement: str
-    domain: str = ""  # ROME grand domaine ("D") or domain ("D12"); only sent without romes
-    romes: tuple[str, ...] = ()
-    diploma: int | None = None
-
-    def key(self) -> str:
-        return json.dumps(
-            [self.family, self.departement, self.domain, list(self.romes), self.diploma]
-        )
-
-    def label(self) -> str:
-        dep = load_departements().get(self.departement)
-        where = f"{dep.name} ({self.departement})" if dep else self.departement
-        head = "Formations" if self.family == "formations" else "Offres et entreprises"
-        text = f"{head} – {where}"
-        if self.romes:
-            shown = ", ".join(self.romes[:3]) + ("…" if len(self.romes) > 3 else "")
-            text += f" — métiers {shown}"
-        elif self.domain:
-            text += f" — domaine {self.domain}"
-        if self.diploma is not None:
-            text += f" — niveau {self.diploma}"
-        return text
-
-
-@lru_cache(maxsize=1)
-def _rome_tree() -> tuple[tuple[str, ...], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-    """(grands domaines, domains per letter, ROME codes per domain) from the métier referential."""
-    letters: dict[str, list[str]] = {}
-    codes: dict[str, list[str]] = {}
-    for metier in load_metiers():
-        domains = letters.setdefault(metier.grand_domain, [])
-        if metier.domain not in domains:
-            domains.append(metier.domain)
-        codes.setdefault(metier.domain, []).append(metier.code)
-    return (
-        tuple(sorted(letters)),
-        {k: tuple(sorted(v)) for k, v in letters.items()},
-        {k: tuple(sorted(v)) for k, v in codes.items()},
-    )
-
-
-def company_romes(item: Item, asked: tuple[str, ...]) -> tuple[str, ...]:
-    """ROME codes for a recruiting company, which the jobs API lists without any: the métiers
-    of its NAF sector (what "likely to recruit" rests on), narrowed to the codes the call
-    asked for when there were some. Without them a company could not be found by métier."""
-    sector = default_metier_index().romes_of_naf(str(item.details.get("naf_code") or ""))
-    if asked:
-        return tuple(code for code in asked if code in sector) or asked
-    return sector
-
-
-def initial_calls(scope: SyncScope) -> list[Call]:
-    """The first calls of the plan; trainings calls split later when an answer hits the cap."""
-    calls: list[Call] = []
-    for family in scope.sources:
-        for dep in scope.departements:
-            if scope.romes:
-                for i in range(0, len(scope.romes), MAX_ROMES):
-                    calls.append(Call(family, dep, romes=scope.romes[i : i + MAX_ROMES]))
-            else:
-                calls.append(Call(family, dep))
-    return calls
-
-
-def split_call(call: Call) -> list[Call]:
-    """Narrower calls covering a capped one: département → grand domaine → domain → ROME
-    codes (20, then halves) → diploma level. [] when it cannot be narrowed any further."""
-    letters, domains, codes = _rome_tree()
-    if call.romes:
-        if len(call.romes) > 1:
-            half = (len(call.romes) + 1) // 2
-            return [
-                replace(call, romes=call.romes[:half]),
-                replace(call, romes=call.romes[half:]),
-            ]
-    elif not call.domain:
-        return [replace(call, domain=letter) for letter in letters]
-    elif len(call.domain) == 1:
-        return [replace(call, domain=d) for d in domains.get(call.domain, ())]
-    else:
-        found = codes.get(call.domain, ())
-        if found:
-            return [
-                replace(call, romes=found[i : i + MAX_ROMES])
-                for i in range(0, len(found), MAX_ROMES)
-            ]
-    if call.diploma is None:
-        return [replace(call, diploma=level) for level in DIPLOMA_SPLIT]
-    return []
 
 
 # --- Report -------------------------------------------------------------------------------------
@@ -517,6 +345,7 @@ class SyncService:
         items: list[Item] = []
         failed: set[tuple[Kind, str]] = set()
         answered: set[tuple[Kind, str]] = set()
+        handi = HandiPass()
         while queue:
             if cancelled():
                 raise SyncCancelled
@@ -554,8 +383,18 @@ class SyncService:
                     )
                 outcome = parse_formations(payload, locate=self.locate)
                 answered.add((Kind.FORMATION, call.departement))
+            elif call.handi:
+                outcome = parse_jobs_search(payload, locate=self.locate)
+                body = payload if isinstance(payload, dict) else {}
+                group = (call.departement, call.romes)
+                if all(isinstance(body.get(name), list) for name in _JOBS_SUBSOURCE_KINDS):
+                    handi.add_engaged(group, self._placed(outcome.items, call))
+                else:
+                    handi.fail(group)
+                continue
             else:
                 outcome = parse_jobs_search(payload, locate=self.locate)
+                handi.add_plain((call.departement, call.romes), outcome.items)
                 body = payload if isinstance(payload, dict) else {}
                 for name, kinds in _JOBS_SUBSOURCE_KINDS.items():
                     part = body.get(name)
@@ -572,14 +411,23 @@ class SyncService:
                         for w in outcome.warnings
                     )
             result.unreadable += outcome.unreadable
-            for item in outcome.items:
-                # An item the upstream gave for a département belongs to it unless it says more.
-                if not item.departement:
-                    item = replace(item, departement=call.departement)
-                if item.kind is Kind.ENTREPRISE and not item.romes:
-                    item = replace(item, romes=company_romes(item, call.romes))
-                items.append(item)
+            items.extend(self._placed(outcome.items, call))
+        items, handi_warnings = handi.tag(items)
+        result.warnings.extend(handi_warnings)
         return dedupe(items), failed, answered - failed
+
+    @staticmethod
+    def _placed(found: tuple[Item, ...], call: Call) -> list[Item]:
+        """An item the upstream gave for a département belongs to it unless it says more; a
+        company gets the métiers of its sector (the jobs API lists none)."""
+        placed = []
+        for item in found:
+            if not item.departement:
+                item = replace(item, departement=call.departement)
+            if item.kind is Kind.ENTREPRISE and not item.romes:
+                item = replace(item, romes=company_romes(item, call.romes))
+            placed.append(item)
+        return placed
 
     def _request(self, call: Call) -> dict[str, Any]:
         if call.family == "formations":
@@ -590,7 +438,9 @@ class SyncService:
                 diploma=call.diploma,
             )
         return self.jobs.jobs_search(
-            departements=[call.departement], romes=list(call.romes) or None
+            departements=[call.departement],
+            romes=list(call.romes) or None,
+            handi_engaged_only=call.handi,
         )
 
     def _build(

@@ -74,8 +74,12 @@ class ApprentissageClient:
         departements: Sequence[str] | str | None = None,
         target_diploma_level: int | str | None = None,
         opco: str | None = None,
+        *,
+        handi_engaged_only: bool = False,
     ) -> dict[str, Any]:
-        """`GET /v3/jobs/search`: `{jobs: [...], recruiters: [...], warnings: [...]}`."""
+        """`GET /v3/jobs/search`: `{jobs: [...], recruiters: [...], warnings: [...]}`. The items
+        say nothing of handicap engagement: `handi_engaged_only` asks for the engaged
+        employers alone (`elligibleHandicapFilter=true`)."""
         if isinstance(departements, str) or departements is None:
             deps = departements or None
         else:
@@ -90,6 +94,7 @@ class ApprentissageClient:
                 str(target_diploma_level) if target_diploma_level is not None else None
             ),
             "opco": opco or None,
+            "elligibleHandicapFilter": "true" if handi_engaged_only else None,
         }
         errors = uv.validate_jobs_search(params)
         if errors:

@@ -86,8 +86,11 @@ class LbaClient:
         longitude: float,
         radius: float,
         diploma: int | str | None = None,
+        *,
+        with_description: bool = True,
     ) -> dict[str, Any]:
-        """`GET /v1/formations` around a point: `{results: [Formation]}` (≤ 500, sampled)."""
+        """`GET /v1/formations` around a point: `{results: [Formation]}` (≤ 500, sampled).
+        Since 2026 the training texts come only when asked for (`with_description`)."""
         params = {
             "romes": romes_param(romes),
             "latitude": latitude,
@@ -95,6 +98,7 @@ class LbaClient:
             "radius": radius,
             "diploma": diploma_param(diploma),
             "caller": self.caller,
+            "options": uv.WITH_DESCRIPTION if with_description else None,
         }
         return self._get(self._formations, "v1/formations", params, uv.validate_formations)
 
@@ -105,8 +109,11 @@ class LbaClient:
         romes: Sequence[str] | str | None = None,
         rome_domain: str | None = None,
         diploma: int | str | None = None,
+        *,
+        with_description: bool = True,
     ) -> dict[str, Any]:
-        """`GET /v1/formationsParRegion`: `{results: [Formation]}` (≤ 500, sampled)."""
+        """`GET /v1/formationsParRegion`: `{results: [Formation]}` (≤ 500, sampled), with the
+        training texts unless `with_description` is false."""
         params = {
             "departement": departement,
             "region": region,
@@ -114,6 +121,7 @@ class LbaClient:
             "romeDomain": rome_domain,
             "diploma": diploma_param(diploma),
             "caller": self.caller,
+            "options": uv.WITH_DESCRIPTION if with_description else None,
         }
         return self._get(
             self._formations, "v1/formationsParRegion", params, uv.validate_formations_par_region

@@ -15,6 +15,7 @@ from typing import Any
 
 from lba_desktop.models import DIPLOMA_LEVELS, MAX_RADIUS_KM, MAX_ROMES
 
+WITH_DESCRIPTION = "with_description"  # `options` value adding the training texts (2026)
 ALL_FRANCE_RADIUS = 20000  # the one radius above the maximum the upstream accepts
 ROME_RE = re.compile(r"^[A-Za-z][0-9]{4}$")
 ROME_DOMAIN_RE = re.compile(r"^[A-Za-z]([0-9]{2})?$")
@@ -199,6 +200,13 @@ def _check_insee(params: Mapping[str, Any], errors: list[str], *, required: bool
         errors.append(MSG_INSEE_FORMAT)
 
 
+def _check_options(params: Mapping[str, Any], errors: list[str]) -> None:
+    """`options`: the one value the 2026 routes know, which adds the training texts."""
+    options = _text(params.get("options"))
+    if options is not None and options != WITH_DESCRIPTION:
+        errors.append(f"options : seule la valeur « {WITH_DESCRIPTION} » est possible")
+
+
 def validate_formations(params: Mapping[str, Any], *, referer: str | None = None) -> list[str]:
     """`GET /v1/formations`: romes or romeDomain, an optional position with its radius."""
     errors: list[str] = []
@@ -207,6 +215,7 @@ def validate_formations(params: Mapping[str, Any], *, referer: str | None = None
     _check_position(params, errors)
     _check_insee(params, errors, required=False)
     _check_diploma(params, errors)
+    _check_options(params, errors)
     return errors
 
 
@@ -237,6 +246,7 @@ def validate_formations_par_region(
     ):
         errors.append(MSG_REGION_OR_ROME)
     _check_diploma(params, errors)
+    _check_options(params, errors)
     return errors
 
 
@@ -306,6 +316,9 @@ def validate_jobs_search(params: Mapping[str, Any]) -> list[str]:
     opco = _text(params.get("opco"))
     if opco is not None and opco not in OPCO_VALUES:
         errors.append("querystring.opco: Valeur d'OPCO invalide")
+    handi = _text(params.get("elligibleHandicapFilter"))
+    if handi is not None and handi not in ("true", "false"):
+        errors.append("querystring.elligibleHandicapFilter: Booléen attendu (true ou false)")
     return errors
 
 

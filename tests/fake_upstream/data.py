@@ -8,9 +8,11 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from lba_desktop.models import DIPLOMA_LEVELS
+from tests.fake_upstream import shapes
 
 FORMATIONS_CAP = 500  # upstream: a random sample beyond this many trainings
 
@@ -67,6 +69,10 @@ DIPLOMAS = {
 OPCOS = ("AFDAS", "ATLAS", "Constructys", "L'Opcommerce", "OCAPIAT", "OPCO 2i",
          "Opco entreprises de proximité", "Opco Mobilités", "Opco Santé")  # fmt: skip
 PARTNERS = ("France Travail", "offres_emploi_lba", "Hellowork", "Métiers de l'artisanat")
+SKILLS = ("Ponctualité", "Travail en équipe", "Sens du contact", "Rigueur", "Curiosité")
+ACCESS = ("Permis B souhaité", "Être âgé de 16 à 29 ans", "Casier judiciaire vierge")
+# Offers the fake holds but the search no longer lists (the bulk export still has them).
+STATUSES = ("Active",) * 17 + ("Filled", "Cancelled", "Pending")
 NAMES_A = ("Atelier", "Maison", "Comptoir", "Fabrique", "Société", "Ateliers", "Groupe", "Boutique")
 NAMES_B = ("des Volcans", "du Lac Bleu", "Martinot", "Belcourt", "de la Cascade", "Rivemont",
            "du Plateau", "Chanterive", "des Tilleuls", "Sorelle")  # fmt: skip
@@ -146,8 +152,9 @@ def make_formation(rng: random.Random, n: int, dep: str, domain: str) -> dict[st
             "email": f"contact{n}@cfa.example",
         },
         "training": {
-            "description": f"Formation en alternance au métier « {label} ».",
-            "objectif": "Acquérir les gestes du métier en entreprise et au CFA.",
+            "description": f"Formation en alternance au métier « {label} » : {len(label)} "
+            "semaines au CFA par an, le reste en entreprise.",
+            "objectif": f"Devenir professionnel qualifié en « {label} ».",
             "duration": rng.choice((365, 730)),
             "sessions": [
                 {"startDate": start, "endDate": None, "isPermanentEntry": rng.random() < 0.2}
@@ -184,13 +191,23 @@ def _workplace(rng: random.Random, dep: str, opco: str) -> dict[str, Any]:
     }
 
 
-def make_job(rng: random.Random, n: int, dep: str) -> dict[str, Any]:
-    """One V3 `jobs[]` entry; about one in six is delegated to a CFA (a partnership)."""
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:00:00.000Z")
+
+
+def make_job(rng: random.Random, n: int, dep: str, today: datetime) -> dict[str, Any]:
+    """One V3 `jobs[]` entry; about one in six is delegated to a CFA (a partnership), one in
+    five employers is handicap-engaged (private marker), a few offers are closed or expired."""
     domain = rng.choice(list(ROMES))
     code, label = rng.choice(ROMES[domain])
     level = rng.choice((3, 4, 5, 6, 7))
     partner = rng.choice(PARTNERS)
-    created = f"2026-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}T08:00:00.000Z"
+    created_at = today - timedelta(days=rng.randint(1, 50))
+    # Upstream: an offer without an end date expires 60 days after creation.
+    expires_at = created_at + timedelta(days=60)
+    if n % 25 == 3:  # expired yesterday or earlier: the search no longer lists it
+        expires_at = today - timedelta(days=rng.randint(1, 30))
+    created = _iso(created_at)
     job_id = f"{0x6650000000000000 + n:024x}"
     return {
         "identifier": {"id": job_id, "partner_label": partner, "partner_job_id": f"P{n:07d}"},
@@ -204,21 +221,22 @@ def make_job(rng: random.Random, n: int, dep: str) -> dict[str, Any]:
             "start": "2026-09-01T00:00:00.000Z",
             "duration": rng.choice((12, 24, 36)),
             "type": ["Apprentissage"],
-            "remote": rng.choice(("onsite", "hybrid", None)),
+            "remote": rng.choice(("onsite", "onsite", "hybrid", "remote", None)),
         },
         "offer": {
             "title": f"Apprenti(e) {label.lower()}",
             "rome_codes": [code],
             "description": f"Rejoignez notre équipe pour apprendre le métier : {label}.",
             "target_diploma": {"european": str(level), "label": DIPLOMAS[level].title()},
-            "desired_skills": ["Ponctualité"],
-            "to_be_acquired_skills": [label],
-            "access_conditions": [],
-            "publication": {"creation": created, "expiration": None},
+            "desired_skills": rng.sample(SKILLS, rng.randint(1, 3)),
+            "to_be_acquired_skills": [label, "Relation client"],
+            "access_conditions": rng.sample(ACCESS, rng.randint(0, 2)),
+            "publication": {"creation": created, "expiration": _iso(expires_at)},
             "opening_count": rng.choice((1, 1, 2)),
-            "status": "Active",
+            "status": rng.choice(STATUSES),
         },
         "is_delegated": n % 6 == 0,
+        shapes.HANDI_KEY: rng.random() < 0.2,
     }
 
 
@@ -233,6 +251,7 @@ def make_recruiter(rng: random.Random, n: int, dep: str) -> dict[str, Any]:
             "phone": None,
             "recipient_id": None,
         },
+        shapes.HANDI_KEY: rng.random() < 0.2,
     }
 
 
@@ -255,7 +274,7 @@ def v1_offer(job: dict[str, Any]) -> dict[str, Any]:
             "size": wp["size"],
             "mandataire": job["is_delegated"],
             "opco": {"label": wp["domain"]["opco"], "url": None},
-            "elligibleHandicap": False,
+            "elligibleHandicap": shapes.handi_engaged(job),
         },
         "contact": {"hasEmail": True, "url": job["apply"]["url"]},
         "job": {
@@ -295,7 +314,7 @@ def v1_company(recruiter: dict[str, Any]) -> dict[str, Any]:
             "siret": wp["siret"],
             "size": wp["size"],
             "opco": {"label": wp["domain"]["opco"], "url": None},
-            "elligibleHandicap": False,
+            "elligibleHandicap": shapes.handi_engaged(recruiter),
         },
         "contact": {"hasEmail": False},
         "nafs": [wp["domain"]["naf"]],
@@ -316,6 +335,8 @@ def generate(seed: int = 2026, scale: float = 1.0) -> Dataset:
         if cached is not None:
             return cached
         rng = random.Random(seed)
+        # Publication dates follow the clock (day precision) so offers stay unexpired.
+        today = datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0)
         formations, jobs, recruiters = [], [], []
         n = 0
         for dep, count in FORMATION_COUNTS.items():
@@ -327,7 +348,7 @@ def generate(seed: int = 2026, scale: float = 1.0) -> Dataset:
         n = 0
         for dep, count in JOB_COUNTS.items():
             for _ in range(int(count * scale)):
-                jobs.append(make_job(rng, n, dep))
+                jobs.append(make_job(rng, n, dep, today))
                 n += 1
         for dep, count in RECRUITER_COUNTS.items():
             for i in range(int(count * scale)):
@@ -365,6 +386,10 @@ class FakeState:
     export_last_update: str = "2026-11-22T02:00:00.000Z"
     lock: threading.RLock = field(default_factory=threading.RLock)
     appointments: AppointmentBook = field(default_factory=lambda: AppointmentBook())
+    shapes: str = "2026"  # or "2024": the older item shapes (see shapes.py)
+    # False answers `elligibleHandicapFilter=true` with everything, as the upstream's API code
+    # path does at the time of writing (the filter is only applied by its own web search).
+    handicap_filter_applied: bool = True
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -488,29 +513,40 @@ class FakeState:
         return True
 
     def jobs_search(self, params: dict[str, str]) -> dict[str, Any]:
+        """The records `/v3/jobs/search` answers with (published by the handler): active and
+        unexpired offers only; with `elligibleHandicapFilter=true`, engaged employers only."""
         romes = _codes(params.get("romes"))
         level = params.get("target_diploma_level")
         opco = params.get("opco")
+        now = datetime.now(UTC)
         with self.lock:
+            engaged_only = (
+                params.get("elligibleHandicapFilter") == "true" and self.handicap_filter_applied
+            )
             jobs = [
                 j
                 for j in self.jobs
-                if self._in_area(j["workplace"], params)
+                if shapes.searchable_job(j, now)
+                and self._in_area(j["workplace"], params)
                 and (not romes or set(j["offer"]["rome_codes"]) & romes)
                 and (not level or j["offer"]["target_diploma"]["european"] == level)
                 and (not opco or j["workplace"]["domain"]["opco"] == opco)
+                and (not engaged_only or shapes.handi_engaged(j))
             ]
             recruiters = [
                 r
                 for r in self.recruiters
                 if self._in_area(r["workplace"], params)
                 and (not opco or r["workplace"]["domain"]["opco"] == opco)
+                and (not engaged_only or shapes.handi_engaged(r))
             ]
         return {"jobs": jobs, "recruiters": recruiters, "warnings": []}
 
     def export_jobs(self) -> list[dict[str, Any]]:
+        """The bulk export: active offers, as the upstream's export job selects them."""
+        now = datetime.now(UTC)
         with self.lock:
-            return list(self.jobs)
+            return [j for j in self.jobs if shapes.searchable_job(j, now)]
 
 
 # --- RDV Apprentissage (appointment requests) ---------------------------------------------

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from lba_desktop.data import upstream_validation as uv
+from tests.fake_upstream import shapes
 
 if TYPE_CHECKING:
     from tests.fake_upstream.server import FakeUpstream
@@ -37,11 +38,22 @@ def _v1_error(messages: list[str]) -> Answer:
     return Answer(400, uv.wrong_parameters_body(messages))
 
 
+def _published_formations(
+    server: FakeUpstream, records: list[dict[str, Any]], params: dict[str, str]
+) -> dict[str, Any]:
+    if server.state.shapes == "2024":
+        return {"results": records}
+    with_description = params.get("options") == "with_description"
+    return {
+        "results": [shapes.formation_2026(r, with_description=with_description) for r in records]
+    }
+
+
 def formations(server: FakeUpstream, params: dict[str, str], _m: re.Match[str]) -> Answer:
     errors = uv.validate_formations(params)
     if errors:
         return _v1_error(errors)
-    return Answer(200, {"results": server.state.formations_near(params)})
+    return Answer(200, _published_formations(server, server.state.formations_near(params), params))
 
 
 def formations_par_region(
@@ -50,7 +62,7 @@ def formations_par_region(
     errors = uv.validate_formations_par_region(params)
     if errors:
         return _v1_error(errors)
-    return Answer(200, {"results": server.state.formations_in(params)})
+    return Answer(200, _published_formations(server, server.state.formations_in(params), params))
 
 
 def formation(server: FakeUpstream, params: dict[str, str], match: re.Match[str]) -> Answer:
@@ -58,7 +70,8 @@ def formation(server: FakeUpstream, params: dict[str, str], match: re.Match[str]
     found = server.state.formation_by_id(key)
     if found is None:
         return Answer(404, {"error": "not_found", "message": "Formation introuvable"})
-    return Answer(200, {"results": [found]})
+    # The one-training route reads the whole record: its texts come without any option.
+    return Answer(200, _published_formations(server, [found], {"options": "with_description"}))
 
 
 def metiers(server: FakeUpstream, params: dict[str, str], _m: re.Match[str]) -> Answer:
@@ -88,7 +101,16 @@ def jobs_search(server: FakeUpstream, params: dict[str, str], _m: re.Match[str])
     errors = uv.validate_jobs_search(params)
     if errors:
         return Answer(400, uv.zod_error_body(errors))
-    return Answer(200, server.state.jobs_search(params))
+    found = server.state.jobs_search(params)
+    job_shape = shapes.job_2024 if server.state.shapes == "2024" else shapes.job_2026
+    return Answer(
+        200,
+        {
+            "jobs": [job_shape(j) for j in found["jobs"]],
+            "recruiters": [shapes.recruiter_2026(r) for r in found["recruiters"]],
+            "warnings": found["warnings"],
+        },
+    )
 
 
 def jobs_export(server: FakeUpstream, params: dict[str, str], _m: re.Match[str]) -> Answer:
@@ -97,7 +119,7 @@ def jobs_export(server: FakeUpstream, params: dict[str, str], _m: re.Match[str])
 
 
 def export_file(server: FakeUpstream, params: dict[str, str], _m: re.Match[str]) -> Answer:
-    return Answer(200, server.state.export_jobs())
+    return Answer(200, [shapes.job_2026(j) for j in server.state.export_jobs()])
 
 
 def _v1_jobs_body(server: FakeUpstream, params: dict[str, str]) -> dict[str, Any]:

@@ -240,10 +240,19 @@ def dedupe(items: Iterable[Item]) -> list[Item]:
 class _Collector:
     """Accumulates items, warnings and counts for one parse; places items without a position."""
 
-    __slots__ = ("items", "locate", "skipped", "unreadable", "warnings", "without_position")
+    __slots__ = (
+        "items",
+        "locate",
+        "skipped",
+        "today",
+        "unreadable",
+        "warnings",
+        "without_position",
+    )
 
     def __init__(self, locate: Locate | None) -> None:
         self.locate = locate
+        self.today = date.today()  # offers that expired before it are not kept
         self.items: dict[str, Item] = {}
         self.warnings: list[str] = []
         self.skipped = 0

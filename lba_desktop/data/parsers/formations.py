@@ -69,6 +69,7 @@ def _formation(raw: Any, col: _Collector) -> None:
             created=parse_date(raw.get("createdAt")),
             updated=parse_date(raw.get("lastUpdateAt") or raw.get("updatedAt")),
             phone=_s(contact.get("phone")),
+            # 2026: no address published, only `hasEmail`; older shapes still carry one.
             email=_s(contact.get("email")),
             url=onisep,
             siret=_s(company.get("siret")),
@@ -90,6 +91,10 @@ def _formation(raw: Any, col: _Collector) -> None:
                 "onisep_url": onisep,
                 "rdv_eligible": bool(rdv) or _bool(raw.get("elligibleForRdv")) or bool(rdv_url),
                 "rdv_url": rdv_url,
+                # True / False as published, None when the answer did not say.
+                "cfa_has_email": contact.get("hasEmail")
+                if isinstance(contact.get("hasEmail"), bool)
+                else None,
             },
         )
     )

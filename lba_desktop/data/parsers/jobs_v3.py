@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from lba_desktop.data.parsers.common import (
-    _CLOSED_STATUSES,
     _WHY_ALGO,
     SOURCE_ALGO,
     SOURCE_FRANCE_TRAVAIL,
@@ -83,6 +82,15 @@ def _source_of_partner(label: str) -> str:
     return SOURCE_PARTENAIRES
 
 
+_OPEN_STATUSES = frozenset({"", "active", "actif"})
+
+
+def _open_status(value: Any) -> bool:
+    """`offer.status` is `Active`, `Filled`, `Cancelled` or `Pending` (2026): only an active
+    offer is kept; no status at all (older shapes) reads as active."""
+    return _s(value).lower() in _OPEN_STATUSES
+
+
 def _v3_job(raw: Any, col: _Collector) -> None:
     if not isinstance(raw, dict):
         col.skipped += 1
@@ -92,13 +100,14 @@ def _v3_job(raw: Any, col: _Collector) -> None:
     partner = _s(identifier.get("partner_label"))
     partner_job_id = _s(identifier.get("partner_job_id"))
     item_id = _s(identifier.get("id")) or (f"{partner}:{partner_job_id}" if partner_job_id else "")
-    if not item_id or _s(offer.get("status")).lower() in _CLOSED_STATUSES:
+    publication = _d(offer.get("publication"))
+    expires = parse_date(publication.get("expiration"))
+    if not item_id or not _open_status(offer.get("status")) or (expires and expires < col.today):
         col.skipped += 1
         return
     wp = _workplace(raw, col)
     apply = _d(raw.get("apply"))
     contract = _d(raw.get("contract"))
-    publication = _d(offer.get("publication"))
     target = _d(offer.get("target_diploma"))
     delegated = _bool(raw.get("is_delegated"))
     contract_type = contract.get("type")
