@@ -13,9 +13,10 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+# `options` value adding the training texts (2026): one constant for both checks.
+from lba_desktop.data.upstream_querystring import OPTIONS_LITERAL as WITH_DESCRIPTION
 from lba_desktop.models import DIPLOMA_LEVELS, MAX_RADIUS_KM, MAX_ROMES
 
-WITH_DESCRIPTION = "with_description"  # `options` value adding the training texts (2026)
 ALL_FRANCE_RADIUS = 20000  # the one radius above the maximum the upstream accepts
 ROME_RE = re.compile(r"^[A-Za-z][0-9]{4}$")
 ROME_DOMAIN_RE = re.compile(r"^[A-Za-z]([0-9]{2})?$")
