@@ -33,6 +33,8 @@ from lba_desktop.data import userdb, userstore
 from lba_desktop.data.userstore import StoreConnection
 from lba_desktop.errors import InvalidInput
 from lba_desktop.models import Item, Kind
+from lba_desktop.people import journal
+from lba_desktop.people.journal import JournalKind
 
 if TYPE_CHECKING:
     from lba_desktop.data.catalogue import CatalogueStore
@@ -102,16 +104,32 @@ class Outbox:
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         return self._store.read(sql, params)
 
-    def _update(self, request_id: int, **columns: Any) -> AppointmentRequest:
+    def _update(
+        self, request_id: int, *, event: JournalKind | None = None, **columns: Any
+    ) -> AppointmentRequest:
+        """Write some columns; with `event`, the person's journal records it in the same
+        transaction."""
         columns["updated_at"] = iso_utc(self._now())
+        counsellor = self.people.counsellor if event is not None else ""
         with self._tx() as conn:
             cur = conn.execute(
                 f"UPDATE appointment_requests SET {', '.join(f'{k} = ?' for k in columns)} "
-                "WHERE id = ?",
+                "WHERE id = ? RETURNING person_id, training_title",
                 (*columns.values(), request_id),
             )
-            if cur.rowcount == 0:
+            row = cur.fetchone()
+            if row is None:
                 raise RequestNotFound(request_id)
+            if event is not None:
+                journal.record(
+                    conn,
+                    person_id=row[0],
+                    kind=event,
+                    counsellor=counsellor,
+                    at=columns["updated_at"],
+                    summary=row[1],
+                    request_id=request_id,
+                )
         return self.get(request_id)
 
     @staticmethod
@@ -279,6 +297,7 @@ class Outbox:
             "updated_at": iso_utc(now),
             "queued_at": iso_utc(now) if status is RequestStatus.A_ENVOYER else "",
         }
+        counsellor = self.people.counsellor
         # The duplicate check and the insert share one write transaction: two windows (or a
         # window and the CLI) cannot both slip a request in.
         with self._tx() as conn:
@@ -289,6 +308,15 @@ class Outbox:
                 tuple(columns.values()),
             )
             request_id = int(cur.fetchone()[0])
+            journal.record(
+                conn,
+                person_id=clean.person_id,
+                kind=JournalKind.RDV_DEMANDE,
+                counsellor=counsellor,
+                at=columns["created_at"],
+                summary=training.title,
+                request_id=request_id,
+            )
         log.info("Demande RDV %d enregistrée (%s)", request_id, status.value)
         return self.get(request_id)
 
@@ -442,6 +470,7 @@ class Outbox:
         log.info("Demande RDV %d transmise par e-mail", request_id)
         return self._update(
             request_id,
+            event=JournalKind.RDV_EMAIL,
             status=RequestStatus.TRANSMISE_EMAIL.value,
             channel=Channel.EMAIL.value,
             transmitted_at=now,

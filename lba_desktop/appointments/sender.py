@@ -23,6 +23,7 @@ from lba_desktop.data.http import ApiKeyRefused, RateLimited, RetryPolicy
 from lba_desktop.data.rdv_client import AppointmentRefused, AppointmentUnavailable, RdvClient
 from lba_desktop.data.user_schema import POSTGRESQL
 from lba_desktop.errors import InvalidInput, LbaError
+from lba_desktop.people.journal import JournalKind
 
 log = logging.getLogger(__name__)
 
@@ -185,9 +186,11 @@ class AppointmentService(Outbox):
         log.info("Demande RDV %d : prise en charge pour l'envoi", request_id)
         return self.get(request_id)
 
-    def _finish(self, request_id: int, **columns: Any) -> AppointmentRequest:
+    def _finish(
+        self, request_id: int, *, event: JournalKind | None = None, **columns: Any
+    ) -> AppointmentRequest:
         """Record the outcome of a post and drop the claim, in one write."""
-        return self._update(request_id, claimed_by="", claim_expires_at="", **columns)
+        return self._update(request_id, event=event, claimed_by="", claim_expires_at="", **columns)
 
     def _attempt(self, request: AppointmentRequest, moment: datetime) -> AppointmentRequest:
         attempts = request.attempts
@@ -236,6 +239,7 @@ class AppointmentService(Outbox):
         log.info("Demande RDV %d envoyée (réponse %s)", request.id, receipt.appointment_id)
         return self._finish(
             request.id,
+            event=JournalKind.RDV_ENVOYEE,
             status=RequestStatus.ENVOYEE.value,
             sent_at=iso_utc(moment),
             rdv_eligible=1,

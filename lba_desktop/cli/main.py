@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "lba_desktop.cli.serve",
     "lba_desktop.cli.sync",
     "lba_desktop.cli.rdv",
+    "lba_desktop.cli.jeunes",
 )
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 # Options of the window itself (lba_desktop.ui.app) that may come first.
@@ -76,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Commands whose errors may name a young person: the log keeps only the error's type.
-PERSONAL_COMMANDS = frozenset({"shortlist", "rdv"})
+PERSONAL_COMMANDS = frozenset({"shortlist", "rdv", "jeunes"})
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a program stopped by SIGPIPE
 EXIT_UNEXPECTED = 1
 

@@ -129,8 +129,36 @@ _V4 = (
     "ALTER TABLE appointment_requests ADD COLUMN claim_expires_at TEXT NOT NULL DEFAULT ''",
 )
 
+# Version 5: a follow-up shared by several counsellors. Each person and shortlist line has a
+# version (the second of two concurrent saves sees the first) and says who changed it last;
+# the journal dates each step of a young person's path and who recorded it.
+_V5 = (
+    "ALTER TABLE people ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE people ADD COLUMN updated_by TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE people ADD COLUMN updated_at TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE people ADD COLUMN created_by TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE people ADD COLUMN case_number TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE shortlist_items ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE shortlist_items ADD COLUMN updated_by TEXT NOT NULL DEFAULT ''",
+    """CREATE TABLE journal_events (
+        id {pk},
+        person_id {ref} NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+        happened_on TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        counsellor TEXT NOT NULL DEFAULT '',
+        kind TEXT NOT NULL,
+        summary TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT '',
+        shortlist_entry_id {ref} REFERENCES shortlist_items (id) ON DELETE SET NULL,
+        request_id {ref} REFERENCES appointment_requests (id) ON DELETE SET NULL
+    )""",
+    "CREATE INDEX journal_person ON journal_events (person_id, happened_on, id)",
+    # The reporting export reads a period, all people at once.
+    "CREATE INDEX journal_period ON journal_events (happened_on, counsellor)",
+)
+
 # Index i brings a store from version i to version i + 1; version 0 is an empty store.
-STEPS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
+STEPS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(STEPS)
 
 

@@ -97,6 +97,11 @@ class Person:
     created_at: datetime | None = None
     last_activity_at: datetime | None = None
     item_count: int = 0
+    case_number: str = ""  # « n° de dossier » in the structure's information system
+    version: int = 1
+    created_by: str = ""
+    updated_by: str = ""
+    updated_at: datetime | None = None
 
     @property
     def display_name(self) -> str:
@@ -138,6 +143,8 @@ class ShortlistEntry:
     fictitious: bool = False
     available: bool = True  # False once a sync removed the item from the catalogue
     checked_at: datetime | None = None
+    version: int = 1
+    updated_by: str = ""
 
     @property
     def has_position(self) -> bool:
@@ -170,7 +177,16 @@ class ShortlistEntry:
         )
 
 
-PERSON_FIELDS = ("first_name", "last_name", "phone", "email", "home_insee", "notes")
+PERSON_FIELDS = (
+    "first_name",
+    "last_name",
+    "phone",
+    "email",
+    "home_insee",
+    "notes",
+    "case_number",
+)
+MAX_CASE_NUMBER = 40
 SNAPSHOT_FIELDS = (
     "title",
     "organisation",
@@ -260,6 +276,15 @@ PEOPLE_SQL = (
 )
 
 
+def check_case_number(text: str) -> str:
+    value = (text or "").strip()
+    if len(value) > MAX_CASE_NUMBER:
+        raise InvalidInput(f"Le n° de dossier dépasse {MAX_CASE_NUMBER} caractères.")
+    if any(not ch.isprintable() for ch in value):
+        raise InvalidInput("Le n° de dossier contient un caractère invisible.")
+    return value
+
+
 def check_note(text: str) -> str:
     note = (text or "").strip()
     if len(note) > MAX_NOTE:
@@ -329,6 +354,11 @@ def person_from_row(row: sqlite3.Row) -> Person:
         created_at=_utc(row["created_at"]),
         last_activity_at=_utc(row["last_activity_at"]),
         item_count=row["item_count"],
+        case_number=row["case_number"],
+        version=row["version"],
+        created_by=row["created_by"],
+        updated_by=row["updated_by"],
+        updated_at=_utc(row["updated_at"]),
     )
 
 
@@ -361,4 +391,6 @@ def entry_from_row(row: sqlite3.Row) -> ShortlistEntry:
         fictitious=bool(row["fictitious"]),
         available=bool(row["available"]),
         checked_at=_utc(row["checked_at"]),
+        version=row["version"],
+        updated_by=row["updated_by"],
     )

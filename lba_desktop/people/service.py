@@ -16,6 +16,8 @@ from lba_desktop.data import userstore
 from lba_desktop.errors import InvalidInput
 from lba_desktop.geo import distance_km as great_circle_km
 from lba_desktop.models import Item, Place, PlaceKind
+from lba_desktop.people.conflicts import PERSON_LABELS_FR, entry_conflict, person_conflict
+from lba_desktop.people.journal import JournalKind, check_counsellor, current_counsellor
 from lba_desktop.people.records import (
     PEOPLE_SQL,
     PERSON_FIELDS,
@@ -24,6 +26,7 @@ from lba_desktop.people.records import (
     PersonNotFound,
     ShortlistEntry,
     ShortlistStatus,
+    check_case_number,
     check_name,
     check_note,
     entry_from_row,
@@ -35,6 +38,7 @@ from lba_desktop.people.records import (
     person_from_row,
     snapshot_of,
 )
+from lba_desktop.people.timeline import JournalMethods
 from lba_desktop.text import fold
 
 if TYPE_CHECKING:
@@ -47,7 +51,7 @@ log = logging.getLogger(__name__)
 # --- Service ------------------------------------------------------------------------------
 
 
-class PeopleService:
+class PeopleService(JournalMethods):
     """People and their shortlists. Safe to share between the window and worker threads.
 
     Every method takes and returns plain records (`Person`, `ShortlistEntry`), so a Qt table
@@ -60,8 +64,11 @@ class PeopleService:
         *,
         geocoder: Geocoder | None = None,
         clock: Callable[[], datetime] | None = None,
+        counsellor: str | None = None,
     ) -> None:
         self.db_path = db_path
+        # Who this machine records changes as (journal, « modifié par »).
+        self.counsellor = check_counsellor(counsellor) if counsellor else current_counsellor()
         self._store = userstore.open_store(db_path)
         self._lock = threading.RLock()
         self._geocoder = geocoder
@@ -125,6 +132,7 @@ class PeopleService:
         email: str = "",
         home_insee: str = "",
         notes: str = "",
+        case_number: str = "",
     ) -> Person:
         """Add a person. `home_insee` is an INSEE code or any text the geocoder resolves to one
         commune ("Aurillac", "15000")."""
@@ -134,17 +142,26 @@ class PeopleService:
             "phone": normalise_phone(phone),
             "email": normalise_email(email),
             "notes": check_note(notes),
+            "case_number": check_case_number(case_number),
             **home_columns(self._geocode_home(home_insee)),
         }
         values["search_key"] = fold(f"{values['first_name']} {values['last_name']}")
         now = self._now()
+        values.update(
+            created_at=now,
+            last_activity_at=now,
+            updated_at=now,
+            created_by=self.counsellor,
+            updated_by=self.counsellor,
+        )
         with self._tx() as conn:
             cur = conn.execute(
-                f"INSERT INTO people ({', '.join(values)}, created_at, last_activity_at) "
-                f"VALUES ({', '.join('?' for _ in values)}, ?, ?) RETURNING id",
-                (*values.values(), now, now),
+                f"INSERT INTO people ({', '.join(values)}) "
+                f"VALUES ({', '.join('?' for _ in values)}) RETURNING id",
+                tuple(values.values()),
             )
             person_id = int(cur.fetchone()[0])
+            self._journal(conn, person_id, JournalKind.FICHE_CREEE, now)
         log.info("Personne %d créée", person_id)
         return self.get_person(person_id)
 
@@ -157,6 +174,7 @@ class PeopleService:
         email: str = "",
         home_insee: str = "",
         notes: str = "",
+        case_number: str = "",
     ) -> dict[str, str]:
         """Field → French message for everything wrong ({} when `create_person` would accept
         it), so a form can show each message beside its field instead of one at a time."""
@@ -169,6 +187,7 @@ class PeopleService:
             "email": lambda: normalise_email(email),
             "home_insee": lambda: self._geocode_home(home_insee),
             "notes": lambda: check_note(notes),
+            "case_number": lambda: check_case_number(case_number),
         }
         errors: dict[str, str] = {}
         for key, check in checks.items():
@@ -178,12 +197,18 @@ class PeopleService:
                 errors[key] = f"{exc.message} {exc.hint}".strip()
         return errors
 
-    def update_person(self, person_id: int, **fields: str) -> Person:
-        """Change some of first_name, last_name, phone, email, home_insee, notes."""
+    def update_person(self, person_id: int, *, base: Person | None = None, **fields: str) -> Person:
+        """Change some of first_name, last_name, phone, email, home_insee, notes, case_number.
+
+        `base` is the record as the counsellor opened it: when someone else saved it since,
+        nothing is written and `EditConflict` says who changed what (no lost update).
+        """
         unknown = set(fields) - set(PERSON_FIELDS)
         if unknown:
             raise TypeError(f"unknown person fields: {sorted(unknown)}")
         current = self.get_person(person_id)
+        if base is not None and base.version != current.version:
+            raise person_conflict(base, current, fields)
         values: dict[str, Any] = {}
         if "first_name" in fields:
             values["first_name"] = check_name(
@@ -197,6 +222,8 @@ class PeopleService:
             values["email"] = normalise_email(fields["email"])
         if "notes" in fields:
             values["notes"] = check_note(fields["notes"])
+        if "case_number" in fields:
+            values["case_number"] = check_case_number(fields["case_number"])
         home_changed = "home_insee" in fields and fields["home_insee"] != current.home_insee
         if home_changed:
             values.update(home_columns(self._geocode_home(fields["home_insee"])))
@@ -204,14 +231,30 @@ class PeopleService:
             f"{values.get('first_name', current.first_name)} "
             f"{values.get('last_name', current.last_name)}"
         )
-        values["last_activity_at"] = self._now()
+        now = self._now()
+        values.update(last_activity_at=now, updated_at=now, updated_by=self.counsellor)
+        changed = [
+            PERSON_LABELS_FR[k]
+            for k in PERSON_FIELDS
+            if k in fields and str(fields[k]).strip() != str(getattr(current, k)).strip()
+        ]
         with self._tx() as conn:
-            conn.execute(
-                f"UPDATE people SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?",
-                (*values.values(), person_id),
+            # The version test and the write are one statement: of two saves from the same
+            # version, exactly one changes the row.
+            cur = conn.execute(
+                f"UPDATE people SET {', '.join(f'{k} = ?' for k in values)}, "
+                "version = version + 1 WHERE id = ? AND version = ?",
+                (*values.values(), person_id, current.version),
             )
-            if home_changed:
-                self._recompute_distances(conn, person_id)
+            if cur.rowcount == 1:
+                if home_changed:
+                    self._recompute_distances(conn, person_id)
+                if changed:
+                    self._journal(
+                        conn, person_id, JournalKind.FICHE_MODIFIEE, now, ", ".join(changed)
+                    )
+        if cur.rowcount != 1:
+            raise person_conflict(base or current, self.get_person(person_id), fields)
         return self.get_person(person_id)
 
     def delete_person(self, person_id: int) -> None:
@@ -401,6 +444,9 @@ class PeopleService:
             )
             entry_id = int(cur.fetchone()[0])
             conn.execute("UPDATE people SET last_activity_at = ? WHERE id = ?", (now, person_id))
+            self._journal(
+                conn, person_id, JournalKind.AJOUT_SELECTION, now, _item_line(item), entry_id
+            )
         return self.get_entry(entry_id), True
 
     def remove_from_shortlist(self, entry_id: int) -> None:
@@ -409,6 +455,13 @@ class PeopleService:
             conn.execute("DELETE FROM shortlist_items WHERE id = ?", (entry_id,))
             self._renumber(conn, entry.person_id)
             self._touch(conn, entry.person_id)
+            self._journal(
+                conn,
+                entry.person_id,
+                JournalKind.RETRAIT_SELECTION,
+                self._now(),
+                _item_line(entry.as_item()),
+            )
 
     def move(self, entry_id: int, new_position: int) -> list[ShortlistEntry]:
         """Put a line at `new_position` (0-based, clamped); returns the reordered shortlist."""
@@ -430,7 +483,15 @@ class PeopleService:
             self._touch(conn, entry.person_id)
         return self.shortlist(entry.person_id)
 
-    def set_status(self, entry_id: int, status: ShortlistStatus | str) -> ShortlistEntry:
+    def set_status(
+        self,
+        entry_id: int,
+        status: ShortlistStatus | str,
+        *,
+        base: ShortlistEntry | None = None,
+    ) -> ShortlistEntry:
+        """Change a line's status (journalled). With `base`, a line changed by someone else
+        since it was opened raises `EditConflict` and nothing is written."""
         try:
             value = ShortlistStatus(status)
         except ValueError:
@@ -438,10 +499,12 @@ class PeopleService:
                 "Statut inconnu.",
                 hint="Statuts possibles : " + ", ".join(STATUS_LABELS_FR.values()) + ".",
             ) from None
-        return self._update_entry(entry_id, status=value.value)
+        return self._update_entry(entry_id, base=base, status=value.value)
 
-    def set_note(self, entry_id: int, note: str) -> ShortlistEntry:
-        return self._update_entry(entry_id, note=check_note(note))
+    def set_note(
+        self, entry_id: int, note: str, *, base: ShortlistEntry | None = None
+    ) -> ShortlistEntry:
+        return self._update_entry(entry_id, base=base, note=check_note(note))
 
     def refresh_availability(
         self,
@@ -490,16 +553,33 @@ class PeopleService:
 
     # -- internals
 
-    def _update_entry(self, entry_id: int, **columns: Any) -> ShortlistEntry:
+    def _update_entry(
+        self, entry_id: int, *, base: ShortlistEntry | None = None, **columns: Any
+    ) -> ShortlistEntry:
         entry = self.get_entry(entry_id)
+        if base is not None and base.version != entry.version:
+            raise entry_conflict(base, entry, columns, self.get_person(entry.person_id))
         now = self._now()
         with self._tx() as conn:
-            conn.execute(
+            cur = conn.execute(
                 f"UPDATE shortlist_items SET {', '.join(f'{k} = ?' for k in columns)}, "
-                "updated_at = ? WHERE id = ?",
-                (*columns.values(), now, entry_id),
+                "updated_at = ?, updated_by = ?, version = version + 1 "
+                "WHERE id = ? AND version = ?",
+                (*columns.values(), now, self.counsellor, entry_id, entry.version),
             )
-            self._touch(conn, entry.person_id)
+            if cur.rowcount == 1:
+                self._touch(conn, entry.person_id)
+                new_status = columns.get("status")
+                if new_status is not None and new_status != entry.status.value:
+                    change = (
+                        f"{entry.status.label_fr} → {ShortlistStatus(new_status).label_fr} : "
+                        f"{_item_line(entry.as_item())}"
+                    )
+                    self._journal(conn, entry.person_id, JournalKind.STATUT, now, change, entry_id)
+        if cur.rowcount != 1:
+            raise entry_conflict(
+                base or entry, self.get_entry(entry_id), columns, self.get_person(entry.person_id)
+            )
         return self.get_entry(entry_id)
 
     def _touch(self, conn: userstore.StoreConnection, person_id: int) -> None:
@@ -535,3 +615,8 @@ class PeopleService:
             conn.execute(
                 "UPDATE shortlist_items SET distance_km = ? WHERE id = ?", (distance, entry_id)
             )
+
+
+def _item_line(item: Item) -> str:
+    """« CAP Boulanger (CFA du Cantal) »: what a journal line says about an item."""
+    return f"{item.title} ({item.organisation})" if item.organisation else item.title

@@ -34,6 +34,7 @@ from lba_desktop.errors import InvalidInput
 from lba_desktop.models import Item, Kind
 from lba_desktop.paths import user_db_path
 from lba_desktop.people import PeopleService
+from lba_desktop.people.journal import JournalKind
 from tests.fake_upstream.data import rdv_eligible_keys, rdv_ineligible_keys
 from tests.fake_upstream.fixtures import fake_upstream  # noqa: F401 (pytest fixture)
 from tests.fake_upstream.server import FakeUpstream
@@ -361,6 +362,19 @@ def test_saved_before_sending_and_sent_once_after_a_crash(world: dict[str, Any])
     assert sent.upstream_id and sent.upstream_answer["_id"] == sent.upstream_id
     assert "Envoyée le" in sent.status_detail_fr
     assert fake.state.appointments.count() == 1
+
+
+def test_the_journal_dates_the_request_and_its_sending(world: dict[str, Any]) -> None:
+    service: AppointmentService = world["service"]
+    request = service.create_request(world["form"])
+    service.send(request.id)
+    events = [e for e in world["people"].journal(world["person_id"]) if e.request_id]
+    assert [(e.kind, e.happened_on, e.request_id) for e in events] == [
+        (JournalKind.RDV_DEMANDE, T0.date(), request.id),
+        (JournalKind.RDV_ENVOYEE, T0.date(), request.id),
+    ]
+    assert events[-1].summary == request.training.title
+    assert events[-1].counsellor == world["people"].counsellor
 
 
 def test_crash_during_send_then_retry_uses_the_same_key(world: dict[str, Any]) -> None:

@@ -75,7 +75,13 @@ def test_erasure_leaves_no_trace(filled, caplog: pytest.LogCaptureFixture) -> No
     assert person_bytes_present()
 
     deleted = erase_person(service, person_id)
-    assert deleted == {"shortlist_items": 3, "appointment_outbox": 1, "people": 1}
+    # The journal: « fiche créée » and three « ajout à la sélection ».
+    assert deleted == {
+        "shortlist_items": 3,
+        "appointment_outbox": 1,
+        "journal_events": 4,
+        "people": 1,
+    }
     assert person_bytes_present() == []
     with pytest.raises(InvalidInput):
         service.get_person(person_id)

@@ -16,6 +16,7 @@ import pytest
 
 from lba_desktop.appointments import AppointmentService, RequestStatus
 from lba_desktop.appointments.sender import CLAIM_LEASE
+from lba_desktop.data.user_schema import SCHEMA_VERSION
 from lba_desktop.people import PeopleService
 from tests.fake_upstream.data import rdv_eligible_keys
 from tests.fake_upstream.fixtures import fake_upstream  # noqa: F401 (pytest fixture)
@@ -131,12 +132,23 @@ def test_a_claim_left_by_a_killed_process_expires(fake_upstream: FakeUpstream) -
     assert not Path(os.environ["LBA_DESKTOP_HOME"], "user.sqlite-journal").exists()
 
 
+V5_COLUMNS = {
+    "people": ("version", "updated_by", "updated_at", "created_by", "case_number"),
+    "shortlist_items": ("version", "updated_by"),
+}
+
+
 def test_an_old_outbox_is_migrated_with_its_requests(fake_upstream: FakeUpstream) -> None:  # noqa: F811
     import sqlite3
 
     (request_id,) = queue_requests(fake_upstream, 1)
     path = Path(os.environ["LBA_DESKTOP_HOME"], "user.sqlite")
     conn = sqlite3.connect(path)
+    # Back to version 3: without what versions 4 (claims) and 5 (shared follow-up) added.
+    conn.execute("DROP TABLE journal_events")
+    for table, columns in V5_COLUMNS.items():
+        for column in columns:
+            conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     conn.execute("ALTER TABLE appointment_requests DROP COLUMN claimed_by")
     conn.execute("ALTER TABLE appointment_requests DROP COLUMN claim_expires_at")
     conn.execute("PRAGMA user_version = 3")
@@ -145,6 +157,6 @@ def test_an_old_outbox_is_migrated_with_its_requests(fake_upstream: FakeUpstream
         assert service.get(request_id).status is RequestStatus.A_ENVOYER
         assert service.send_pending().sent == (request_id,)
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("SELECT claimed_by FROM appointment_requests").fetchone() == ("",)
     conn.close()

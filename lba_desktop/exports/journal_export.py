@@ -1,0 +1,74 @@
+"""The journal for the structure's information system: a period's events as CSV, and every
+stored row of one person or of all as JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from lba_desktop.exports.common import neutralise_formula, short_date
+from lba_desktop.people import Person
+from lba_desktop.people.journal import JournalEvent
+
+JOURNAL_HEADERS = (
+    "Date",
+    "N° de dossier",
+    "N° jeune",
+    "Prénom",
+    "Nom",
+    "Conseiller",
+    "Type",
+    "Détail",
+    "Note",
+    "Enregistré le",
+)
+
+
+def journal_rows(events: Iterable[JournalEvent], people: Mapping[int, Person]) -> list[list[str]]:
+    """One row per event, ready to re-key: typed text stays text in a spreadsheet."""
+    rows = []
+    for event in events:
+        person = people.get(event.person_id)
+        cells = [
+            short_date(event.happened_on),
+            person.case_number if person else "",
+            str(event.person_id),
+            person.first_name if person else "",
+            person.last_name if person else "",
+            event.counsellor,
+            event.label_fr,
+            event.summary,
+            event.note,
+            event.recorded_at.astimezone().strftime("%d/%m/%Y %H:%M"),
+        ]
+        rows.append([str(neutralise_formula(" ".join(c.split()))) for c in cells])
+    return rows
+
+
+def render_journal_csv(events: Iterable[JournalEvent], people: Mapping[int, Person]) -> bytes:
+    """UTF-8 with BOM and semicolons, as a French Excel opens it."""
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(JOURNAL_HEADERS)
+    writer.writerows(journal_rows(events, people))
+    return text.getvalue().encode("utf-8-sig")
+
+
+def render_people_json(documents: Mapping[int, Mapping[str, Any]], *, origin: str) -> bytes:
+    """Every stored row of each person, table by table (right of access, moving out)."""
+    payload = {
+        "exporte_le": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "origine": origin,
+        "personnes": [{"numero": pid, "tables": tables} for pid, tables in documents.items()],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2, default=_plain).encode("utf-8")
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)
