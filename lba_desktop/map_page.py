@@ -13,15 +13,15 @@ import folium
 import xstatic.pkg.jquery as xs_jquery
 import xstatic.pkg.leaflet as xs_leaflet
 import xstatic.pkg.leaflet_markercluster as xs_cluster
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from folium.plugins import MarkerCluster
 from jinja2 import Template
 
-from lba_desktop import paths
+from lba_desktop import paths, place_names
 from lba_desktop.models import Hit, Kind, SearchResult
 
 # Bump when the page's HTML or JavaScript changes, so a cached page is rebuilt.
-PAGE_VERSION = 4
+PAGE_VERSION = 5
 
 # One colour per kind, shared by the map markers and the list badges. Mid-tone hues chosen to
 # stay readable on a light and on a dark background (white text on them reads too).
@@ -84,7 +84,13 @@ def page_key(*, online_tiles: bool) -> str:
     ]
     # This module's own source: any change to the page's code rebuilds the cached page.
     parts.append(hashlib.sha1(Path(__file__).read_bytes()).hexdigest())
-    for name, path in _outline_files():
+    label_files = [
+        ("communes", paths.resource("referentials", "communes.csv.gz")),
+        ("labels_js", paths.resource("map", "map_labels.js")),
+        ("labels_css", paths.resource("map", "map_labels.css")),
+        ("place_names", Path(place_names.__file__)),  # its zoom rules (absent when frozen)
+    ]
+    for name, path in [*_outline_files(), *[f for f in label_files if f[1].is_file()]]:
         stat = path.stat()
         parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
@@ -104,6 +110,18 @@ class _LbaScript(MacroElement):
         self._template = Template("{% macro script(this, kwargs) %}" + _PAGE_JS + "{% endmacro %}")
 
 
+class _Verbatim(Element):
+    """Page text inserted as it is (a shipped script, style sheet or escaped data), never
+    rendered as a template: branca re-reads macro output as Jinja, where « {{ » would run."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
 # The JavaScript side. Markers live in one markercluster layer that is cleared and refilled per
 # search; `window.lbaMarkers` maps an item key ("kind:id") to its marker for lbaSelect.
 _PAGE_JS = r"""
@@ -114,6 +132,9 @@ _PAGE_JS = r"""
   var LABELS = {formation: "Formation", offre: "Offre d'emploi", entreprise: "Entreprise",
                 partenariat: "Partenariat"};
   var extras = L.layerGroup().addTo(map);
+  var places = LbaPlaces.attach(map, window.LBA_PLACES || []);
+  window.lbaPlaces = places;
+  window.lbaMap = map;
   L.control.scale({imperial: false}).addTo(map);
   var all = [];          // every marker of the last search, whatever its kind
   var shown = null;      // kinds to show (null: all)
@@ -185,10 +206,11 @@ _PAGE_JS = r"""
         var b = circle.getBounds();
         bounds.push(b.getSouthWest(), b.getNorthEast());
       }
-      extras.addLayer(L.circleMarker([c.lat, c.lon], {radius: 6, weight: 3, color: "#c0392b",
-                      fillColor: "#ffffff", fillOpacity: 1}).bindTooltip(esc(c.label)));
       bounds.push([c.lat, c.lon]);
     }
+    places.setPin("centre", c);
+    if ("home" in payload) { places.setPin("home", payload.home); }
+    if (payload.home) { bounds.push([payload.home.lat, payload.home.lon]); }
     fitWhenSized(bounds.length ? bounds : null);
     return count;
   };
@@ -219,6 +241,8 @@ _PAGE_JS = r"""
       window.lbaBridge.addClicked(a.getAttribute("data-id"));
     }
   });
+  // The chosen young person's home (null: nobody chosen, or no home known).
+  window.lbaSetHome = function (pin) { places.setPin("home", pin); return !!pin; };
   window.lbaShowKinds = function (kinds) { shown = kinds; return refill(); };
   window.lbaMarkerCount = function () { return cluster.getLayers().length; };
   function openMarker(m) {
@@ -275,10 +299,13 @@ _PAGE_JS = r"""
 _PAGE_CSS = """
 <style>
   html, body { margin: 0; padding: 0; }
-  .leaflet-container { background: #dfe8ef; font: 13px/1.35 sans-serif; }
+  /* folium's own style sets the map's text to 1rem (16 px, popups 17 px): too big beside
+     the window's 9-point text. A more specific rule brings it back to the window's size. */
+  body .leaflet-container { background: #dfe8ef; font: 13px/1.35 sans-serif; }
+  body .leaflet-popup-content { font-size: 13px; line-height: 1.4; margin: 8px 12px; }
+  body .leaflet-control-attribution, body .leaflet-control-scale-line { font-size: 11px; }
   body.lba-dark .leaflet-container { background: #1f262d; }
   .lba-pop .lba-kind { color: #fff; border-radius: 3px; padding: 0 5px; font-size: 11px; }
-  .leaflet-popup-content { margin: 10px 14px; }
   .lba-pop .lba-num { display: inline-block; min-width: 16px; text-align: center; color: #fff;
                       background: #333; border-radius: 8px; font-size: 11px; padding: 0 3px; }
   .lba-pop .lba-add { display: inline-block; margin-top: 4px; font-weight: bold; }
@@ -312,6 +339,8 @@ def build_map_page(path: Path, *, online_tiles: bool = False) -> Path:
         "regions": {"color": "#6b7b8c", "weight": 1.6, "fillColor": "#f4f1ea", "fillOpacity": 1.0},
         "departements": {"color": "#8c99a6", "weight": 0.7, "fill": False},
     }
+    # Outlines in a pane of their own under the place names, markers over both.
+    folium.map.CustomPane("lbaBase", z_index=250, pointer_events=False).add_to(fmap)
     for name, outline in _outline_files():
         style = styles[name]
         if online_tiles:
@@ -323,6 +352,7 @@ def build_map_page(path: Path, *, online_tiles: bool = False) -> Path:
             interactive=False,
             control=False,
             smooth_factor=1.0,
+            pane="lbaBase",
         ).add_to(fmap)
     cluster = MarkerCluster(
         name="Résultats",
@@ -332,7 +362,16 @@ def build_map_page(path: Path, *, online_tiles: bool = False) -> Path:
     cluster.default_js = cluster_js
     cluster.default_css = cluster_css
     cluster.add_to(fmap)
-    fmap.get_root().header.add_child(folium.Element(_PAGE_CSS), name="lba_css")
+    root = fmap.get_root()
+    root.header.add_child(folium.Element(_PAGE_CSS), name="lba_css")
+    root.header.add_child(
+        _Verbatim(f"<style>{place_names.labels_css()}</style>"), name="places_css"
+    )
+    root.header.add_child(_Verbatim(f"<script>{place_names.labels_script()}</script>"),
+                          name="places_js")  # fmt: skip
+    rows = place_names.labels_json(place_names.place_labels())
+    root.header.add_child(_Verbatim(f"<script>window.LBA_PLACES = {rows};</script>"),
+                          name="places_data")  # fmt: skip
     fmap.add_child(_LbaScript(fmap.get_name(), cluster.get_name()))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
@@ -407,7 +446,7 @@ def set_results_js(payload: dict[str, Any]) -> str:
 
 def shortlist_payload(person: Any, entries: Iterable[Any]) -> dict[str, Any]:
     """A person's shortlist for `lbaSetResults`: numbered markers in shortlist order, the
-    distance from the home commune, the home as the centre, no radius circle."""
+    distance from the home commune, the home as a pin, no radius circle."""
     items = [
         {
             "id": marker_key(e.kind, e.item_id),
@@ -424,11 +463,26 @@ def shortlist_payload(person: Any, entries: Iterable[Any]) -> dict[str, Any]:
         for n, e in enumerate(entries, start=1)
         if e.lat is not None and e.lon is not None
     ]
-    centre = None
-    if person.home_lat is not None and person.home_lon is not None:
-        centre = {
-            "lat": person.home_lat,
-            "lon": person.home_lon,
-            "label": f"Domicile : {person.home_label}",
-        }
-    return {"items": items, "centre": centre, "radius_km": None, "kinds": None, "mode": "shortlist"}
+    return {
+        "items": items,
+        "centre": None,
+        "home": home_pin(person),
+        "radius_km": None,
+        "kinds": None,
+        "mode": "shortlist",
+    }
+
+
+def home_pin(person: Any) -> dict[str, Any] | None:
+    """The young person's home as a map pin (None without a person or a known home)."""
+    if person is None or not person.has_home:
+        return None
+    return {
+        "lat": person.home_lat,
+        "lon": person.home_lon,
+        "label": f"Domicile : {person.home_label}" if person.home_label else "Domicile",
+    }
+
+
+def set_home_js(pin: dict[str, Any] | None) -> str:
+    return f"lbaSetHome({json.dumps(pin, ensure_ascii=False)})"

@@ -4,6 +4,7 @@ long fields cut for display (the whole text stays in the data)."""
 from __future__ import annotations
 
 import html
+import json
 import re
 
 # C0 controls but tab and newline, DEL and C1 controls: nothing a reader needs, and ESC / CSI
@@ -68,3 +69,19 @@ def html_in_script(text: str) -> str:
     and inside a Jinja template (branca renders page fragments as templates, where « {{ … }} »
     would be evaluated): those characters become entities, shown as they were."""
     return html.escape(without_controls(text), quote=True).translate(_SCRIPT_ENTITIES)
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_SCRIPT = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "{": "\\u007b", "}": "\\u007d",
+     "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)  # fmt: skip
+
+
+def json_in_script(value: object) -> str:
+    """JSON that may sit inside a <script> element of a page branca renders: in its strings,
+    « </script> » or « <!-- » cannot end or hide the element and « {{ … }} » cannot run as
+    Jinja (the \\u escapes decode to the same text; outside strings JSON has no < > &, and
+    its braces never open a Jinja tag)."""
+    document = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _JSON_STRING.sub(lambda m: m.group().translate(_JSON_SCRIPT), document)

@@ -20,10 +20,10 @@ from lba_desktop.exports.common import (
     phone_fr,
     where_fr,
 )
-from lba_desktop.exports.pdf_export import departement_outlines
 from lba_desktop.files import write_file
 from lba_desktop.links import mailto_link, tel_link, web_link
 from lba_desktop.people import ShortlistEntry
+from lba_desktop.place_names import departement_outlines
 from lba_desktop.safe_text import html_in_script, shorten
 
 # A field longer than this is cut on the page (the shortlist keeps it whole).

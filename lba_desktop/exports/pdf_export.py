@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import shutil
 import subprocess
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from lba_desktop.exports.common import (
 from lba_desktop.files import write_file
 from lba_desktop.links import web_link
 from lba_desktop.people import ShortlistEntry
+from lba_desktop.place_names import departement_outlines
 from lba_desktop.safe_text import pdf_text
 
 MARGIN = 12.0
@@ -344,44 +344,6 @@ def _qr(pdf: HandoutPdf, data: str, *, x: float, y: float, size: float) -> None:
 
 
 # --- The map ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Outline:
-    code: str
-    name: str
-    rings: tuple[tuple[tuple[float, float], ...], ...]  # outer rings, (lon, lat)
-    bbox: tuple[float, float, float, float]  # min_lon, min_lat, max_lon, max_lat
-
-
-@lru_cache(maxsize=1)
-def departement_outlines() -> tuple[Outline, ...]:
-    path = paths.resource("geo", "departements.geojson")
-    if not path.is_file():
-        return ()
-    data = json.loads(path.read_text(encoding="utf-8"))
-    outlines = []
-    for feature in data.get("features", []):
-        geometry = feature.get("geometry") or {}
-        if geometry.get("type") == "Polygon":
-            polygons = [geometry["coordinates"]]
-        elif geometry.get("type") == "MultiPolygon":
-            polygons = geometry["coordinates"]
-        else:
-            continue
-        rings = tuple(tuple((p[0], p[1]) for p in poly[0]) for poly in polygons if poly)
-        lons = [p[0] for ring in rings for p in ring]
-        lats = [p[1] for ring in rings for p in ring]
-        props = feature.get("properties") or {}
-        outlines.append(
-            Outline(
-                code=str(props.get("code", "")),
-                name=str(props.get("nom", "")),
-                rings=rings,
-                bbox=(min(lons), min(lats), max(lons), max(lats)),
-            )
-        )
-    return tuple(outlines)
 
 
 class Projection:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from lba_desktop.errors import LbaError
-from lba_desktop.map_page import markers_payload, shortlist_payload
+from lba_desktop.map_page import home_pin, markers_payload, shortlist_payload
 from lba_desktop.models import Hit, Item, Kind
 from lba_desktop.settings import load_settings
 from lba_desktop.ui.appointment_dialog import AppointmentDialog
@@ -342,6 +342,7 @@ class FollowUp(QObject):
             f"Ajouter à la &sélection de {name}" if name else "Ajouter à la &sélection"
         )
         self.window.map.set_add_label(f"Ajouter à la sélection de {name}" if name else "")
+        self.window.map.set_home(home_pin(person))
         self._update_details()
         if self._map_shows_shortlist:
             self._on_map_requested(person is not None)

@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QFile, QIODevice, QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 
-from lba_desktop.map_page import ensure_map_page, set_results_js
+from lba_desktop.map_page import ensure_map_page, set_home_js, set_results_js
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +90,7 @@ class MapPanel(QWidget):
         self._bridge.clicked.connect(self._on_bridge_click)
         self._bridge.addClicked_.connect(self._on_bridge_add)
         self._add_label = ""
+        self._home: dict[str, Any] | None = None
         self._show_message("Chargement de la carte…")
         try:
             self._start()
@@ -151,6 +152,8 @@ class MapPanel(QWidget):
         self._run(f"lbaTheme({json.dumps(self._dark)})")
         if self._add_label:
             self._run(f"lbaSetAddLabel({json.dumps(self._add_label)})")
+        if self._home is not None:
+            self._run(set_home_js(self._home))
         if self._pending_js is not None:
             self._run(self._pending_js, self._on_results_shown)
             self._pending_js = None
@@ -213,6 +216,12 @@ class MapPanel(QWidget):
         self._add_label = text
         if self.available and self.ready:
             self._run(f"lbaSetAddLabel({json.dumps(text)})")
+
+    def set_home(self, pin: dict[str, Any] | None) -> None:
+        """The chosen young person's home as a pin on the map (None: none)."""
+        self._home = pin
+        if self.available and self.ready:
+            self._run(set_home_js(pin))
 
     def run_js(self, js: str, callback: Any) -> None:
         """For tests and the benchmark: evaluate `js` in the page, result to `callback`."""
