@@ -16,6 +16,8 @@ DEFAULT_LIMITS: Mapping[str, int] = MappingProxyType(
 RADIUS_CHOICES_KM = (10, 30, 60, 100)
 DEFAULT_RADIUS_KM = 30
 MAX_RADIUS_KM = 200
+# The upstream's label for employers found by its elligibleHandicapFilter (2026), used everywhere.
+HANDI_LABEL = "Employeur handi-engagé"
 MAX_ROMES = 20
 FEW_RESULTS_THRESHOLD = 10
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterable
+from datetime import date
 
 from lba_desktop.data.catalogue import Area, CatalogueStore, ItemFilter
 from lba_desktop.errors import InvalidInput
@@ -19,6 +20,7 @@ from lba_desktop.models import (
     MAX_RADIUS_KM,
     MAX_ROMES,
     Hit,
+    Item,
     Kind,
     Place,
     PlaceKind,
@@ -155,6 +157,7 @@ class SearchService:
     def _collect(self, criteria: SearchCriteria, area: Area, *, per_kind: int | None) -> list[Hit]:
         fts = fts_query(criteria.text)
         show_distance = criteria.place.kind is not PlaceKind.FRANCE
+        today = date.today().isoformat()
         hits: list[Hit] = []
         for kind in Kind:
             if kind not in criteria.kinds:
@@ -166,14 +169,28 @@ class SearchService:
                 fts_query=fts,
                 diploma_level=criteria.diploma_level,
                 opco=criteria.opco,
-                handi_friendly_only=criteria.handi_friendly_only,
+                # « Employeur handi-engagé » concerns employers: trainings stay listed.
+                handi_friendly_only=criteria.handi_friendly_only and kind is not Kind.FORMATION,
             )
             for item, d in self.store.nearest(area, flt, limit=limit):
                 # The SQL box is a square around the circle: drop its corners.
                 if area.radius_km is not None and d > area.radius_km:
                     continue
+                if _expired(item, today):
+                    continue
                 hits.append(Hit(item=item, distance_km=round(d, 1) if show_distance else None))
         return hits
+
+
+def _expired(item: Item, today: str) -> bool:
+    """An offer whose publication ended since the sync is no longer shown (ISO dates compare
+    as text; an unreadable one reads as unknown, so the offer stays)."""
+    if item.kind is Kind.FORMATION or item.kind is Kind.ENTREPRISE:
+        return False
+    expiration = (item.details or {}).get("expiration")
+    if not isinstance(expiration, str) or len(expiration) < 10 or expiration[4] != "-":
+        return False
+    return expiration[:10] < today
 
 
 def _area_of(place: Place, radius_km: int, geocoder: Geocoder) -> Area:

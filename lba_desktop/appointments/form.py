@@ -112,24 +112,43 @@ class TrainingInfo:
 
     @property
     def channel_fr(self) -> str:
-        """One sentence for the form: how the request will travel."""
+        """One sentence for the form: how the request will travel. An e-mail is offered only
+        where the CFA's address is known (since 2026 the upstream publishes none)."""
         if self.fictitious:
             prefix = "Formation de démonstration : pas d'envoi en ligne. "
         elif self.rdv_eligible is None:
-            return (
-                "Envoi en ligne (RDV Apprentissage) si la formation l'accepte ; "
-                "sinon, e-mail au CFA."
+            return "Envoi en ligne (RDV Apprentissage) si la formation l'accepte ; sinon, " + (
+                f"e-mail au CFA ({self.cfa_email})."
+                if self.cfa_email
+                else self._without_email(sentence=False)
             )
         elif self.rdv_eligible:
-            return "Cette formation accepte les demandes de rendez-vous en ligne."
+            text = "Cette formation accepte les demandes de rendez-vous en ligne."
+            if self.cfa_email:
+                return text
+            return (
+                text
+                + " L'e-mail du CFA n'est pas publié : la demande passe par RDV "
+                + (
+                    f"Apprentissage, ou par téléphone ({self.cfa_phone})."
+                    if self.cfa_phone
+                    else "Apprentissage."
+                )
+            )
         else:
             prefix = "Cette formation ne prend pas de demande en ligne. "
         channel = self.channel
         if channel is Channel.EMAIL:
             return prefix + f"La demande sera préparée en e-mail pour le CFA ({self.cfa_email})."
-        if channel is Channel.TELEPHONE:
-            return prefix + f"Contactez le CFA par téléphone ({self.cfa_phone})."
-        return prefix + "Aucun contact du CFA n'est connu."
+        return prefix + self._without_email(sentence=True)
+
+    def _without_email(self, *, sentence: bool) -> str:
+        """The phone as the way, said so; `sentence`: it starts a sentence."""
+        if self.cfa_phone:
+            text = f"appelez le CFA au {self.cfa_phone} (son e-mail n'est pas publié)."
+        else:
+            text = "aucun contact du CFA n'est connu (ni e-mail ni téléphone) : voyez sa fiche."
+        return text[0].upper() + text[1:] if sentence else text
 
 
 def _full_address(item: Item) -> str:

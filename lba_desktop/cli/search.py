@@ -7,7 +7,7 @@ from typing import Any
 
 from lba_desktop.cli.output import print_json
 from lba_desktop.errors import InvalidInput
-from lba_desktop.models import Kind, SearchResult
+from lba_desktop.models import HANDI_LABEL, Kind, SearchResult
 from lba_desktop.safe_text import terminal_text
 
 KIND_OPTIONS = {
@@ -33,7 +33,11 @@ def add_commands(sub: Any) -> dict[str, Any]:
         help="formations,offres,entreprises,partenariats",
     )
     search.add_argument("--opco", default="", help="limiter les entreprises à un OPCO")
-    search.add_argument("--handi", action="store_true", help="entreprises handi-accueillantes")
+    search.add_argument(
+        "--handi",
+        action="store_true",
+        help=f"« {HANDI_LABEL.lower()} » seulement (les formations restent)",
+    )
     search.add_argument("--limit", type=int, default=20, help="lignes affichées (20)")
     search.add_argument("--json", action="store_true", help="sortie JSON")
     return {"search": cmd_search}
@@ -116,6 +120,9 @@ def result_to_json(result: SearchResult, limit: int, source_label: str) -> dict[
                 "latitude": h.item.lat,
                 "longitude": h.item.lon,
                 "fictif": h.item.fictitious,
+                "employeur_handi_engage": h.item.handi_friendly
+                if h.item.kind is not Kind.FORMATION
+                else None,
             }
             for h in result.hits[:limit]
         ],
@@ -149,9 +156,11 @@ def render_table(result: SearchResult, limit: int, source_label: str) -> str:
         item = hit.item
         dist = f"{hit.distance_km:.1f} km" if hit.distance_km is not None else ""
         level = str(item.diploma_level) if item.diploma_level else "—"
+        engaged = item.handi_friendly and item.kind is not Kind.FORMATION
         lines.append(
             f"{item.kind.label_fr:<15} {dist:>8}  {_cut(item.title, 44):<44} "
             f"{_cut(item.organisation, 30):<30} {_cut(item.commune, 22):<22} {level}"
+            + ("  handi-engagé" if engaged else "")
         )
     if len(result.hits) > limit:
         lines.append(f"… {len(result.hits) - limit} autres résultats (--limit pour en voir plus).")

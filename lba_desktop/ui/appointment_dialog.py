@@ -214,7 +214,8 @@ class AppointmentDialog(QDialog):
         self.email_button.setToolTip(
             "Enregistrer la demande et l'écrire en e-mail (.eml) pour votre messagerie"
         )
-        self.email_button.setEnabled(bool(training and training.cfa_email))
+        # No e-mail offered that cannot exist: the channel sentence gives the phone instead.
+        self.email_button.setVisible(bool(training and training.cfa_email))
         self.email_button.clicked.connect(self.prepare_email)
         buttons.addButton(self.email_button, QDialogButtonBox.ButtonRole.ActionRole)
         cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)

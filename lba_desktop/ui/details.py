@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from lba_desktop.links import mailto_link, safe_link, web_link
-from lba_desktop.models import Hit, Item, Kind
+from lba_desktop.models import HANDI_LABEL, Hit, Item, Kind
 from lba_desktop.safe_text import shorten
 from lba_desktop.ui.look import kind_colour, km
 from lba_desktop.ui.results_model import level_text
@@ -50,7 +50,7 @@ DETAIL_LABELS: dict[str, str] = {
     "rdv_url": "Demande de rendez-vous",
     "partner_label": "Diffusé par",
     "partner_job_id": "Référence de l'offre",
-    "delegated": "Offre déléguée",
+    "delegated": "Formation incluse",
     "contract_type": "Contrat",
     "contract_start": "Début du contrat",
     "contract_duration_months": "Durée du contrat",
@@ -84,11 +84,13 @@ DETAIL_LABELS: dict[str, str] = {
     "positions": "Postes ouverts",
     "weekly_hours": "Durée hebdomadaire",
     "cfa_email": "E-mail du CFA",
+    "cfa_has_email": "E-mail du CFA",
 }
 # Shown first, in this order, for each kind; the remaining keys follow alphabetically.
 DETAIL_ORDER: dict[Kind, tuple[str, ...]] = {
     Kind.FORMATION: (
         "cfa",
+        "cfa_has_email",
         "cfa_gestionnaire",
         "diploma",
         "long_title",
@@ -135,15 +137,22 @@ DETAIL_ORDER: dict[Kind, tuple[str, ...]] = {
         "company_description",
     ),
     Kind.PARTENARIAT: (
+        "delegated",
         "contract_type",
         "start_date",
         "contract_start",
         "duration_months",
         "contract_duration_months",
         "weekly_hours",
+        "remote",
         "positions",
+        "opening_count",
         "description",
+        "desired_skills",
+        "to_be_acquired_skills",
+        "access_conditions",
         "apply_url",
+        "expiration",
         "cfa",
         "cfa_email",
     ),
@@ -159,6 +168,12 @@ COPYABLE_KEYS = {
     "cle_ministere_educatif",
 }
 HIRING_POTENTIAL = {0: "Faible", 1: "Moyen", 2: "Bon", 3: "Très bon"}
+REMOTE_FR = {"onsite": "Sur place", "hybrid": "Hybride (en partie à distance)",
+             "remote": "À distance"}  # fmt: skip
+DELEGATED_FR = "Oui : offre gérée par un CFA, embauche et formation ensemble"
+# Since 2026 the upstream publishes no CFA address (`hasEmail` only, the RDV service has it).
+NO_CFA_EMAIL_FR = "Non publié : demande de rendez-vous en ligne ou téléphone"
+HANDI_CFA_FR = "Organisme signalé accessible aux personnes en situation de handicap"
 MAX_SHOWN = 4000  # characters of one field shown in the panel (the copy button copies all)
 
 
@@ -210,6 +225,12 @@ def _plain(key: str, value: Any) -> str:
         return f"{QLocale().toString(n, 'f', 0 if n.is_integer() else 1)} an{'s' if n > 1 else ''}"
     if key in {"contract_start", "expiration", "start_date"}:
         return _fr_date(value)
+    if key == "remote" and isinstance(value, str):
+        return REMOTE_FR.get(value, value)
+    if key == "delegated" and isinstance(value, bool):
+        return DELEGATED_FR if value else ""
+    if key == "cfa_has_email" and isinstance(value, bool):
+        return NO_CFA_EMAIL_FR
     if isinstance(value, bool):
         return "Oui" if value else "Non"
     if isinstance(value, list | tuple):
@@ -417,7 +438,9 @@ class DetailsPanel(QScrollArea):
         self._row(form, "SIRET", item.siret, copy=True)
         self._row(form, "OPCO", item.opco)
         if item.handi_friendly:
-            self._row(form, "Accueil", "Entreprise handi-accueillante")
+            # Employers: the upstream's engaged pass; trainings: what the CFA declares.
+            engaged = HANDI_LABEL if item.kind is not Kind.FORMATION else HANDI_CFA_FR
+            self._row(form, "Handicap", engaged)
         self._row(form, "Codes ROME", ", ".join(item.romes))
 
         details = dict(item.details or {})

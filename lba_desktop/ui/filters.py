@@ -1,6 +1,6 @@
 """The filters panel: métiers with live completion (several can be chosen), a place with live
 completion that keeps the exact place picked, radius, diploma level, result kinds with their
-counts, OPCO and handi-accueillant; and the inline area where errors are explained."""
+counts, OPCO and « employeur handi-engagé »; and the inline area where errors are explained."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ from lba_desktop.errors import AmbiguousPlace, LbaError
 from lba_desktop.models import (
     DEFAULT_RADIUS_KM,
     DIPLOMA_LABELS_FR,
+    HANDI_LABEL,
     MAX_RADIUS_KM,
     MAX_ROMES,
     RADIUS_CHOICES_KM,
@@ -275,12 +276,13 @@ class FiltersPanel(QWidget):
         opco_label.setBuddy(self.opco_combo)
         opco_row.addWidget(self.opco_combo, 1)
         more_box.addLayout(opco_row)
-        self.handi_box = QCheckBox("Handi-accueillant")
+        # The upstream's current words; it concerns employers, trainings stay listed.
+        self.handi_box = QCheckBox(HANDI_LABEL)
         _accessible(
             self.handi_box,
-            "Handi-accueillant",
-            "Ne garder que les entreprises engagées dans l'accueil de personnes en "
-            "situation de handicap",
+            HANDI_LABEL,
+            "Ne garder que les employeurs reconnus handi-engagés (offres, entreprises, "
+            "formations incluses) ; les formations restent affichées",
         )
         more_box.addWidget(self.handi_box)
         outer.addWidget(more)

@@ -469,7 +469,7 @@ class MainWindow(QMainWindow):
             self._show_empty(
                 "Aucun résultat pour ces critères.\n\nEssayez un rayon plus grand, un métier "
                 "voisin (les suggestions proposent les métiers proches), un autre niveau "
-                "(« Indifférent ») ou retirez le filtre OPCO / handi-accueillant."
+                "(« Indifférent ») ou retirez le filtre OPCO / employeur handi-engagé."
             )
         elif self.proxy.rowCount() == 0:
             hidden = ", ".join(

@@ -304,7 +304,14 @@ class OutboxDialog(QDialog):
         )
         online = request is not None and request.training.rdv_eligible is not False
         self.retry_button.setEnabled(not done and online)
-        self.email_button.setEnabled(not done and bool(request.training.cfa_email))
+        known = request is not None and bool(request.training.cfa_email)
+        self.email_button.setEnabled(not done and known)
+        self.email_button.setToolTip(
+            "Écrire la demande en e-mail pour le CFA"
+            if known or request is None
+            else "L'e-mail de ce CFA n'est pas publié : demande en ligne ou téléphone "
+            + (f"({request.training.cfa_phone})" if request.training.cfa_phone else "")
+        )
         self.transmit_button.setEnabled(not done)
 
     # -- actions

@@ -264,6 +264,23 @@ def test_channel_from_catalogue_eligibility() -> None:
     assert "démonstration" in demo.channel_fr
 
 
+def test_no_email_offered_where_the_cfa_publishes_none() -> None:
+    # 2026: trainings carry {phone, hasEmail}, no address: the phone or the RDV request is
+    # the way, and the sentence says so.
+    for eligible in (None, True, False):
+        info = training(rdv_eligible=eligible, cfa_email="", cfa_phone="0471000000")
+        assert "e-mail au CFA (" not in info.channel_fr
+        assert "0471000000" in info.channel_fr and "n'est pas publié" in info.channel_fr
+    assert (
+        "sinon, appelez le CFA au 0471000000"
+        in training(rdv_eligible=None, cfa_email="", cfa_phone="0471000000").channel_fr
+    )
+    assert "passe par RDV Apprentissage" in training(rdv_eligible=True, cfa_email="").channel_fr
+    nothing = training(rdv_eligible=False, cfa_email="", cfa_phone="")
+    assert nothing.channel_fr.endswith("Aucun contact du CFA n'est connu (ni e-mail ni "
+                                       "téléphone) : voyez sa fiche.")  # fmt: skip
+
+
 def test_prefill_from_person_and_catalogue_item(world: dict[str, Any]) -> None:
     service: AppointmentService = world["service"]
     form = service.prefill(person_id=world["person_id"], item=world["item"])

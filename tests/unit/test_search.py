@@ -199,3 +199,28 @@ def test_demo_catalogue_boulanger_aurillac(demo_home: Path) -> None:
         exact = distance_km(place.lat, place.lon, hit.item.lat, hit.item.lon)
         assert exact <= 30.05
         assert hit.distance_km == pytest.approx(exact, abs=0.06)
+
+
+def test_ended_offers_hidden_and_the_handi_filter_keeps_trainings(tmp_path: Path) -> None:
+    writer = CatalogueWriter(tmp_path / "c.sqlite")
+    writer.add_items(
+        [
+            _item(Kind.FORMATION, "cap-5km", 5, diploma_level=3, title="CAP Boulanger"),
+            _item(Kind.ENTREPRISE, "ent-handi-8km", 8, handi_friendly=True),
+            _item(Kind.ENTREPRISE, "ent-12km", 12),
+            _item(Kind.PARTENARIAT, "part-20km", 20, details={"expiration": "2099-01-31"}),
+            # Its publication ended after the sync: no longer shown.
+            _item(Kind.OFFRE, "offre-ended-4km", 4, details={"expiration": "2021-01-31T08:00Z"}),
+            _item(Kind.OFFRE, "offre-odd-date-6km", 6, details={"expiration": "fin du mois"}),
+        ]
+    )
+    writer.finish()
+    service = SearchService(CatalogueStore(tmp_path / "c.sqlite"))
+    result = service.search(service.build_criteria(metier="D1102", lieu="Aurillac"))
+    shown = set(_ids(result))
+    assert "offre-ended-4km" not in shown
+    assert {"offre-odd-date-6km", "part-20km"} <= shown  # unreadable date: unknown, kept
+    handi = service.search(service.build_criteria(metier="D1102", lieu="Aurillac", handi=True))
+    # « Employeur handi-engagé » concerns employers; trainings stay, as upstream.
+    assert {h.item.kind for h in handi.hits} == {Kind.FORMATION, Kind.ENTREPRISE}
+    assert [h.item.id for h in handi.of_kind(Kind.ENTREPRISE)] == ["ent-handi-8km"]

@@ -3,9 +3,13 @@ only through the filtered search, partner fields; and a catalogue synced from it
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
+
 from lba_desktop import paths
+from lba_desktop.cli import main
 from lba_desktop.data import parsers
 from lba_desktop.data import upstream_validation as uv
 from lba_desktop.data.apprentissage_client import ApprentissageClient
@@ -148,6 +152,31 @@ def test_synced_catalogue_has_what_a_counsellor_reads(
     held = {j["identifier"]["id"]: j for j in fake_upstream.state.jobs}
     closed = {i for i, j in held.items() if j["offer"]["status"] != "Active"}
     assert closed and not closed & {i.id for i in offers}
+
+
+def test_cli_handi_lists_exactly_the_employers_the_engaged_pass_returned(
+    demo_home: Path,
+    fake_upstream: FakeUpstream,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert make_service(fake_upstream).run(make_scope(departements=["15"])).ok
+    capsys.readouterr()
+    store = CatalogueStore(paths.catalogue_path())
+    try:
+        with_code = {(i.kind, i.id) for i in store.iter_items() if "D1214" in i.romes}
+    finally:
+        store.close()
+    argv = ["search", "--metier", "D1214", "--lieu", "Cantal", "--handi", "--json"]
+    argv += ["--limit", "5000"]
+    assert main([*argv, "--types", "offres,entreprises,partenariats"]) == 0
+    found = json.loads(capsys.readouterr().out)["resultats"]
+    assert found and all(r["employeur_handi_engage"] is True for r in found)
+    expected = _engaged_keys(fake_upstream, "15") & with_code
+    assert {(Kind(r["type"]), r["id"]) for r in found} == expected
+    # Trainings are not employers: the filter leaves them listed, with no handicap claim.
+    assert main([*argv, "--types", "formations"]) == 0
+    trainings = json.loads(capsys.readouterr().out)["resultats"]
+    assert trainings and all(r["employeur_handi_engage"] is None for r in trainings)
 
 
 def test_a_handicap_filter_the_service_ignores_tags_nobody(
