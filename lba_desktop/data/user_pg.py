@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import json
 import logging
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -15,7 +17,7 @@ from psycopg import conninfo
 
 from lba_desktop.data import user_schema
 from lba_desktop.data.userdb import UserDbError
-from lba_desktop.data.userstore import UserStore
+from lba_desktop.data.userstore import Change, UserStore
 
 log = logging.getLogger(__name__)
 
@@ -171,21 +173,58 @@ class PostgresStore(UserStore):
     @contextmanager
     def transaction(self, *, serialize: bool = True) -> Iterator[_Connection]:
         with self._lock:
+            conn = self._begin(serialize)
+            try:
+                yield _Connection(conn)
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                if not conn.broken:
+                    with contextlib.suppress(psycopg.Error):
+                        conn.execute("ROLLBACK")
+                if isinstance(exc, psycopg.Error):
+                    raise server_error(exc, self.label) from exc
+                raise
+
+    def _begin(self, serialize: bool) -> psycopg.Connection[Any]:
+        """Open a transaction. A connection the server dropped (restarted, network cut and
+        back) is only found out when used: when BEGIN fails that way, nothing was done
+        yet, so a new connection is tried once."""
+        for attempt in (1, 2):
             conn = self._connection()
             try:
-                with conn.transaction():
-                    if serialize:
-                        conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-                    yield _Connection(conn)
+                conn.execute("BEGIN")
+                if serialize:
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+                return conn
+            except psycopg.OperationalError as exc:
+                self._drop(conn)
+                if attempt == 2:
+                    raise server_error(exc, self.label) from exc
             except psycopg.Error as exc:
                 raise server_error(exc, self.label) from exc
+        raise AssertionError("unreachable")
+
+    def _drop(self, conn: psycopg.Connection[Any]) -> None:
+        with contextlib.suppress(psycopg.Error):
+            conn.close()
+        if self._conn is conn:
+            self._conn = None
 
     def read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         with self._lock:
-            try:
-                return self._connection().execute(pg_sql(sql), tuple(params)).fetchall()
-            except psycopg.Error as exc:
-                raise server_error(exc, self.label) from exc
+            for attempt in (1, 2):
+                conn = self._connection()
+                # Inside a transaction a lost connection lost the transaction: no retry.
+                idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+                try:
+                    return conn.execute(pg_sql(sql), tuple(params)).fetchall()
+                except psycopg.OperationalError as exc:
+                    self._drop(conn)
+                    if attempt == 2 or not idle:
+                        raise server_error(exc, self.label) from exc
+                except psycopg.Error as exc:
+                    raise server_error(exc, self.label) from exc
+            raise AssertionError("unreachable")
 
     def person_tables(self) -> list[tuple[str, str]]:
         rows = self.read(
@@ -208,10 +247,69 @@ class PostgresStore(UserStore):
                 # Only the table owner may VACUUM: the rows are deleted all the same.
                 log.warning("VACUUM après effacement impossible (%s)", type(exc).__name__)
 
+    def watch(self, callback: Callable[[Change], None]) -> ChangeListener:
+        return ChangeListener(self._settings, callback)
+
     def close(self) -> None:
         with self._lock:
             if self._conn is not None:
                 self._conn.close()
+
+
+class ChangeListener:
+    """LISTEN on its own connection, in a daemon thread: each notification committed by any
+    machine calls `callback`. A lost server is retried every few seconds; when it is back
+    the callback hears a `Change("*", "reconnect", None)`, since changes made meanwhile were
+    not notified to this machine (read everything again)."""
+
+    POLL_S = 0.5
+    RETRY_S = 3.0
+
+    def __init__(self, settings: dict[str, Any], callback: Callable[[Change], None]) -> None:
+        self._settings = settings
+        self._callback = callback
+        self._stop = threading.Event()
+        self.listening = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="lba-changes", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        first = True
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(**self._settings, autocommit=True) as conn:
+                    conn.execute(f"LISTEN {user_schema.CHANGES_CHANNEL}")
+                    self.listening.set()
+                    if not first:
+                        self._deliver(Change("*", "reconnect", None))
+                    first = False
+                    while not self._stop.is_set():
+                        for note in conn.notifies(timeout=self.POLL_S):
+                            self._deliver(_change_of(note.payload))
+            except psycopg.Error as exc:
+                self.listening.clear()
+                log.info("Écoute des changements interrompue (%s)", type(exc).__name__)
+                self._stop.wait(self.RETRY_S)
+
+    def _deliver(self, change: Change) -> None:
+        try:
+            self._callback(change)
+        except Exception:
+            # A window's handler failing must not end the listening.
+            log.exception("Traitement d'un changement impossible")
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
+def _change_of(payload: str) -> Change:
+    try:
+        data = json.loads(payload)
+        person = data.get("person_id")
+        return Change(str(data["table"]), str(data["op"]), int(person) if person else None)
+    except (ValueError, KeyError, TypeError):
+        return Change("*", "unknown", None)
 
 
 def schema_version(conn: psycopg.Connection[Any]) -> int:

@@ -157,12 +157,56 @@ _V5 = (
     "CREATE INDEX journal_period ON journal_events (happened_on, counsellor)",
 )
 
-# Index i brings a store from version i to version i + 1; version 0 is an empty store.
-STEPS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
+# Version 6: on the server, every change to a person's rows notifies the other machines
+# (LISTEN/NOTIFY, delivered at commit). The payload names the table, the operation and the
+# person's number, never a value. user.sqlite has one machine: nothing to notify.
+CHANGES_CHANNEL = "lba_changes"
+_WATCHED = ("people", "shortlist_items", "journal_events", "appointment_requests")
+_V6: dict[str, tuple[str, ...]] = {
+    SQLITE: (),
+    POSTGRESQL: (
+        """CREATE FUNCTION lba_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            row_data jsonb;
+        BEGIN
+            IF TG_OP = 'DELETE' THEN row_data := to_jsonb(OLD); ELSE row_data := to_jsonb(NEW);
+            END IF;
+            PERFORM pg_notify('"""
+        + CHANGES_CHANNEL
+        + """', json_build_object(
+                'table', TG_TABLE_NAME,
+                'op', lower(TG_OP),
+                'person_id', row_data ->> CASE WHEN TG_TABLE_NAME = 'people' THEN 'id'
+                                             ELSE 'person_id' END
+            )::text);
+            RETURN NULL;
+        END
+        $$""",
+        *(
+            f"CREATE TRIGGER {table}_notify AFTER INSERT OR UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION lba_notify_change()"
+            for table in _WATCHED
+        ),
+    ),
+}
+
+# Index i brings a store from version i to version i + 1; version 0 is an empty store. A step
+# is the same statements for both engines, or, where they differ, one set per engine.
+STEPS: tuple[tuple[str, ...] | dict[str, tuple[str, ...]], ...] = (
+    _V1,
+    _V2,
+    _V3,
+    _V4,
+    _V5,
+    _V6,
+)
 SCHEMA_VERSION = len(STEPS)
 
 
 def step_sql(version: int, dialect: str) -> Sequence[str]:
     """The statements that bring a store of `dialect` from `version` to `version + 1`."""
+    step = STEPS[version]
+    if isinstance(step, dict):
+        return list(step[dialect])
     words = _WORDS[dialect]
-    return [statement.format(**words) for statement in STEPS[version]]
+    return [statement.format(**words) for statement in step]

@@ -12,6 +12,7 @@ from typing import Any
 
 from lba_desktop import paths
 from lba_desktop.data import user_schema
+from lba_desktop.data.network_fs import network_filesystem
 from lba_desktop.data.storage import LOW_SPACE, free_bytes, full_disk, storage_failure
 from lba_desktop.errors import LbaError
 
@@ -104,6 +105,7 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
     Autocommit mode: callers open explicit transactions.
     """
     path = path or paths.user_db_path()
+    refuse_network_folder(path.parent)
     conn: UserConnection | None = None
     try:
         paths.private_folder(path.parent)
@@ -129,6 +131,21 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
         raise storage_error(exc, conn=conn) from exc
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def refuse_network_folder(folder: Path) -> None:
+    """user.sqlite on NFS or a Windows share would be corrupted sooner or later: say why,
+    and what to do instead, before anything is opened."""
+    kind = network_filesystem(folder)
+    if kind:
+        raise UserDbError(
+            f"Le dossier des données ({folder}) est sur un disque réseau ({kind}) : "
+            "les données des conseillers n'y seraient pas en sécurité (SQLite ne peut pas "
+            "y verrouiller son fichier).",
+            hint="Choisissez un dossier sur le disque de cet ordinateur (LBA_DESKTOP_HOME), "
+            "ou, pour partager le suivi entre conseillers, un serveur PostgreSQL "
+            "(LBA_USER_DB=postgresql://…).",
+        )
 
 
 USER_DB_LABEL = "Les données des conseillers (user.sqlite)"

@@ -6,8 +6,9 @@ import os
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -33,6 +34,21 @@ class StoreConnection(Protocol):
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor: ...
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Cursor: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """Another machine (or this one) changed a person's rows: which table, how, whose."""
+
+    table: str
+    op: str  # insert, update, delete
+    person_id: int | None
+
+
+class Watch(Protocol):
+    """A running subscription to changes; `stop()` ends it."""
+
+    def stop(self) -> None: ...
 
 
 class UserStore(ABC):
@@ -97,6 +113,11 @@ class UserStore(ABC):
     @abstractmethod
     def check_room_to_erase(self) -> None:
         """Refuse an erasure before deleting anything when its compaction cannot finish."""
+
+    def watch(self, callback: Callable[[Change], None]) -> Watch | None:
+        """Call `callback` (on another thread) for each change committed by any machine;
+        None when the store has no other machine to hear from (user.sqlite)."""
+        return None
 
     def __enter__(self) -> UserStore:
         return self

@@ -82,6 +82,11 @@ class PeopleService(JournalMethods):
     def store(self) -> userstore.UserStore:
         return self._store
 
+    def watch_changes(self, callback: Callable[[userstore.Change], None]) -> userstore.Watch | None:
+        """Hear what other machines change (people, shortlists, journal, requests), on a
+        worker thread; None on user.sqlite, where this machine is the only writer."""
+        return self._store.watch(callback)
+
     @property
     def _conn(self) -> sqlite3.Connection:
         """The raw user.sqlite connection (SQLite store only: tests and maintenance)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -12,7 +13,8 @@ import pytest
 from lba_desktop.data import user_schema
 from lba_desktop.data.user_pg import PostgresStore, connection_settings, pg_sql, server_label
 from lba_desktop.data.userdb import UserDbError
-from lba_desktop.data.userstore import SqliteStore, configured_target, open_store
+from lba_desktop.data.userstore import Change, SqliteStore, configured_target, open_store
+from lba_desktop.models import Item, Kind
 from lba_desktop.people import PeopleService
 from tests.postgres import PgCluster, free_port
 
@@ -113,7 +115,7 @@ def test_a_user_sqlite_of_the_current_release_opens_unchanged(tmp_path: Path) ->
     """A v4 file written before the store existed keeps its rows and its version."""
     path = tmp_path / "user.sqlite"
     raw = sqlite3.connect(path)
-    for version in range(4):
+    for version in range(4):  # the schema of the release before the shared store
         for statement in user_schema.step_sql(version, user_schema.SQLITE):
             raw.execute(statement)
     raw.execute(
@@ -195,3 +197,63 @@ def test_a_server_restarted_under_a_running_app_is_picked_up_again(
         assert [p.id for p in people.search_people()] == [saved.id]
         people.update_person(saved.id, notes="Revu après la panne")
         assert people.get_person(saved.id).notes == "Revu après la panne"
+
+
+class Heard:
+    """Changes a watching machine heard, for a test to wait on."""
+
+    def __init__(self) -> None:
+        self.changes: list[Change] = []
+        self._new = threading.Condition()
+
+    def __call__(self, change: Change) -> None:
+        with self._new:
+            self.changes.append(change)
+            self._new.notify_all()
+
+    def wait_for(self, predicate: Callable[[Change], bool], timeout: float = 10.0) -> Change:
+        with self._new:
+            self._new.wait_for(lambda: any(predicate(c) for c in self.changes), timeout)
+            return next(c for c in self.changes if predicate(c))
+
+
+def test_a_change_on_one_machine_is_heard_on_the_other(pg_url: str) -> None:
+    with PeopleService(pg_url) as first, PeopleService(pg_url) as second:
+        heard = Heard()
+        watch = second.watch_changes(heard)
+        assert watch is not None
+        try:
+            assert watch.listening.wait(10)
+            lea = first.create_person(first_name="Léa")
+            first.add_to_shortlist(lea.id, item=Item(Kind.FORMATION, "F1", title="CAP"))
+            assert heard.wait_for(lambda c: c.table == "shortlist_items") == Change(
+                "shortlist_items", "insert", lea.id
+            )
+            assert Change("people", "insert", lea.id) in heard.changes
+            # What is notified names no one: a table, an operation, a number.
+            first.update_person(lea.id, phone="0612345678")
+            assert heard.wait_for(lambda c: c.op == "update" and c.table == "people")
+        finally:
+            watch.stop()
+
+
+def test_user_sqlite_has_nothing_to_watch(tmp_path: Path) -> None:
+    with PeopleService(tmp_path / "user.sqlite") as people:
+        assert people.watch_changes(lambda change: None) is None
+
+
+def test_the_watch_survives_a_server_restart(pg_cluster: PgCluster) -> None:
+    url = pg_cluster.new_database()
+    with PeopleService(url) as first, PeopleService(url) as second:
+        heard = Heard()
+        watch = second.watch_changes(heard)
+        assert watch is not None
+        try:
+            assert watch.listening.wait(10)
+            pg_cluster.stop()
+            pg_cluster.start()
+            assert heard.wait_for(lambda c: c.op == "reconnect", timeout=20)
+            sacha = first.create_person(first_name="Sacha")
+            assert heard.wait_for(lambda c: c.person_id == sacha.id)
+        finally:
+            watch.stop()
