@@ -13,6 +13,13 @@ from typing import Any
 from lba_desktop.appointments.form import REASONS, ApplicantType, Channel, TrainingInfo
 from lba_desktop.errors import InvalidInput
 
+# Keys of `upstream_answer` (JSON): a post under way (left there by a crash), when a try's
+# answer was lost, and the 4-day refusal that later confirmed the request had arrived (the
+# upstream has no idempotency key).
+IN_FLIGHT_KEY = "envoi_commence_le"
+LOST_ANSWER_KEY = "reponse_perdue_le"
+CONFIRMED_KEY = "confirmee_par_refus"
+
 
 class RequestStatus(StrEnum):
     BROUILLON = "brouillon"
@@ -88,11 +95,23 @@ class AppointmentRequest:
         return self.status is RequestStatus.ECHEC and self.next_retry_at is not None
 
     @property
+    def delivery_note_fr(self) -> str:
+        """Said of a request whose answer was lost and that the 4-day refusal confirmed."""
+        if self.status is RequestStatus.ENVOYEE and self.upstream_answer.get(CONFIRMED_KEY):
+            return (
+                "réponse perdue ; le service a confirmé l'avoir reçue : « "
+                f"{self.upstream_answer[CONFIRMED_KEY]} »"
+            )
+        return ""
+
+    @property
     def status_detail_fr(self) -> str:
         """The status with its date and, for a failure, the reason and what happens next."""
         status = self.status
         if status is RequestStatus.ENVOYEE and self.sent_at:
-            return f"Envoyée le {_fr_datetime(self.sent_at)}"
+            return f"Envoyée le {_fr_datetime(self.sent_at)}" + (
+                f" ({self.delivery_note_fr})" if self.delivery_note_fr else ""
+            )
         if status is RequestStatus.TRANSMISE_EMAIL and self.transmitted_at:
             return f"Transmise par e-mail le {_fr_datetime(self.transmitted_at)}"
         if status is RequestStatus.ECHEC:

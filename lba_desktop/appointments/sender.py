@@ -13,6 +13,9 @@ from typing import Any
 from lba_desktop.appointments.form import Channel
 from lba_desktop.appointments.outbox import Outbox
 from lba_desktop.appointments.records import (
+    CONFIRMED_KEY,
+    IN_FLIGHT_KEY,
+    LOST_ANSWER_KEY,
     AppointmentRequest,
     RequestStatus,
     SendReport,
@@ -20,7 +23,12 @@ from lba_desktop.appointments.records import (
     request_from_row,
 )
 from lba_desktop.data.http import ApiKeyRefused, RateLimited, RetryPolicy
-from lba_desktop.data.rdv_client import AppointmentRefused, AppointmentUnavailable, RdvClient
+from lba_desktop.data.rdv_client import (
+    AppointmentAlreadyPending,
+    AppointmentRefused,
+    AppointmentUnavailable,
+    RdvClient,
+)
 from lba_desktop.data.user_schema import POSTGRESQL
 from lba_desktop.errors import InvalidInput, LbaError
 from lba_desktop.people.journal import JournalKind
@@ -195,12 +203,41 @@ class AppointmentService(Outbox):
     def _attempt(self, request: AppointmentRequest, moment: datetime) -> AppointmentRequest:
         attempts = request.attempts
         form_url = request.training.form_url
+        # The upstream has no idempotency key: what an earlier post may have done is kept in
+        # `upstream_answer`. A post still marked in flight was cut by a crash: its answer is
+        # lost as surely as a timed-out one's.
+        kept = dict(request.upstream_answer)
+        in_flight = kept.pop(IN_FLIGHT_KEY, None)
+        if in_flight and not kept.get(LOST_ANSWER_KEY):
+            kept[LOST_ANSWER_KEY] = in_flight
+        outcome = {"upstream_answer": json.dumps(kept, ensure_ascii=False)}
         try:
             if not request.upstream_id:
                 context = self.client.create_context(request.cle_ministere_educatif)
                 form_url = context.form_url or form_url
+            posting = {**kept, IN_FLIGHT_KEY: iso_utc(moment)}
+            self._update(request.id, upstream_answer=json.dumps(posting, ensure_ascii=False))
             receipt = self.client.submit(
-                request.upstream_payload(), idempotency_key=request.idempotency_key
+                request.upstream_payload(),
+                idempotency_key=request.idempotency_key,
+                answer_lost=bool(kept.get(LOST_ANSWER_KEY)),
+            )
+        except AppointmentAlreadyPending as exc:
+            if exc.after_lost_answer:
+                return self._arrived_after_lost_answer(request, moment, exc, kept, form_url)
+            log.info("Demande RDV %d : une demande est déjà en cours au service", request.id)
+            return self._finish(
+                request.id,
+                status=RequestStatus.ECHEC.value,
+                form_url=form_url,
+                failure_reason=(
+                    "demande refusée par le service : cette personne a déjà une demande en cours "
+                    "pour cette formation (faite il y a moins de 4 jours, ailleurs ou en "
+                    "double) : " + " ; ".join(exc.messages)
+                ),
+                upstream_messages=json.dumps(list(exc.messages), ensure_ascii=False),
+                next_retry_at="",
+                **outcome,
             )
         except AppointmentUnavailable:
             log.info("Demande RDV %d : formation sans prise de RDV en ligne", request.id)
@@ -215,6 +252,7 @@ class AppointmentService(Outbox):
                 ),
                 upstream_messages="[]",
                 next_retry_at="",
+                **outcome,
             )
         except AppointmentRefused as exc:
             log.info("Demande RDV %d refusée par le service (400)", request.id)
@@ -225,16 +263,28 @@ class AppointmentService(Outbox):
                 failure_reason="demande refusée par le service : " + " ; ".join(exc.messages),
                 upstream_messages=json.dumps(list(exc.messages), ensure_ascii=False),
                 next_retry_at="",
+                **outcome,
             )
         except ApiKeyRefused as exc:
-            return self._fail_for_good(request.id, exc.message, form_url=form_url)
+            return self._fail_for_good(request.id, exc.message, form_url=form_url, **outcome)
         except LbaError as exc:
-            return self._fail_for_now(request.id, attempts, moment, exc, form_url=form_url)
+            if getattr(exc, "answer_lost", False):
+                # Kept for the next try: its 4-day refusal will mean this one arrived.
+                lost = {**kept, LOST_ANSWER_KEY: kept.get(LOST_ANSWER_KEY) or iso_utc(moment)}
+                outcome["upstream_answer"] = json.dumps(lost, ensure_ascii=False)
+            return self._fail_for_now(
+                request.id, attempts, moment, exc, form_url=form_url, **outcome
+            )
         except Exception:
             # A bug must not stop the other requests; the retry cap bounds its repetition.
             log.exception("Demande RDV %d : erreur inattendue à l'envoi", request.id)
             return self._fail_for_now(
-                request.id, attempts, moment, LbaError("erreur inattendue"), form_url=form_url
+                request.id,
+                attempts,
+                moment,
+                LbaError("erreur inattendue"),
+                form_url=form_url,
+                **outcome,
             )
         log.info("Demande RDV %d envoyée (réponse %s)", request.id, receipt.appointment_id)
         return self._finish(
@@ -252,7 +302,38 @@ class AppointmentService(Outbox):
             upstream_answer=json.dumps(dict(receipt.summary), ensure_ascii=False),
         )
 
-    def _fail_for_good(self, request_id: int, reason: str, *, form_url: str) -> AppointmentRequest:
+    def _arrived_after_lost_answer(
+        self,
+        request: AppointmentRequest,
+        moment: datetime,
+        exc: AppointmentAlreadyPending,
+        kept: dict[str, Any],
+        form_url: str,
+    ) -> AppointmentRequest:
+        """The 4-day refusal after a lost answer: the upstream holds this request, sent once."""
+        log.info("Demande RDV %d : arrivée (réponse perdue, refus des 4 jours)", request.id)
+        answer = {
+            **kept,
+            LOST_ANSWER_KEY: kept.get(LOST_ANSWER_KEY) or iso_utc(moment),
+            CONFIRMED_KEY: " ; ".join(exc.messages),
+        }
+        return self._finish(
+            request.id,
+            event=JournalKind.RDV_ENVOYEE,
+            status=RequestStatus.ENVOYEE.value,
+            sent_at=iso_utc(moment),
+            rdv_eligible=1,
+            channel=Channel.EN_LIGNE.value,
+            form_url=form_url,
+            failure_reason="",
+            upstream_messages="[]",
+            next_retry_at="",
+            upstream_answer=json.dumps(answer, ensure_ascii=False),
+        )
+
+    def _fail_for_good(
+        self, request_id: int, reason: str, *, form_url: str, **columns: Any
+    ) -> AppointmentRequest:
         log.info("Demande RDV %d : échec sans nouvel essai", request_id)
         return self._finish(
             request_id,
@@ -260,6 +341,7 @@ class AppointmentService(Outbox):
             form_url=form_url,
             failure_reason=reason,
             next_retry_at="",
+            **columns,
         )
 
     def _fail_for_now(
@@ -270,6 +352,7 @@ class AppointmentService(Outbox):
         exc: LbaError,
         *,
         form_url: str,
+        **columns: Any,
     ) -> AppointmentRequest:
         if attempts >= MAX_ATTEMPTS:
             return self._fail_for_good(
@@ -277,6 +360,7 @@ class AppointmentService(Outbox):
                 f"{exc.message} Abandon après {attempts} essais : préparez l'e-mail au CFA "
                 "ou renvoyez la demande plus tard.",
                 form_url=form_url,
+                **columns,
             )
         delay = retry_delay(attempts)
         if isinstance(exc, RateLimited) and exc.retry_after:
@@ -288,4 +372,5 @@ class AppointmentService(Outbox):
             form_url=form_url,
             failure_reason=exc.message,
             next_retry_at=iso_utc(moment + delay),
+            **columns,
         )

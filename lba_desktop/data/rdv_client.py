@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -13,6 +14,8 @@ import requests
 from lba_desktop.data.http import (
     DEFAULT_TIMEOUT,
     HttpClient,
+    NetworkUnavailable,
+    RateLimited,
     RetryPolicy,
     Sleep,
     UpstreamFailure,
@@ -52,6 +55,37 @@ class AppointmentRefused(UpstreamError):
             "Demande de rendez-vous refusée par le service : " + " ; ".join(self.messages),
             hint="Corrigez la demande ou préparez l'e-mail au CFA.",
         )
+
+
+# The upstream's refusal of a second request by the same person for the same training within
+# 4 days (« Une demande de prise de RDV en date du … est actuellement en cours de traitement. »).
+PENDING_MARK = "est actuellement en cours de traitement"
+
+
+class AppointmentAlreadyPending(AppointmentRefused):
+    """The 4-day refusal: the upstream holds a request of this person for this training.
+    `after_lost_answer`: an earlier post of this call may have arrived (its answer was lost),
+    so the request that is pending upstream is this one."""
+
+    def __init__(self, messages: tuple[str, ...], *, after_lost_answer: bool) -> None:
+        super().__init__(messages)
+        self.after_lost_answer = after_lost_answer
+
+
+def may_have_arrived(exc: Exception) -> bool:
+    """Whether a failed POST may still have been processed upstream: it left (no refused or
+    unresolved connection, no connect timeout, no 429 or 4xx) but its answer was lost."""
+    if isinstance(exc, AppointmentRefused | AppointmentUnavailable):
+        return False
+    if isinstance(exc, UpstreamFailure):
+        return exc.status is None or exc.status >= 500
+    if isinstance(exc, NetworkUnavailable):
+        cause = exc.__cause__
+        if isinstance(cause, requests.exceptions.ConnectTimeout) or cause is None:
+            return False
+        text = repr(cause)
+        return not any(m in text for m in ("NewConnectionError", "NameResolution", "refused"))
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +155,12 @@ class RdvClient:
             "retry": retry,
         }
         self._public = _PostHttp(base_url, **common)
+        # The request itself is posted once per try, retried here: the upstream has no
+        # idempotency key, so the loop must know when a try's answer was lost.
+        self._submit_http = _PostHttp(base_url, **{**common, "retry": RetryPolicy(attempts=1)})
+        self._retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self._rng = random.Random()
         # The key goes only with the route that needs it.
         keyed = {"authorization": f"Bearer {api_key}"} if api_key else {}
         self._keyed = _PostHttp(base_url, headers=keyed, **common)
@@ -148,20 +188,43 @@ class RdvClient:
         body = self._keyed.post_json(FORM_LINK_PATH, {"cle_ministere_educatif": cle})
         return _context(body, cle)
 
-    def submit(self, payload: Mapping[str, Any], *, idempotency_key: str) -> AppointmentReceipt:
-        """`POST /appointment-request/validate` with the key that makes a retry harmless."""
+    def submit(
+        self, payload: Mapping[str, Any], *, idempotency_key: str, answer_lost: bool = False
+    ) -> AppointmentReceipt:
+        """`POST /appointment-request/validate`. The upstream reads no idempotency key (the
+        header is sent for a proxy or a future version): a retry after a lost answer gets
+        the 4-day refusal, raised as `AppointmentAlreadyPending(after_lost_answer=True)`.
+        `answer_lost`: an earlier call for this request may have arrived."""
         if not idempotency_key:
             raise ValueError("an idempotency key is required")
-        body = self._public.post_json(
-            SUBMIT_PATH, payload, headers={IDEMPOTENCY_HEADER: idempotency_key}
-        )
-        if not isinstance(body, dict):
-            raise UpstreamFailure("réponse inattendue")
-        appointment = body.get("appointment")
+        lost = answer_lost
+        attempts = max(1, self._retry.attempts)
+        for attempt in range(1, attempts + 1):
+            try:
+                body = self._submit_http.post_json(
+                    SUBMIT_PATH, payload, headers={IDEMPOTENCY_HEADER: idempotency_key}
+                )
+            except AppointmentRefused as exc:
+                if any(PENDING_MARK in m for m in exc.messages):
+                    raise AppointmentAlreadyPending(exc.messages, after_lost_answer=lost) from exc
+                raise
+            except (UpstreamFailure, NetworkUnavailable, RateLimited) as exc:
+                lost = lost or may_have_arrived(exc)
+                if attempt == attempts:
+                    # Read by the outbox, which keeps it for the request's next try.
+                    exc.answer_lost = lost  # type: ignore[attr-defined]
+                    raise
+                self._sleep(self._retry.backoff(attempt, self._rng))
+                continue
+            break
+        appointment = body.get("appointment") if isinstance(body, dict) else None
         appointment = appointment if isinstance(appointment, dict) else {}
         appointment_id = str(appointment.get("_id") or appointment.get("id") or "")
         if not appointment_id:
-            raise UpstreamFailure("réponse inattendue (pas de numéro de demande)")
+            # A 200 the client cannot read: the request was most likely created.
+            unreadable = UpstreamFailure("réponse inattendue (pas de numéro de demande)")
+            unreadable.answer_lost = True  # type: ignore[attr-defined]
+            raise unreadable
         created = str(appointment.get("created_at") or appointment.get("createdAt") or "")
         # Only non-personal fields are kept: the answer is stored in user.sqlite.
         summary = {

@@ -111,7 +111,7 @@ class OutboxModel(ListTableModel):
         if col == COL_NEXT:
             return _when(request.next_retry_at)
         if col == COL_REASON:
-            return request.failure_reason
+            return request.failure_reason or request.delivery_note_fr
         return ""
 
 

@@ -560,18 +560,16 @@ RDV_DUPLICATE_DAYS = 4
 
 @dataclass
 class AppointmentBook:
-    """Appointments the fake accepted, and the answer kept for each idempotency key."""
+    """Appointments the fake accepted. Like the upstream, it reads no idempotency key: a
+    repeated post is a new request (refused within 4 days); posts per key are only counted."""
 
     created: list[dict[str, Any]] = field(default_factory=list)
-    # key -> (status, body): a repeated key gets the first answer back, nothing is redone.
-    answers: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
     requests_per_key: Counter[str] = field(default_factory=Counter)
-    replays: int = 0
     # Tests move the fake's clock to check the 4-day rule.
     now: Any = field(default_factory=lambda: _utc_now)
 
     def count(self, cle: str | None = None) -> int:
-        """Appointments really created (replays of a key are not counted)."""
+        """Appointments really created (refused posts are not counted)."""
         return sum(1 for a in self.created if cle is None or a["cle_ministere_educatif"] == cle)
 
 
@@ -620,15 +618,13 @@ def create_appointment(
     state: FakeState, body: dict[str, Any], key: str
 ) -> tuple[int, dict[str, Any]]:
     """Business rules of the validate route once the body's shape is valid: an eligible
-    training, one request per applicant e-mail and training every 4 days."""
+    training, one request per applicant e-mail and training every 4 days (`key`, the
+    Idempotency-Key header a client may send, changes nothing, as upstream)."""
     from datetime import timedelta
 
     with state.lock:
         book = state.appointments
         book.requests_per_key[key] += 1
-        if key and key in book.answers:
-            book.replays += 1
-            return book.answers[key]
         cle = body["cleMinistereEducatif"]
         formation = state.formation_by_id(cle)
         now = book.now()
@@ -669,8 +665,6 @@ def create_appointment(
                     200,
                     {"userId": f"{len(book.created):024x}", "appointment": record, "token": "t"},
                 )
-        if key:
-            book.answers[key] = answer
         return answer
 
 

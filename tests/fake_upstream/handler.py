@@ -293,7 +293,7 @@ def validate_rdv_body(body: dict[str, Any]) -> list[str]:
 def rdv_validate(
     server: FakeUpstream, body: dict[str, Any], headers: Any, _m: re.Match[str]
 ) -> Answer:
-    """`POST /appointment-request/validate`; an `Idempotency-Key` replays the first answer."""
+    """`POST /appointment-request/validate` (no idempotency upstream: a header is ignored)."""
     from tests.fake_upstream.data import create_appointment
 
     key = (headers.get("Idempotency-Key") or "").strip()

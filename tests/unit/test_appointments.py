@@ -394,16 +394,40 @@ def test_the_journal_dates_the_request_and_its_sending(world: dict[str, Any]) ->
     assert events[-1].counsellor == world["people"].counsellor
 
 
-def test_crash_during_send_then_retry_uses_the_same_key(world: dict[str, Any]) -> None:
-    """The process dies after the upstream accepted but before the answer was stored."""
+def test_a_request_made_elsewhere_is_a_refusal_said_plainly(world: dict[str, Any]) -> None:
+    """No earlier post of ours: the 4-day refusal is about another request, not this one."""
     fake: FakeUpstream = world["fake"]
     service: AppointmentService = world["service"]
     request = service.create_request(world["form"])
-    fast_client(fake).submit(request.upstream_payload(), idempotency_key=request.idempotency_key)
+    fast_client(fake).submit(request.upstream_payload(), idempotency_key="from-elsewhere")
+    refused = service.send(request.id)
+    assert refused.status is RequestStatus.ECHEC and refused.next_retry_at is None
+    assert "moins de 4 jours, ailleurs ou en double" in refused.failure_reason
     assert fake.state.appointments.count() == 1
-    assert service.send_pending().sent == (request.id,)
+
+
+def test_crash_during_send_then_retry_records_it_sent_once(world: dict[str, Any]) -> None:
+    """The process dies after the upstream accepted but before the answer was stored: the
+    post left its « in flight » mark, so the retry's 4-day refusal means it arrived."""
+    fake: FakeUpstream = world["fake"]
+    service: AppointmentService = world["service"]
+    request = service.create_request(world["form"])
+    real_submit = service.client.submit
+
+    def accepted_then_killed(*args: Any, **kwargs: Any) -> Any:
+        real_submit(*args, **kwargs)
+        raise KeyboardInterrupt  # the process goes down before the answer is stored
+
+    service.client.submit = accepted_then_killed  # type: ignore[method-assign]
+    with pytest.raises(KeyboardInterrupt):
+        service.send(request.id)
+    del service.client.submit
     assert fake.state.appointments.count() == 1
-    assert fake.state.appointments.requests_per_key[request.idempotency_key] == 2
+    world["clock"].advance(sender_module.CLAIM_LEASE)  # the dead sender's claim expires
+    sent = service.send(request.id)
+    assert sent.status is RequestStatus.ENVOYEE
+    assert "le service a confirmé l'avoir reçue" in sent.status_detail_fr
+    assert fake.state.appointments.count() == 1
 
 
 def test_timeout_after_upstream_processed_then_retry_counts_once(world: dict[str, Any]) -> None:
@@ -429,10 +453,14 @@ def test_timeout_after_upstream_processed_then_retry_counts_once(world: dict[str
 
         assert service.send_pending().attempted == 0  # not due yet
         clock.advance(retry_delay(1))
+        # The retry gets the 4-day refusal: after a lost answer, that is the proof it arrived.
         assert service.send_pending().sent == (request.id,)
+        sent = service.get(request.id)
+        assert sent.status is RequestStatus.ENVOYEE and sent.failure_reason == ""
+        assert "réponse perdue" in sent.status_detail_fr
+        assert "en cours de traitement" in sent.status_detail_fr
     assert fake.state.appointments.count() == 1
     assert fake.state.appointments.requests_per_key[request.idempotency_key] == 2
-    assert fake.state.appointments.replays == 1
 
 
 def test_server_error_leaves_a_retry_then_sends(world: dict[str, Any]) -> None:
@@ -547,14 +575,13 @@ def test_edit_after_refusal_gets_a_new_key(world: dict[str, Any]) -> None:
     service: AppointmentService = world["service"]
     fake: FakeUpstream = world["fake"]
     request = service.create_request(world["form"])
-    # The upstream refuses this key's request (its answer is seeded in the fake).
-    fake.state.appointments.answers[request.idempotency_key] = (
-        400,
-        {"statusCode": 400, "error": "Bad Request", "message": "Formation introuvable."},
-    )
+    # A request for the same e-mail and training already reached the upstream elsewhere.
+    fast_client(fake).submit(request.upstream_payload(), idempotency_key="elsewhere")
     refused = service.send(request.id)
-    assert refused.upstream_messages == ("Formation introuvable.",)
-    edited = service.update_request(request.id, replace(world["form"], message="Autre question"))
+    assert refused.status is RequestStatus.ECHEC and refused.upstream_messages
+    edited = service.update_request(
+        request.id, replace(world["form"], message="Autre question", email="autre@exemple.fr")
+    )
     assert edited.status is RequestStatus.BROUILLON
     assert edited.idempotency_key != request.idempotency_key
     assert service.send(edited.id).status is RequestStatus.ENVOYEE

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import requests
 
 from lba_desktop.data.http import ApiKeyRefused, NetworkUnavailable, RetryPolicy, UpstreamFailure
 from lba_desktop.data.rdv_client import (
     IDEMPOTENCY_HEADER,
+    AppointmentAlreadyPending,
     AppointmentRefused,
     AppointmentUnavailable,
     RdvClient,
@@ -86,19 +89,50 @@ def test_form_link_needs_the_api_key(fake_upstream: FakeUpstream) -> None:  # no
         client(fake_upstream).form_link(rdv_ineligible_keys(fake_upstream.state)[0])
 
 
-def test_submit_is_idempotent(fake_upstream: FakeUpstream) -> None:  # noqa: F811
+def test_a_repeated_submit_is_a_new_request_refused_within_4_days(
+    fake_upstream: FakeUpstream,  # noqa: F811
+) -> None:
+    """The upstream reads no idempotency key: the same post again is the 4-day refusal."""
     cle = rdv_eligible_keys(fake_upstream.state)[0]
     rdv = client(fake_upstream)
     first = rdv.submit(payload(cle), idempotency_key="k-1")
-    again = rdv.submit(payload(cle), idempotency_key="k-1")
-    assert first == again
     assert first.summary["cle_ministere_educatif"] == cle
     assert "email" not in first.summary  # nothing personal is kept from the answer
+    with pytest.raises(AppointmentAlreadyPending) as refused:
+        rdv.submit(payload(cle), idempotency_key="k-1")
+    assert not refused.value.after_lost_answer  # this call had no earlier post
+    assert "en cours de traitement" in refused.value.messages[0]
     book = fake_upstream.state.appointments
-    assert book.count() == 1 and book.replays == 1 and book.requests_per_key["k-1"] == 2
+    assert book.count() == 1 and book.requests_per_key["k-1"] == 2
     assert fake_upstream.calls("rdv_validate") == 2
     with pytest.raises(ValueError):
         rdv.submit(payload(cle), idempotency_key="")
+
+
+def test_a_retry_after_a_lost_answer_says_the_request_arrived(
+    fake_upstream: FakeUpstream,  # noqa: F811
+) -> None:
+    cle = rdv_eligible_keys(fake_upstream.state)[0]
+    # The first post is processed, but after the client stopped waiting for its answer.
+    fake_upstream.faults.set(timeout=1, delay=0.5, routes=["rdv_validate"])
+    book = fake_upstream.state.appointments
+
+    def until_processed(_seconds: float) -> None:  # the backoff, long enough to see it done
+        deadline = time.monotonic() + 5
+        while book.count() == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+    rdv = RdvClient(
+        fake_upstream.api_url,
+        caller="tests@exemple.fr lba-desktop",
+        sleep=until_processed,
+        timeout=(1.0, 0.2),
+        retry=RetryPolicy(attempts=3),
+    )
+    with pytest.raises(AppointmentAlreadyPending) as pending:
+        rdv.submit(payload(cle), idempotency_key="k")
+    assert pending.value.after_lost_answer
+    assert fake_upstream.state.appointments.count() == 1
 
 
 def test_submit_refusals_keep_the_upstream_messages(fake_upstream: FakeUpstream) -> None:  # noqa: F811
