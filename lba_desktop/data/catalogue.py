@@ -562,6 +562,27 @@ class CatalogueStore:
             ).fetchall()
 
     @translated
+    def training_romes_by_rncp(self) -> dict[str, tuple[str, ...]]:
+        """The ROME codes of the trainings leading to each RNCP certification, most used first."""
+        with self.lock:
+            rows = self.conn.execute(
+                "SELECT json_extract(details, '$.rncp_code'), romes FROM items "
+                'WHERE kind = ? AND details LIKE \'%"rncp_code":"%\'',
+                (Kind.FORMATION.value,),
+            ).fetchall()
+        counts: dict[str, dict[str, int]] = {}
+        for code, romes in rows:
+            if not code or not romes:
+                continue
+            by_rome = counts.setdefault(str(code).strip().upper(), {})
+            for rome in romes.split():
+                by_rome[rome] = by_rome.get(rome, 0) + 1
+        return {
+            code: tuple(sorted(by_rome, key=lambda r: (-by_rome[r], r)))
+            for code, by_rome in counts.items()
+        }
+
+    @translated
     def get(self, kind: Kind, item_id: str) -> Item | None:
         with self.lock:
             row = self.conn.execute(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 # `options` value adding the training texts (2026): one constant for both checks.
@@ -19,6 +19,7 @@ from lba_desktop.models import DIPLOMA_LEVELS, MAX_RADIUS_KM, MAX_ROMES
 
 ALL_FRANCE_RADIUS = 20000  # the one radius above the maximum the upstream accepts
 ROME_RE = re.compile(r"^[A-Za-z][0-9]{4}$")
+RNCP_RE = re.compile(r"^RNCP[0-9]{2,5}$")
 ROME_DOMAIN_RE = re.compile(r"^[A-Za-z]([0-9]{2})?$")
 INSEE_RE = re.compile(r"^[0-9][abAB0-9][0-9]{3}$")
 # The upstream only takes digits: Corsica is reached through its région (94).
@@ -27,7 +28,9 @@ REGION_CODES = frozenset(
     {"01", "02", "03", "04", "06", "11", "24", "27", "28", "32", "44", "52", "53", "75", "76",
      "84", "93", "94"}
 )  # fmt: skip
-DIPLOMA_VALUES = frozenset(DIPLOMA_LEVELS.values())
+DIPLOMA_VALUES = frozenset({"INDIFFERENT", *DIPLOMA_LEVELS.values()})
+# The ROME codes of an RNCP certification, or None when it is not known.
+RncpRomes = Callable[[str], "tuple[str, ...] | None"]
 TARGET_DIPLOMA_LEVELS = frozenset({"3", "4", "5", "6", "7"})
 OPCO_VALUES = frozenset(
     {
@@ -53,7 +56,13 @@ MSG_ROMES_FORMAT = (
     "romes : Badly formatted rome codes. Rome code must be one letter followed by 4 digit "
     "number. ex : A1234"
 )
-MSG_ROMES_MISSING = "romes : Rome codes are missing. At least 1."
+MSG_ROMES_MISSING = "romes or rncp : You must specify at least 1 rome code or a rncp code."
+MSG_ROMES_AND_RNCP = "romes or rncp : You must specify either a rncp code or 1 or more rome codes."
+MSG_RNCP_FORMAT = (
+    "rncp : Badly formatted rncp code. RNCP code must include 'RNCP' prefix followed by 2 to 5 "
+    "digit number. ex : RNCP12, RNCP12345 ..."
+)
+MSG_RNCP_UNKNOWN = "rncp : Rncp code not recognized. Please check that it exists. ({rncp})"
 MSG_ROME_OR_DOMAIN = (
     "romes, romeDomain : You must define at least 1 rome code OR a single romeDomain."
 )
@@ -214,7 +223,6 @@ def validate_formations(params: Mapping[str, Any], *, referer: str | None = None
     _check_caller(params, errors, referer)
     _check_rome_or_domain(params, errors, optional=False)
     _check_position(params, errors)
-    _check_insee(params, errors, required=False)
     _check_diploma(params, errors)
     _check_options(params, errors)
     return errors
@@ -263,17 +271,43 @@ def validate_metiers(params: Mapping[str, Any]) -> list[str]:
     return [] if _text(params.get("title")) else [MSG_TITLE_MISSING]
 
 
-def validate_v1_jobs(params: Mapping[str, Any], *, referer: str | None = None) -> list[str]:
-    """Retired `GET /v1/jobs` and `/v1/jobsEtFormations`: romes required, insee with a position."""
+def _check_romes_or_rncp(
+    params: Mapping[str, Any], errors: list[str], rncp_romes: RncpRomes | None
+) -> None:
+    romes = _text(params.get("romes"))
+    rncp = _text(params.get("rncp"))
+    if romes is not None and rncp is not None:
+        errors.append(MSG_ROMES_AND_RNCP)
+    elif romes is not None:
+        _check_romes(romes, errors)
+    elif rncp is not None:
+        if not RNCP_RE.match(rncp):
+            errors.append(MSG_RNCP_FORMAT)
+        elif rncp_romes is not None and not rncp_romes(rncp):
+            errors.append(MSG_RNCP_UNKNOWN.format(rncp=rncp))
+    else:
+        errors.append(MSG_ROMES_MISSING)
+
+
+def validate_v1_jobs(
+    params: Mapping[str, Any],
+    *,
+    referer: str | None = None,
+    rncp_romes: RncpRomes | None = None,
+    with_trainings: bool = False,
+) -> list[str]:
+    """Retired `GET /v1/jobs` and `/v1/jobsEtFormations` (`with_trainings`): romes or an RNCP
+    code (`rncp_romes` gives its ROME codes, None when unknown; not given: any well-formed code
+    is taken), a position with its radius, insee with the position."""
     errors: list[str] = []
     _check_caller(params, errors, referer)
-    romes = _text(params.get("romes"))
-    if romes is None:
-        errors.append(MSG_ROMES_MISSING)
-    else:
-        _check_romes(romes, errors)
-    if _check_position(params, errors):
-        _check_insee(params, errors, required=_text(params.get("caller")) is not None)
+    _check_romes_or_rncp(params, errors, rncp_romes)
+    has_caller = _text(params.get("caller")) is not None
+    if _check_position(params, errors) and has_caller and not with_trainings:
+        _check_insee(params, errors, required=True)
+    # jobsEtFormations asks for insee whenever a longitude is given, caller or not.
+    if with_trainings and _text(params.get("longitude")) is not None:
+        _check_insee(params, errors, required=True)
     _check_diploma(params, errors)
     return errors
 

@@ -130,6 +130,7 @@ class ApiService:
         self.origin = DataOrigin(info.origin, info.label_fr, info.built_at)
         self._label_cache: dict[str, str | None] = {}
         self._communes: tuple[Commune, ...] | None = None
+        self._rncp: dict[str, tuple[str, ...]] | None = None
         self.renderer = V1Renderer(self.rome_label)
 
     @classmethod
@@ -152,8 +153,21 @@ class ApiService:
             self._label_cache[code] = label
             return label
 
+    def rncp_romes(self, code: str) -> tuple[str, ...] | None:
+        """The ROME codes of an RNCP certification, from the trainings leading to it.
+
+        Upstream asks the certification référentiel; offline, the local trainings of that
+        certification say which métiers it leads to. None when no local training has it.
+        """
+        if self._rncp is None:
+            self._rncp = self.store.training_romes_by_rncp()  # one pass, on first use
+        return self._rncp.get(code.strip().upper()) or None
+
     def _romes(self, params: Mapping[str, Any]) -> tuple[str, ...]:
         romes = _text(params, "romes")
+        rncp = _text(params, "rncp")
+        if rncp and not romes:
+            return self.rncp_romes(rncp) or ()
         if romes:
             return tuple(dict.fromkeys(c.strip().upper() for c in romes.split(",") if c.strip()))
         domain = _text(params, "romeDomain").upper()
@@ -329,7 +343,7 @@ class ApiService:
 
     def jobs(self, params: Mapping[str, Any], *, referer: str | None = None) -> dict[str, Any]:
         params = _checked(uq.V1_JOBS, params)
-        errors = uv.validate_v1_jobs(params, referer=referer)
+        errors = uv.validate_v1_jobs(params, referer=referer, rncp_romes=self.rncp_romes)
         if errors:
             raise WrongParameters(errors)
         kinds = self._job_kinds(params) & JOB_KINDS
@@ -339,7 +353,9 @@ class ApiService:
         self, params: Mapping[str, Any], *, referer: str | None = None
     ) -> dict[str, Any]:
         params = _checked(uq.V1_JOBS_ET_FORMATIONS, params)
-        errors = uv.validate_v1_jobs(params, referer=referer)
+        errors = uv.validate_v1_jobs(
+            params, referer=referer, rncp_romes=self.rncp_romes, with_trainings=True
+        )
         if errors:
             raise WrongParameters(errors)
         kinds = self._job_kinds(params)

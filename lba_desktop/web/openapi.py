@@ -283,6 +283,12 @@ P_SOURCES = _param(
     "sources",
     "Sources, séparées par des virgules : formation, matcha, lba, lbb, offres, peJob, partnerJob.",
 )
+P_RNCP = _param(
+    "rncp",
+    "Un code RNCP (ex. RNCP35316), à la place de `romes` : les métiers des formations locales "
+    "qui y mènent.",
+    pattern="^RNCP[0-9]{2,5}$",
+)
 P_OPCO = _param("opco", "Ne garder que les entreprises et offres de cet OPCO.")
 
 
@@ -379,7 +385,8 @@ def build_openapi() -> dict[str, Any]:
             "/api/V1/jobs": _get(
                 "Offres, partenariats et entreprises autour d'un point.",
                 [
-                    {**P_ROMES, "required": True},
+                    P_ROMES,
+                    P_RNCP,
                     P_LAT,
                     P_LON,
                     P_RADIUS,
@@ -395,7 +402,8 @@ def build_openapi() -> dict[str, Any]:
             "/api/V1/jobsEtFormations": _get(
                 "Formations et emplois autour d'un point, en un appel.",
                 [
-                    {**P_ROMES, "required": True},
+                    P_ROMES,
+                    P_RNCP,
                     P_LAT,
                     P_LON,
                     P_RADIUS,

@@ -77,3 +77,18 @@ def live_with_token(api_service: ApiService) -> Iterator[LiveServer]:
 def live_rate_limited(api_service: ApiService) -> Iterator[LiveServer]:
     for url in _serve(create_app(api_service, rates={"jobs": 2, "formations": 7})):
         yield LiveServer(url)
+
+
+@pytest.fixture(scope="session")
+def partner_service(tmp_path_factory: pytest.TempPathFactory) -> ApiService:
+    """A synced catalogue with every upstream source and the fields a sync keeps."""
+    from tests.web.partner_catalogue import build_partner_catalogue
+
+    path = build_partner_catalogue(tmp_path_factory.mktemp("partner") / "catalogue.sqlite")
+    return ApiService.open(path)
+
+
+@pytest.fixture(scope="session")
+def live_partner(partner_service: ApiService) -> Iterator[LiveServer]:
+    for url in _serve(create_app(partner_service, rates={})):
+        yield LiveServer(url)
