@@ -103,6 +103,10 @@ def item_to_row(item: Item) -> tuple[Any, ...]:
     )
 
 
+# The training codes `training_romes_by` reads from the details (checked: they go into SQL).
+_TRAINING_CODES = frozenset({"rncp_code", "cfd"})
+
+
 class StoredDetails(Mapping[str, Any]):
     """An item's `details` as stored: decoded on first read. A search materialises hundreds of
     items of which a person opens one, so decoding every JSON text up front is wasted work."""
@@ -562,12 +566,15 @@ class CatalogueStore:
             ).fetchall()
 
     @translated
-    def training_romes_by_rncp(self) -> dict[str, tuple[str, ...]]:
-        """The ROME codes of the trainings leading to each RNCP certification, most used first."""
+    def training_romes_by(self, key: str) -> dict[str, tuple[str, ...]]:
+        """The ROME codes of the trainings by one of their codes (`key`: "rncp_code" or
+        "cfd" in their details), most used first: one pass over the trainings."""
+        if key not in _TRAINING_CODES:
+            raise ValueError(f"not a training code: {key}")
         with self.lock:
             rows = self.conn.execute(
-                "SELECT json_extract(details, '$.rncp_code'), romes FROM items "
-                'WHERE kind = ? AND details LIKE \'%"rncp_code":"%\'',
+                f"SELECT json_extract(details, '$.{key}'), romes FROM items "
+                f'WHERE kind = ? AND details LIKE \'%"{key}":"%\'',
                 (Kind.FORMATION.value,),
             ).fetchall()
         counts: dict[str, dict[str, int]] = {}

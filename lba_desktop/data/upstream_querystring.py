@@ -27,6 +27,10 @@ MSG_SOURCES = (
     + ",".join(SOURCE_VALUES)
 )
 
+MSG_SIRET_LUHN = (
+    "Le siret ne respecte pas l'algorithme luhn (https://fr.wikipedia.org/wiki/Formule_de_Luhn)"
+)
+
 # JavaScript's Number(text) after trimming: decimal, hexadecimal, octal, binary, Infinity.
 _JS_DECIMAL = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 _JS_RADIX = re.compile(r"^0(?:[xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)$")
@@ -52,7 +56,7 @@ class Field:
     """One query parameter as the upstream's schema declares it."""
 
     name: str
-    kind: str = "string"  # "string", "number", "diploma", "sources", "options"
+    kind: str = "string"  # "string", "number", "diploma", "sources", "options", "required"
     default: float | None = None
 
 
@@ -81,6 +85,7 @@ V1_JOBS_MIN = _fields(
     "romes", "rncp", "caller", _LAT, _LON, _RADIUS, "insee", _DIPLOMA, "opco", "opcoUrl"
 )
 V1_CALLER_ONLY = _fields("caller")
+V1_METIERS_INTITULE = (Field("label", "required"),)  # strict: nothing else is accepted
 
 
 def _issue_number(field: Field, raw: Any) -> dict[str, Any] | None:
@@ -122,6 +127,16 @@ def _issue(field: Field, raw: Any) -> dict[str, Any] | None:
             "path": [field.name],
             "message": f'Invalid literal value, expected "{OPTIONS_LITERAL}"',
         }
+    if field.kind == "required" and not text:
+        return {
+            "code": "too_small",
+            "minimum": 1,
+            "type": "string",
+            "inclusive": True,
+            "exact": False,
+            "message": "String must contain at least 1 character(s)",
+            "path": [field.name],
+        }
     if field.kind == "sources" and not all(s in SOURCE_VALUES for s in text.split(",")):
         return {"code": "custom", "message": MSG_SOURCES, "path": [field.name]}
     return None
@@ -140,6 +155,16 @@ def issues(
     for field in fields:
         raw = params.get(field.name)
         if raw is None:
+            if field.kind == "required":
+                found.append(
+                    {
+                        "code": "invalid_type",
+                        "expected": "string",
+                        "received": "undefined",
+                        "path": [field.name],
+                        "message": "Required",
+                    }
+                )
             continue
         issue = _issue(field, raw)
         if issue is not None:
@@ -180,6 +205,38 @@ def coerce(fields: Iterable[Field], params: Mapping[str, Any]) -> dict[str, Any]
             else:
                 values[field.name] = number
     return values
+
+
+def luhn_valid(digits: str) -> bool:
+    """The Luhn check upstream applies to a SIRET (with La Poste's establishments, whose
+    SIRETs fail it, checked as upstream does: digit sum divisible by 5)."""
+    if len(digits) != 14 or not digits.isdigit():
+        return False
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        n = int(ch) * (2 if i % 2 else 1)
+        total += n - 9 if n > 9 else n
+    if total % 10 == 0:
+        return True
+    return digits.startswith("356000000") and sum(map(int, digits)) % 5 == 0
+
+
+def siret_issues(siret: str) -> list[dict[str, Any]]:
+    """A SIRET in a path, as upstream's schema checks it: 14 digits, then the Luhn check."""
+    siret = siret.strip()
+    found: list[dict[str, Any]] = []
+    if not re.fullmatch(r"\d{14}", siret):
+        found.append(
+            {
+                "validation": "regex",
+                "code": "invalid_string",
+                "message": "SIRET invalide",
+                "path": ["siret"],
+            }
+        )
+    if not luhn_valid(siret):
+        found.append({"code": "custom", "message": MSG_SIRET_LUHN, "path": ["siret"]})
+    return found
 
 
 def schema_error_body(found: list[dict[str, Any]], context: str = "querystring") -> dict[str, Any]:

@@ -29,20 +29,20 @@ from lba_desktop.models import (
     SearchCriteria,
 )
 from lba_desktop.partner_api.v1_fragments import V1Renderer
-from lba_desktop.partner_api.v1_shapes import SOURCE_KINDS, v1_item
+from lba_desktop.partner_api.v1_shapes import GROUPS, SOURCE_GROUPS, group_of, v1_item
 from lba_desktop.search import SearchService
 
 ALL_FRANCE_RADIUS = uv.ALL_FRANCE_RADIUS
 DEFAULT_TRAINING_RADIUS = 30.0
 NEAREST_TRAININGS = 5  # what upstream answers when no training is in the radius
-JOB_KINDS = frozenset({Kind.OFFRE, Kind.PARTENARIAT, Kind.ENTREPRISE})
 _LEVEL_OF_DIPLOMA = {label: level for level, label in DIPLOMA_LEVELS.items()}
-# V1 job groups, in the order upstream writes them, and the kind each one holds.
-JOB_GROUPS: tuple[tuple[str, Kind], ...] = (
-    ("peJobs", Kind.OFFRE),
-    ("matchas", Kind.PARTENARIAT),
-    ("lbaCompanies", Kind.ENTREPRISE),
-)
+# The catalogue kinds each V1 group is drawn from (`group_of` then sorts the offers).
+GROUP_KINDS: dict[str, tuple[Kind, ...]] = {
+    "peJobs": (Kind.OFFRE,),
+    "partnerJobs": (Kind.OFFRE,),
+    "matchas": (Kind.OFFRE, Kind.PARTENARIAT),
+    "lbaCompanies": (Kind.ENTREPRISE,),
+}
 
 
 class WrongParameters(LbaError):
@@ -63,9 +63,9 @@ class SchemaError(LbaError):
 
     exit_code = 2
 
-    def __init__(self, issues: list[dict[str, Any]]) -> None:
+    def __init__(self, issues: list[dict[str, Any]], *, context: str = "querystring") -> None:
         self.issues = issues
-        self.payload = uq.schema_error_body(issues)
+        self.payload = uq.schema_error_body(issues, context)
         super().__init__("Paramètres invalides : " + self.payload["message"])
 
     def body(self) -> dict[str, Any]:
@@ -73,9 +73,15 @@ class SchemaError(LbaError):
 
 
 class NotFound(LbaError):
-    """No item with that id in the local catalogue."""
+    """No item with that id in the local catalogue; `body` as the route answers it upstream."""
+
+    def __init__(self, message: str, *, body: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self._body = body
 
     def body(self) -> dict[str, Any]:
+        if self._body is not None:
+            return dict(self._body)
         return {"error": "not_found", "error_messages": [self.message]}
 
 
@@ -88,7 +94,7 @@ def is_origin_local(referer: str | None) -> bool:
     return uv.is_origin_local(referer)
 
 
-def _checked(
+def checked(
     fields: tuple[uq.Field, ...], params: Mapping[str, Any], *, strict: bool = False
 ) -> dict[str, Any]:
     """The parameters once upstream's schema accepts them (numbers coerced, defaults set)."""
@@ -130,7 +136,7 @@ class ApiService:
         self.origin = DataOrigin(info.origin, info.label_fr, info.built_at)
         self._label_cache: dict[str, str | None] = {}
         self._communes: tuple[Commune, ...] | None = None
-        self._rncp: dict[str, tuple[str, ...]] | None = None
+        self._romes_by_code: dict[str, dict[str, tuple[str, ...]]] = {}
         self.renderer = V1Renderer(self.rome_label)
 
     @classmethod
@@ -159,9 +165,14 @@ class ApiService:
         Upstream asks the certification référentiel; offline, the local trainings of that
         certification say which métiers it leads to. None when no local training has it.
         """
-        if self._rncp is None:
-            self._rncp = self.store.training_romes_by_rncp()  # one pass, on first use
-        return self._rncp.get(code.strip().upper()) or None
+        return self.training_romes("rncp_code", code)
+
+    def training_romes(self, key: str, code: str) -> tuple[str, ...] | None:
+        """The ROME codes of the local trainings whose `key` ("rncp_code", "cfd") is `code`."""
+        table = self._romes_by_code.get(key)
+        if table is None:  # one pass over the trainings, on first use
+            table = self._romes_by_code[key] = self.store.training_romes_by(key)
+        return table.get(code.strip().upper()) or None
 
     def _romes(self, params: Mapping[str, Any]) -> tuple[str, ...]:
         romes = _text(params, "romes")
@@ -235,25 +246,27 @@ class ApiService:
         return [h for h in result.hits if h.distance_km is None or h.distance_km <= exact_radius]
 
     def _items(
-        self, hits: Iterable[Hit], kind: Kind, origin: tuple[float, float] | None
+        self, hits: Iterable[Hit], group: str, origin: tuple[float, float] | None
     ) -> list[Any]:
         # Pre-rendered JSON fragments: the answer is only ever encoded with orjson.
         render = self.renderer.item
-        return [render(h.item, h.distance_km, origin=origin) for h in hits if h.item.kind is kind]
+        return [
+            render(h.item, h.distance_km, origin=origin) for h in hits if group_of(h.item) == group
+        ]
 
     # -- routes
 
     def formations(
         self, params: Mapping[str, Any], *, referer: str | None = None
     ) -> dict[str, Any]:
-        params = _checked(uq.V1_FORMATIONS, params)
+        params = checked(uq.V1_FORMATIONS, params)
         errors = uv.validate_formations(params, referer=referer)
         if errors:
             raise WrongParameters(errors)
         position = self._position(params)
         hits = self._trainings(self._romes(params), position, self._diploma(params))
         origin = position[:2] if position else None
-        return {"results": self._items(hits, Kind.FORMATION, origin)}
+        return {"results": self._items(hits, "formations", origin)}
 
     def _trainings(
         self,
@@ -273,10 +286,16 @@ class ApiService:
         hits = self._run(kinds=kinds, romes=romes, position=anywhere, diploma=diploma)
         return hits[:NEAREST_TRAININGS]
 
+    def formations_min(
+        self, params: Mapping[str, Any], *, referer: str | None = None
+    ) -> dict[str, Any]:
+        """`/v1/formations/min`: the trainings of `/formations`, in the same item shape."""
+        return self.formations(params, referer=referer)
+
     def formations_par_region(
         self, params: Mapping[str, Any], *, referer: str | None = None
     ) -> dict[str, Any]:
-        params = _checked(uq.V1_FORMATIONS_PAR_REGION, params)
+        params = checked(uq.V1_FORMATIONS_PAR_REGION, params)
         errors = uv.validate_formations_par_region(params, referer=referer)
         if errors:
             raise WrongParameters(errors)
@@ -313,28 +332,31 @@ class ApiService:
         return {"results": [v1_item(item, None, self.rome_label)]}
 
     def _job_groups(
-        self, params: Mapping[str, Any], kinds: frozenset[Kind], hits: list[Hit]
+        self, params: Mapping[str, Any], groups: frozenset[str], hits: list[Hit]
     ) -> dict[str, Any]:
         position = self._position(params)
         origin = position[:2] if position else None
-        groups: dict[str, Any] = {}
-        for name, kind in JOB_GROUPS:
-            groups[name] = {"results": self._items(hits, kind, origin)} if kind in kinds else None
-        groups["lbbCompanies"] = None
-        return groups
+        answer: dict[str, Any] = {}
+        for name in GROUPS:
+            answer[name] = {"results": self._items(hits, name, origin)} if name in groups else None
+        answer["lbbCompanies"] = None  # always null upstream since LBB was merged into LBA
+        return answer
 
-    def _job_kinds(self, params: Mapping[str, Any]) -> frozenset[Kind]:
+    @staticmethod
+    def _groups(params: Mapping[str, Any]) -> frozenset[str]:
+        """The groups `sources` asks for (all of them without it)."""
         sources = _text(params, "sources")
         if not sources:
-            return JOB_KINDS | {Kind.FORMATION}
-        kinds: set[Kind] = set()
+            return frozenset({"formations", *GROUPS})
+        groups: set[str] = set()
         for source in sources.split(","):
-            kinds |= SOURCE_KINDS.get(source.strip().lower(), frozenset())
-        return frozenset(kinds)
+            groups |= SOURCE_GROUPS.get(source.strip(), frozenset())
+        return frozenset(groups)
 
-    def _search_jobs(self, params: Mapping[str, Any], kinds: frozenset[Kind]) -> list[Hit]:
+    def _search_jobs(self, params: Mapping[str, Any], groups: frozenset[str]) -> list[Hit]:
+        kinds = frozenset(k for g in groups for k in GROUP_KINDS.get(g, ()))
         return self._run(
-            kinds=kinds & JOB_KINDS,
+            kinds=kinds,
             romes=self._romes(params),
             position=self._position(params),
             diploma=self._diploma(params),
@@ -342,32 +364,38 @@ class ApiService:
         )
 
     def jobs(self, params: Mapping[str, Any], *, referer: str | None = None) -> dict[str, Any]:
-        params = _checked(uq.V1_JOBS, params)
+        params = checked(uq.V1_JOBS, params)
         errors = uv.validate_v1_jobs(params, referer=referer, rncp_romes=self.rncp_romes)
         if errors:
             raise WrongParameters(errors)
-        kinds = self._job_kinds(params) & JOB_KINDS
-        return self._job_groups(params, kinds, self._search_jobs(params, kinds))
+        groups = self._groups(params) - {"formations"}
+        return self._job_groups(params, groups, self._search_jobs(params, groups))
+
+    def jobs_min(self, params: Mapping[str, Any], *, referer: str | None = None) -> dict[str, Any]:
+        """`/v1/jobs/min`: the opportunities of `/jobs` (it takes no `sources`)."""
+        params = checked(uq.V1_JOBS_MIN, params)
+        return self.jobs({k: v for k, v in params.items() if k != "sources"}, referer=referer)
 
     def jobs_et_formations(
         self, params: Mapping[str, Any], *, referer: str | None = None
     ) -> dict[str, Any]:
-        params = _checked(uq.V1_JOBS_ET_FORMATIONS, params)
+        params = checked(uq.V1_JOBS_ET_FORMATIONS, params)
         errors = uv.validate_v1_jobs(
             params, referer=referer, rncp_romes=self.rncp_romes, with_trainings=True
         )
         if errors:
             raise WrongParameters(errors)
-        kinds = self._job_kinds(params)
+        groups = self._groups(params)
         position = self._position(params)
         formations: dict[str, Any] | None = None
-        if Kind.FORMATION in kinds:
+        if "formations" in groups:
             # `opco` filters the job opportunities only, never the trainings.
             hits = self._trainings(self._romes(params), position, self._diploma(params))
-            formations = {"results": self._items(hits, Kind.FORMATION, position and position[:2])}
+            formations = {"results": self._items(hits, "formations", position and position[:2])}
         jobs: dict[str, Any] | None = None
-        if kinds & JOB_KINDS:
-            jobs = self._job_groups(params, kinds, self._search_jobs(params, kinds))
+        job_groups = groups - {"formations"}
+        if job_groups:
+            jobs = self._job_groups(params, job_groups, self._search_jobs(params, job_groups))
         return {"formations": formations, "jobs": jobs}
 
     def metiers_by_title(

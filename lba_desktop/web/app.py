@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lba_desktop import links, paths
 from lba_desktop.errors import LbaError
+from lba_desktop.partner_api import v1_lookups
 from lba_desktop.partner_api.service import (
     ApiService,
     NotFound,
@@ -153,6 +154,10 @@ def create_app(
     async def formations(request: Request) -> Response:
         return cached("formations", request, service.formations)
 
+    @app.get("/api/V1/formations/min")
+    async def formations_min(request: Request) -> Response:
+        return cached("formations_min", request, service.formations_min)
+
     @app.get("/api/V1/formationsParRegion")
     async def formations_par_region(request: Request) -> Response:
         return cached("formations_par_region", request, service.formations_par_region)
@@ -165,6 +170,26 @@ def create_app(
     async def jobs(request: Request) -> Response:
         return cached("jobs", request, service.jobs)
 
+    @app.get("/api/V1/jobs/min")
+    async def jobs_min(request: Request) -> Response:
+        return cached("jobs_min", request, service.jobs_min)
+
+    @app.get("/api/V1/jobs/job/{job_id:path}")
+    async def jobs_job(job_id: str, request: Request) -> Response:
+        return json_response(v1_lookups.job(service, job_id, _params(request)))
+
+    @app.get("/api/V1/jobs/matcha/{job_id:path}")
+    async def jobs_matcha(job_id: str, request: Request) -> Response:
+        return json_response(v1_lookups.matcha(service, job_id, _params(request)))
+
+    @app.get("/api/V1/jobs/partnerJob/{job_id:path}")
+    async def jobs_partner_job(job_id: str, request: Request) -> Response:
+        return json_response(v1_lookups.partner_job(service, job_id, _params(request)))
+
+    @app.get("/api/V1/jobs/company/{siret:path}")
+    async def jobs_company(siret: str, request: Request) -> Response:
+        return json_response(v1_lookups.company(service, siret, _params(request)))
+
     @app.get("/api/V1/jobsEtFormations")
     async def jobs_et_formations(request: Request) -> Response:
         return cached("jobs_et_formations", request, service.jobs_et_formations)
@@ -172,6 +197,16 @@ def create_app(
     @app.get("/api/V1/metiers")
     async def metiers(request: Request) -> Response:
         return cached("metiers", request, service.metiers_by_title)
+
+    @app.get("/api/V1/metiers/intitule")
+    async def metiers_intitule(request: Request) -> Response:
+        return cached(
+            "metiers_intitule", request, lambda p, **_: v1_lookups.metiers_by_label(service, p)
+        )
+
+    @app.get("/api/V1/metiers/metiersParFormation/{cfd:path}")
+    async def metiers_par_formation(cfd: str) -> Response:
+        return json_response(v1_lookups.metiers_of_training(service, cfd))
 
     @app.get("/api/V1/metiers/all")
     def metiers_all() -> Response:

@@ -15,11 +15,14 @@ from lba_desktop.web.ratelimit import RateLimiter, retry_after_header
 # Canonical paths; upstream matches them whatever the case ("/api/v1/jobsetformations").
 CANONICAL_PATHS = (
     "/api/V1/formations",
+    "/api/V1/formations/min",
     "/api/V1/formationsParRegion",
     "/api/V1/jobs",
+    "/api/V1/jobs/min",
     "/api/V1/jobsEtFormations",
     "/api/V1/metiers",
     "/api/V1/metiers/all",
+    "/api/V1/metiers/intitule",
     "/recherche-apprentissage",
     "/recherche-emploi",
     "/recherche-apprentissage-formation",
@@ -27,6 +30,15 @@ CANONICAL_PATHS = (
 )
 _BY_LOWER = {p.lower(): p for p in CANONICAL_PATHS}
 FORMATION_PREFIX = "/api/V1/formations/formation/"
+# Routes ending with an id, a SIRET or a CFD: the prefix ignores case, the id keeps its own.
+ID_PREFIXES = (
+    FORMATION_PREFIX,
+    "/api/V1/jobs/job/",
+    "/api/V1/jobs/matcha/",
+    "/api/V1/jobs/partnerJob/",
+    "/api/V1/jobs/company/",
+    "/api/V1/metiers/metiersParFormation/",
+)
 # Route family of each path, for the rate limits (upstream's groups).
 _FAMILIES = (
     ("/api/V1/formations", "formations"),
@@ -42,8 +54,9 @@ def canonical_path(path: str) -> str:
     lower = path.lower().rstrip("/") or "/"
     if lower in _BY_LOWER:
         return _BY_LOWER[lower]
-    if lower.startswith(FORMATION_PREFIX.lower()):
-        return FORMATION_PREFIX + path[len(FORMATION_PREFIX) :]
+    for prefix in ID_PREFIXES:
+        if lower.startswith(prefix.lower()):
+            return prefix + path[len(prefix) :]
     for prefix in ("/api/V1/", "/api/local/", "/api/docs"):
         if lower.startswith(prefix.lower()):
             return prefix + path[len(prefix) :]

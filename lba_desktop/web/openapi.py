@@ -6,299 +6,121 @@ from typing import Any
 
 from lba_desktop import __version__
 from lba_desktop.models import DIPLOMA_LEVELS
+from lba_desktop.web.openapi_schemas import ref, schemas
 
 S = "string"
 N = "number"
-B = "boolean"
-
-
-def _t(*types: str) -> dict[str, Any]:
-    """A nullable scalar: upstream sends `null` for what it does not know."""
-    return {"type": [*types, "null"]}
-
-
-def _ref(name: str, *, nullable: bool = False) -> dict[str, Any]:
-    ref = {"$ref": f"#/components/schemas/{name}"}
-    return {"anyOf": [ref, {"type": "null"}]} if nullable else ref
-
-
-def _obj(
-    props: dict[str, Any], *, description: str = "", optional: tuple[str, ...] = ()
-) -> dict[str, Any]:
-    # Every key is present (null when the local catalogue does not hold it), except the
-    # `optional` ones, which upstream leaves out rather than send null.
-    schema: dict[str, Any] = {
-        "type": "object",
-        "properties": props,
-        "required": [k for k in props if k not in optional],
-        "additionalProperties": False,
-    }
-    if description:
-        schema["description"] = description
-    return schema
-
-
-def _results(item: str) -> dict[str, Any]:
-    return _obj({"results": {"type": "array", "items": _ref(item)}})
-
-
-def _schemas() -> dict[str, Any]:
-    place = {
-        "distance": {**_t(N), "description": "Distance au centre de recherche, en km."},
-        "fullAddress": _t(S),
-        "latitude": _t(N),
-        "longitude": _t(N),
-        "city": _t(S),
-        "address": _t(S),
-        "cedex": _t(S),
-        "zipCode": _t(S),
-        "insee": _t(S),
-        "departementNumber": _t(S),
-        "region": _t(S),
-        "remoteOnly": _t(B),
-    }
-    company = {
-        "name": _t(S),
-        "siret": _t(S),
-        "size": _t(S),
-        "logo": _t(S),
-        "description": _t(S),
-        "socialNetwork": _t(S),
-        "url": _t(S),
-        "id": _t(S),
-        "uai": _t(S),
-        "creationDate": _t(S),
-        "mandataire": {
-            **_t(B),
-            "description": "Vrai pour un partenariat : offre déposée par un CFA pour l'entreprise.",
-        },
-        "opco": {
-            "anyOf": [_obj({"label": _t(S), "url": _t(S)}), {"type": "null"}],
-        },
-        "headquarter": {"type": "null"},
-        "place": _obj({"city": _t(S)}),
-    }
-    contact = {"email": _t(S), "phone": _t(S), "name": _t(S), "iv": _t(S), "info": {"type": S}}
-    job = {
-        "id": _t(S),
-        "creationDate": _t(S),
-        "description": _t(S),
-        "employeurDescription": _t(S),
-        "contractType": _t(S),
-        "contractDescription": _t(S),
-        "duration": _t(S),
-        "dureeContrat": _t(S),
-        "jobStartDate": _t(S),
-        "quantiteContrat": _t(N),
-        "elligibleHandicap": _t(B),
-        "rythmeAlternance": _t(S),
-        "romeDetails": {"type": "null"},
-        "status": _t(S),
-        "type": {"type": ["array", "null"], "items": {"type": S}},
-    }
-    romes = {"type": "array", "items": _ref("Rome")}
-    nafs = {"type": ["array", "null"], "items": _ref("Naf")}
-    common = {
-        "id": {"type": S},
-        "title": _t(S),
-        "detailsLoaded": _t(B),
-        "place": _ref("Place"),
-        "company": _ref("Company"),
-        "contact": _ref("Contact"),
-    }
-    diploma_level = {**_t(S), "enum": [*DIPLOMA_LEVELS.values(), None]}
-    error = _obj(
-        {"error": {"type": S}, "error_messages": {"type": "array", "items": {"type": S}}},
-        description="Erreur : `wrong_parameters` (400), `not_found` (404), `unauthorized` "
-        "(401), `too_many_requests` (429).",
-    )
-    return {
-        "Place": _obj(place, description="Le lieu (formation, entreprise ou offre)."),
-        "Company": _obj(company),
-        "Contact": _obj(contact, optional=("info",)),
-        "Rome": _obj({"code": {"type": S}, "label": _t(S)}),
-        "Naf": _obj({"code": {"type": S}, "label": _t(S)}),
-        "Session": _obj({"startDate": _t(S), "endDate": _t(S), "isPermanentEntry": {"type": B}}),
-        "Training": _obj(
-            {
-                "description": _t(S),
-                "objectif": _t(S),
-                "duration": {**_t(N), "description": "Durée en jours."},
-                "sessions": {"type": "array", "items": _ref("Session")},
-            }
-        ),
-        "Job": _obj(job),
-        "SchemaError": _obj(
-            {
-                "statusCode": {"const": 400},
-                "error": {"const": "Bad Request"},
-                "message": {"type": S, "description": "« querystring.radius: Expected number… »"},
-                "data": {"type": "object"},
-            },
-            description="Un paramètre du mauvais type (nombre, valeur d'une liste), refusé "
-            "avant les règles de l'API, comme le fait La Bonne Alternance.",
-        ),
-        "Formation": _obj(
-            {
-                "ideaType": {"const": "formation"},
-                **common,
-                "longTitle": _t(S),
-                "diploma": _t(S),
-                "diplomaLevel": diploma_level,
-                "cfd": _t(S),
-                "rncpCode": _t(S),
-                "rncpLabel": _t(S),
-                "rncpEligibleApprentissage": _t(B),
-                "period": _t(S),
-                "capacity": _t(S),
-                "onisepUrl": _t(S),
-                "cleMinistereEducatif": _t(S),
-                "idRco": _t(S),
-                "idRcoFormation": _t(S),
-                "romes": romes,
-                "training": _ref("Training"),
-                "rdvContext": {"type": "null"},
-            },
-            description="Une formation en apprentissage.",
-        ),
-        "PeJob": _obj(
-            {
-                "ideaType": {"const": "peJob"},
-                **common,
-                "url": _t(S),
-                "job": _ref("Job"),
-                "romes": romes,
-                "nafs": nafs,
-            },
-            description="Une offre d'emploi en alternance.",
-        ),
-        "LbaJob": _obj(
-            {
-                "ideaType": {"const": "matcha"},
-                **common,
-                "applicationCount": {"type": N},
-                "token": _t(S),
-                "diplomaLevel": diploma_level,
-                "job": _ref("Job"),
-                "romes": romes,
-                "nafs": nafs,
-            },
-            description="Un partenariat : offre déposée par un CFA pour une entreprise.",
-        ),
-        "LbaCompany": _obj(
-            {
-                "ideaType": {"const": "lba"},
-                **common,
-                "url": _t(S),
-                "applicationCount": {"type": N},
-                "token": _t(S),
-                "nafs": nafs,
-            },
-            description="Une entreprise susceptible de recruter (candidature spontanée).",
-        ),
-        "FormationsResponse": _results("Formation"),
-        "JobsResponse": _obj(
-            {
-                "peJobs": {"anyOf": [_results("PeJob"), {"type": "null"}]},
-                "matchas": {"anyOf": [_results("LbaJob"), {"type": "null"}]},
-                "lbaCompanies": {"anyOf": [_results("LbaCompany"), {"type": "null"}]},
-                "lbbCompanies": {"type": "null"},
-            }
-        ),
-        "JobsEtFormationsResponse": _obj(
-            {
-                "formations": {"anyOf": [_ref("FormationsResponse"), {"type": "null"}]},
-                "jobs": {"anyOf": [_ref("JobsResponse"), {"type": "null"}]},
-            }
-        ),
-        "MetiersResponse": _obj(
-            {
-                "labelsAndRomes": {
-                    "type": "array",
-                    "items": _obj(
-                        {
-                            "label": {"type": S},
-                            "romes": {"type": "array", "items": {"type": S}},
-                            "rncps": {"type": "null"},
-                            "type": _t(S),
-                            "romeTitles": {
-                                "type": "array",
-                                "items": _obj({"codeRome": {"type": S}, "intitule": {"type": S}}),
-                            },
-                        }
-                    ),
-                }
-            }
-        ),
-        "MetiersAllResponse": _obj({"metiers": {"type": "array", "items": {"type": S}}}),
-        "Error": error,
-        "MetierSuggestion": _obj(
-            {
-                "label": {"type": S},
-                "code": {"type": S},
-                "romes": {"type": "array", "items": {"type": S}},
-            }
-        ),
-        "PlaceSuggestion": _obj(
-            {
-                "label": {"type": S},
-                "kind": {"type": S},
-                "insee": {"type": S},
-                "zipcode": {"type": S},
-                "lat": {"type": N},
-                "lon": {"type": N},
-            }
-        ),
-    }
 
 
 def _param(name: str, description: str, *, required: bool = False, **schema: Any) -> dict:
-    return {
+    example = schema.pop("example", None)
+    found: dict[str, Any] = {
         "name": name,
         "in": "query",
         "required": required,
         "description": description,
         "schema": schema or {"type": S},
     }
+    if example is not None:
+        found["example"] = example
+    return found
 
 
+def _path_param(name: str, description: str, **schema: Any) -> dict:
+    example = schema.pop("example", None)
+    found = {"name": name, "in": "path", "required": True, "description": description}
+    found["schema"] = {"type": S, **schema}
+    if example is not None:
+        found["example"] = example
+    return found
+
+
+ROMES_RE = "^[A-Za-z][0-9]{4}(,[A-Za-z][0-9]{4}){0,19}$"
+REGIONS = ["01", "02", "03", "04", "06", "11", "24", "27", "28", "32", "44", "52", "53", "75",
+           "76", "84", "93", "94"]  # fmt: skip
 P_CALLER = _param(
-    "caller", "Qui appelle : adresse électronique de contact et nom du produit.", required=True
+    "caller",
+    "Qui appelle : adresse électronique de contact et nom du produit (sans lui, 400).",
+    required=True,
+    example="contact@exemple.fr mon-produit",
 )
-P_ROMES = _param("romes", "Codes ROME séparés par des virgules (20 au plus), ex. D1102,D1104.")
-P_DOMAIN = _param("romeDomain", "Domaine ROME (une lettre, ou une lettre et deux chiffres).")
-P_LAT = _param("latitude", "Latitude du centre de recherche.", type=N)
-P_LON = _param("longitude", "Longitude du centre de recherche.", type=N)
+P_ROMES = _param(
+    "romes",
+    "Codes ROME séparés par des virgules (20 au plus).",
+    pattern=ROMES_RE,
+    example="D1102,D1104",
+)
+P_DOMAIN = _param(
+    "romeDomain",
+    "Domaine ROME (une lettre, ou une lettre et deux chiffres).",
+    pattern="^[A-Za-z]([0-9]{2})?$",
+)
+P_LAT = _param("latitude", "Latitude du centre.", type=N, minimum=-90, maximum=90, example=44.93)
+P_LON = _param("longitude", "Longitude du centre.", type=N, minimum=-180, maximum=180, example=2.44)
 P_RADIUS = _param(
-    "radius", "Rayon en km, de 0 à 200 (20000 : France entière). Requis avec la position.", type=N
+    "radius",
+    "Rayon en km, de 0 à 200 (20000 : France entière). Requis avec la position.",
+    type=N,
+    minimum=0,
+    maximum=200,
+    example=30,
 )
 P_RADIUS_30 = _param(
-    "radius", "Rayon en km, de 0 à 200 (20000 : France entière), 30 par défaut.", type=N
+    "radius",
+    "Rayon en km, de 0 à 200 (20000 : France entière), 30 par défaut. Sans formation dans le "
+    "rayon : les 5 plus proches.",
+    type=N,
+    minimum=0,
+    maximum=200,
+    default=30,
+    example=30,
 )
 P_DIPLOMA = _param(
     "diploma", "Niveau de diplôme visé.", type=S, enum=["INDIFFERENT", *DIPLOMA_LEVELS.values()]
 )
-P_INSEE = _param("insee", "Code INSEE de la commune du centre (requis avec la position).")
+P_INSEE = _param(
+    "insee",
+    "Code INSEE de la commune du centre (requis avec la position et `caller`).",
+    pattern="^[0-9][abAB0-9][0-9]{3}$",
+    example="15014",
+)
 P_SOURCES = _param(
     "sources",
     "Sources, séparées par des virgules : formation, matcha, lba, lbb, offres, peJob, partnerJob.",
+    pattern="^(formation|matcha|lba|lbb|offres|peJob|partnerJob)(,(formation|matcha|lba|lbb|"
+    "offres|peJob|partnerJob))*$",
 )
 P_RNCP = _param(
     "rncp",
-    "Un code RNCP (ex. RNCP35316), à la place de `romes` : les métiers des formations locales "
-    "qui y mènent.",
+    "Un code RNCP, à la place de `romes` : les métiers des formations locales qui y mènent.",
     pattern="^RNCP[0-9]{2,5}$",
+    example="RNCP35316",
 )
 P_OPCO = _param("opco", "Ne garder que les entreprises et offres de cet OPCO.")
+P_OPCO_URL = _param("opcoUrl", "Accepté comme La Bonne Alternance ; sans effet ici.")
+P_OPTIONS = _param(
+    "options",
+    "`with_description` : accepté, les descriptions sont toujours données.",
+    enum=["with_description"],
+)
+JOB_PARAMS = [P_ROMES, P_RNCP, P_LAT, P_LON, P_RADIUS, P_INSEE, P_SOURCES, P_DIPLOMA, P_OPCO,
+              P_OPCO_URL, P_CALLER]  # fmt: skip
+TRAINING_PARAMS = [P_ROMES, P_DOMAIN, P_LAT, P_LON, P_RADIUS_30, P_DIPLOMA, P_CALLER, P_OPTIONS]
 
 
 def _get(
-    summary: str, params: list[dict], schema: str, *, tag: str, errors: bool = True
+    summary: str,
+    params: list[dict],
+    schema: str,
+    *,
+    tag: str,
+    errors: bool = True,
+    not_found: str = "",
 ) -> dict[str, Any]:
     responses: dict[str, Any] = {
         "200": {
             "description": "Réponse",
-            "content": {"application/json": {"schema": _ref(schema)}},
+            "content": {"application/json": {"schema": ref(schema)}},
             "headers": {
                 "X-LBA-Desktop-Data": {
                     "description": "Origine des données locales : demo, sync ou datapack.",
@@ -308,39 +130,185 @@ def _get(
         },
         "401": {
             "description": "Jeton absent ou invalide (serveur ouvert sur le réseau).",
-            "content": {"application/json": {"schema": _ref("Error")}},
+            "content": {"application/json": {"schema": ref("Error")}},
         },
         "429": {
             "description": "Trop de requêtes : réessayer après `Retry-After` secondes.",
-            "content": {"application/json": {"schema": _ref("Error")}},
+            "content": {"application/json": {"schema": ref("Error")}},
         },
     }
     if errors:
         responses["400"] = {
             "description": "Paramètres invalides (messages de l'API La Bonne Alternance).",
             "content": {
-                "application/json": {"schema": {"anyOf": [_ref("Error"), _ref("SchemaError")]}}
+                "application/json": {"schema": {"anyOf": [ref("Error"), ref("SchemaError")]}}
             },
+        }
+    if not_found:
+        responses["404"] = {
+            "description": not_found,
+            "content": {"application/json": {"schema": ref("NotFound")}},
         }
     op = {"summary": summary, "tags": [tag], "parameters": params, "responses": responses}
     return {"get": op}
 
 
+def _v1_paths() -> dict[str, Any]:
+    caller = {**P_CALLER, "required": False}
+    return {
+        "/api/V1/formations": _get(
+            "Formations autour d'un point, pour des métiers (500 au plus).",
+            TRAINING_PARAMS,
+            "FormationsResponse",
+            tag="Formations",
+        ),
+        "/api/V1/formations/min": _get(
+            "Comme /formations (La Bonne Alternance y allège les formations ; ici, les mêmes).",
+            TRAINING_PARAMS,
+            "FormationsResponse",
+            tag="Formations",
+        ),
+        "/api/V1/formationsParRegion": _get(
+            "Formations d'un département, d'une région ou de la France entière.",
+            [
+                P_ROMES,
+                P_DOMAIN,
+                _param(
+                    "departement", "Numéro de département.", pattern="^[0-9]{2,3}$", example="15"
+                ),
+                _param("region", "Code INSEE de la région.", enum=REGIONS, example="84"),
+                P_DIPLOMA,
+                P_CALLER,
+                P_OPTIONS,
+            ],
+            "FormationsResponse",
+            tag="Formations",
+        ),
+        "/api/V1/formations/formation/{id}": _get(
+            "Une formation par son identifiant (cleMinistereEducatif).",
+            [_path_param("id", "cleMinistereEducatif de la formation."), caller],
+            "FormationsResponse",
+            tag="Formations",
+            not_found="Aucune formation avec cet identifiant dans le catalogue local.",
+        ),
+        "/api/V1/jobs": _get(
+            "Offres, partenariats et entreprises autour d'un point.",
+            JOB_PARAMS,
+            "JobsResponse",
+            tag="Emplois",
+        ),
+        "/api/V1/jobs/min": _get(
+            "Comme /jobs, sans `sources`.",
+            [p for p in JOB_PARAMS if p["name"] != "sources"],
+            "JobsResponse",
+            tag="Emplois",
+        ),
+        "/api/V1/jobs/job/{id}": _get(
+            "Une offre de France Travail (son SIRET n'est pas donné avec `caller`).",
+            [_path_param("id", "Identifiant de l'offre."), caller],
+            "PeJobResponse",
+            tag="Emplois",
+            not_found="Aucune offre de France Travail avec cet identifiant.",
+        ),
+        "/api/V1/jobs/matcha/{id}": _get(
+            "Une offre déposée sur La Bonne Alternance.",
+            [_path_param("id", "Identifiant de l'offre."), caller],
+            "LbaJobResponse",
+            tag="Emplois",
+            not_found="Aucune offre de La Bonne Alternance avec cet identifiant.",
+        ),
+        "/api/V1/jobs/partnerJob/{id}": _get(
+            "Une offre d'un site d'emploi partenaire.",
+            [_path_param("id", "Identifiant de l'offre."), caller],
+            "PartnerJobResponse",
+            tag="Emplois",
+            not_found="Aucune offre partenaire avec cet identifiant.",
+        ),
+        "/api/V1/jobs/company/{siret}": _get(
+            "Une entreprise susceptible de recruter, par son SIRET.",
+            [
+                _path_param("siret", "SIRET (14 chiffres, clé de Luhn).", pattern=r"^\d{14}$"),
+                caller,
+            ],
+            "LbaCompanyResponse",
+            tag="Emplois",
+            not_found="Société non trouvée.",
+        ),
+        "/api/V1/jobsEtFormations": _get(
+            "Formations et emplois autour d'un point, en un appel.",
+            [*JOB_PARAMS, P_OPTIONS],
+            "JobsEtFormationsResponse",
+            tag="Emplois",
+        ),
+        "/api/V1/metiers": _get(
+            "Métiers dont l'intitulé commence par les mots tapés (autocomplétion).",
+            [_param("title", "Début d'intitulé de métier.", required=True, example="boulang")],
+            "MetiersResponse",
+            tag="Métiers",
+        ),
+        "/api/V1/metiers/all": _get(
+            "Tous les groupes de métiers, par ordre alphabétique.",
+            [],
+            "MetiersAllResponse",
+            tag="Métiers",
+            errors=False,
+        ),
+        "/api/V1/metiers/intitule": _get(
+            "Métiers (30 au plus) dont l'intitulé correspond aux mots donnés.",
+            [
+                _param(
+                    "label",
+                    "Le(s) mot(s) cherché(s).",
+                    required=True,
+                    minLength=1,
+                    example="boulanger",
+                )
+            ],
+            "AppellationsResponse",
+            tag="Métiers",
+        ),
+        "/api/V1/metiers/metiersParFormation/{cfd}": _get(
+            "Les groupes de métiers auxquels mène un diplôme (code CFD).",
+            [_path_param("cfd", "Code CFD du diplôme.", minLength=1, example="50022137")],
+            "MetiersAllResponse",
+            tag="Métiers",
+            errors=False,
+        ),
+    }
+
+
+def _local_paths() -> dict[str, Any]:
+    return {
+        "/api/local/metiers": _get(
+            "Autocomplétion des métiers pour le widget.",
+            [_param("q", "Texte tapé.", example="boul")],
+            "MetierSuggestion",
+            tag="Widget",
+            errors=False,
+        ),
+        "/api/local/lieux": _get(
+            "Autocomplétion des communes pour le widget.",
+            [_param("q", "Nom, code postal ou code INSEE.", example="Aurillac")],
+            "PlaceSuggestion",
+            tag="Widget",
+            errors=False,
+        ),
+        "/api/local/lieu": _get(
+            "Une commune d'après `insee`, `zipcode` ou `address` (paramètres du widget).",
+            [
+                _param("insee", "Code INSEE.", example="15014"),
+                _param("zipcode", "Code postal."),
+                _param("address", "Adresse ou nom de commune."),
+            ],
+            "PlaceSuggestion",
+            tag="Widget",
+            not_found="Lieu introuvable.",
+        ),
+    }
+
+
 def build_openapi() -> dict[str, Any]:
     """The document served at /api/docs/openapi.json."""
-    formation_by_id = _get(
-        "Une formation par son identifiant (cleMinistereEducatif).",
-        [
-            {"name": "id", "in": "path", "required": True, "schema": {"type": S}},
-            {**P_CALLER, "required": False},
-        ],
-        "FormationsResponse",
-        tag="Formations",
-    )
-    formation_by_id["get"]["responses"]["404"] = {
-        "description": "Aucune formation avec cet identifiant dans le catalogue local.",
-        "content": {"application/json": {"schema": _ref("Error")}},
-    }
     doc = {
         "openapi": "3.1.0",
         "info": {
@@ -349,111 +317,20 @@ def build_openapi() -> dict[str, Any]:
             "description": (
                 "L'API V1 de La Bonne Alternance, servie hors ligne depuis le catalogue local "
                 "de LBA Desktop : mêmes routes, mêmes paramètres, mêmes messages d'erreur, mêmes "
-                "formes de résultats. Les champs que le catalogue local ne connaît pas valent "
-                "`null`. L'en-tête `X-LBA-Desktop-Data` dit d'où viennent les données "
-                "(`demo` : données fictives). Les chemins ne tiennent pas compte de la casse. "
-                "Sur le réseau local, chaque appel porte `Authorization: Bearer <jeton>`."
+                "formes de résultats (clés de 2024 et de 2026). Les champs que le catalogue "
+                "local ne connaît pas valent `null`. L'en-tête `X-LBA-Desktop-Data` dit d'où "
+                "viennent les données (`demo` : données fictives). Les chemins ne tiennent pas "
+                "compte de la casse. Sur le réseau local, chaque appel porte "
+                "`Authorization: Bearer <jeton>`."
             ),
         },
         "servers": [{"url": "/"}],
         "components": {
-            "schemas": _schemas(),
+            "schemas": schemas(),
             "securitySchemes": {"jeton": {"type": "http", "scheme": "bearer"}},
         },
         "security": [{}, {"jeton": []}],
-        "paths": {
-            "/api/V1/formations": _get(
-                "Formations autour d'un point, pour des métiers (500 au plus).",
-                [P_ROMES, P_DOMAIN, P_LAT, P_LON, P_RADIUS_30, P_DIPLOMA, P_CALLER],
-                "FormationsResponse",
-                tag="Formations",
-            ),
-            "/api/V1/formationsParRegion": _get(
-                "Formations d'un département, d'une région ou de la France entière.",
-                [
-                    P_ROMES,
-                    P_DOMAIN,
-                    _param("departement", "Numéro de département (01, 974…)."),
-                    _param("region", "Code INSEE de la région (84, 11…)."),
-                    P_DIPLOMA,
-                    P_CALLER,
-                ],
-                "FormationsResponse",
-                tag="Formations",
-            ),
-            "/api/V1/formations/formation/{id}": formation_by_id,
-            "/api/V1/jobs": _get(
-                "Offres, partenariats et entreprises autour d'un point.",
-                [
-                    P_ROMES,
-                    P_RNCP,
-                    P_LAT,
-                    P_LON,
-                    P_RADIUS,
-                    P_INSEE,
-                    P_SOURCES,
-                    P_DIPLOMA,
-                    P_OPCO,
-                    P_CALLER,
-                ],
-                "JobsResponse",
-                tag="Emplois",
-            ),
-            "/api/V1/jobsEtFormations": _get(
-                "Formations et emplois autour d'un point, en un appel.",
-                [
-                    P_ROMES,
-                    P_RNCP,
-                    P_LAT,
-                    P_LON,
-                    P_RADIUS,
-                    P_INSEE,
-                    P_SOURCES,
-                    P_DIPLOMA,
-                    P_OPCO,
-                    P_CALLER,
-                ],
-                "JobsEtFormationsResponse",
-                tag="Emplois",
-            ),
-            "/api/V1/metiers": _get(
-                "Métiers dont l'intitulé commence par les mots tapés (autocomplétion).",
-                [_param("title", "Début d'intitulé de métier.", required=True)],
-                "MetiersResponse",
-                tag="Métiers",
-            ),
-            "/api/V1/metiers/all": _get(
-                "Tous les groupes de métiers, par ordre alphabétique.",
-                [],
-                "MetiersAllResponse",
-                tag="Métiers",
-                errors=False,
-            ),
-            "/api/local/metiers": _get(
-                "Autocomplétion des métiers pour le widget.",
-                [_param("q", "Texte tapé.")],
-                "MetierSuggestion",
-                tag="Widget",
-                errors=False,
-            ),
-            "/api/local/lieux": _get(
-                "Autocomplétion des communes pour le widget.",
-                [_param("q", "Nom, code postal ou code INSEE.")],
-                "PlaceSuggestion",
-                tag="Widget",
-                errors=False,
-            ),
-            "/api/local/lieu": _get(
-                "Une commune d'après `insee`, `zipcode` ou `address` (paramètres du widget).",
-                [
-                    _param("insee", "Code INSEE."),
-                    _param("zipcode", "Code postal."),
-                    _param("address", "Adresse ou nom de commune."),
-                ],
-                "PlaceSuggestion",
-                tag="Widget",
-            ),
-        },
+        "paths": {**_v1_paths(), **_local_paths()},
     }
     return _array_responses(doc)
 

@@ -43,9 +43,9 @@ def _training(key: str, title: str, rncp: str, romes: list[str], level: str, at:
         },
         "company": {
             "name": "CFA des métiers du Cantal",
-            "siret": "19150001500018",
+            "siret": "19150001600156",
             "uai": "0150001A",
-            "headquarter": {"name": "Chambre de métiers du Cantal", "siret": "18150001500010"},
+            "headquarter": {"name": "Chambre de métiers du Cantal", "siret": "18150001800153"},
         },
         "contact": {"phone": "0471000000", "email": "cfa@exemple.invalid"},
         "training": {
@@ -86,7 +86,7 @@ def _job(
     return {
         "identifier": {"id": job_id, "partner_label": partner, "partner_job_id": job_id},
         "workplace": _workplace(
-            "44455566600021", "Boulangerie Lunelle", "10-19", AURILLAC, BAKERY_NAF
+            "44455566800219", "Boulangerie Lunelle", "10-19", AURILLAC, BAKERY_NAF
         ),
         "apply": {
             "url": f"https://apply.exemple.invalid/{job_id}",
@@ -109,7 +109,7 @@ def _job(
             "access_conditions": ["Être âgé de 16 ans"],
             "publication": {
                 "creation": "2026-10-01T08:00:00.000Z",
-                "expiration": "2026-12-01T08:00:00.000Z",
+                "expiration": "2050-01-01T00:00:00.000Z",
             },
             "opening_count": 2,
             "status": "Active",
@@ -155,12 +155,12 @@ def payloads() -> tuple[dict[str, Any], dict[str, Any]]:
             {
                 "identifier": {"id": "6650bb000000000000000001"},
                 "workplace": _workplace(
-                    "55566677700044", "Fournil du Cantal", "6-9", AURILLAC, BAKERY_NAF
+                    "55566677500013", "Fournil du Cantal", "6-9", AURILLAC, BAKERY_NAF
                 ),
                 "apply": {
-                    "url": "https://apply.exemple.invalid/company/55566677700044",
+                    "url": "https://apply.exemple.invalid/company/55566677500013",
                     "phone": "0471222222",
-                    "recipient_id": "recruteurslba_55566677700044",
+                    "recipient_id": "recruteurslba_55566677500013",
                 },
                 "rome_codes": ["D1102"],
             }

@@ -11,6 +11,7 @@ from lba_desktop import cli
 from lba_desktop.data import upstream_validation as uv
 from lba_desktop.web.openapi import build_openapi
 from tests.web.conftest import LiveServer
+from tests.web.upstream_v1 import ROUTES as UPSTREAM_ROUTES
 
 AURILLAC = "latitude=44.93&longitude=2.44&insee=15014"
 DOC = build_openapi()
@@ -47,7 +48,13 @@ def test_jobs_et_formations_shapes_and_local_data_header(live: LiveServer) -> No
     body = r.json()
     check_route_schema("/api/V1/jobsEtFormations", body)
     assert set(body) == {"formations", "jobs"}
-    assert set(body["jobs"]) == {"peJobs", "matchas", "lbaCompanies", "lbbCompanies"}
+    assert set(body["jobs"]) == {
+        "peJobs",
+        "partnerJobs",
+        "matchas",
+        "lbaCompanies",
+        "lbbCompanies",
+    }
     formations = body["formations"]["results"]
     assert formations and all(f["ideaType"] == "formation" for f in formations)
     companies = body["jobs"]["lbaCompanies"]["results"]
@@ -67,7 +74,8 @@ def test_jobs_groups_and_sources(live: LiveServer) -> None:
     body = r.json()
     check_route_schema("/api/V1/jobs", body)
     assert body["lbbCompanies"] is None
-    for name, idea in (("peJobs", "peJob"), ("matchas", "matcha"), ("lbaCompanies", "lba")):
+    groups = (("peJobs", "peJob"), ("partnerJobs", "partnerJob"), ("matchas", "matcha"))
+    for name, idea in (*groups, ("lbaCompanies", "lba")):
         assert all(i["ideaType"] == idea for i in body[name]["results"])
     assert body["matchas"]["results"], "the demo has partenariats in 200 km"
     assert all(i["company"]["mandataire"] for i in body["matchas"]["results"])
@@ -150,16 +158,11 @@ def test_widget_helpers(live: LiveServer) -> None:
 def test_openapi_document_lists_every_route(live: LiveServer) -> None:
     doc = live.get("/api/docs/openapi.json").json()
     assert doc["openapi"].startswith("3.1")
-    for path in (
-        "/api/V1/formations",
-        "/api/V1/formationsParRegion",
-        "/api/V1/formations/formation/{id}",
-        "/api/V1/jobs",
-        "/api/V1/jobsEtFormations",
-        "/api/V1/metiers",
-        "/api/V1/metiers/all",
-    ):
-        assert path in doc["paths"]
+    # Every V1 route upstream documents (the transcribed contract) is in ours, and only those
+    # and the widget's own.
+    v1 = {p for p in doc["paths"] if p.startswith("/api/V1/")}
+    assert v1 == set(UPSTREAM_ROUTES)
+    assert set(doc["paths"]) - v1 == {"/api/local/metiers", "/api/local/lieux", "/api/local/lieu"}
     page = live.get("/api/docs")
     assert page.status_code == 200 and "openapi.json" in page.text
 
