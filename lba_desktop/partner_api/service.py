@@ -33,6 +33,7 @@ from lba_desktop.partner_api.v1_shapes import GROUPS, SOURCE_GROUPS, group_of, v
 from lba_desktop.search import SearchService
 
 ALL_FRANCE_RADIUS = uv.ALL_FRANCE_RADIUS
+OPCO_VALUES = uv.OPCO_VALUES
 DEFAULT_TRAINING_RADIUS = 30.0
 NEAREST_TRAININGS = 5  # what upstream answers when no training is in the radius
 _LEVEL_OF_DIPLOMA = {label: level for level, label in DIPLOMA_LEVELS.items()}
@@ -67,6 +68,14 @@ class SchemaError(LbaError):
         self.issues = issues
         self.payload = uq.schema_error_body(issues, context)
         super().__init__("Paramètres invalides : " + self.payload["message"])
+
+    @classmethod
+    def from_body(cls, payload: dict[str, Any]) -> SchemaError:
+        """A schema error whose body is already written (the V3 route's)."""
+        error = cls([])
+        error.payload = payload
+        error.message = "Paramètres invalides : " + str(payload.get("message", ""))
+        return error
 
     def body(self) -> dict[str, Any]:
         return self.payload
@@ -173,6 +182,15 @@ class ApiService:
         if table is None:  # one pass over the trainings, on first use
             table = self._romes_by_code[key] = self.store.training_romes_by(key)
         return table.get(code.strip().upper()) or None
+
+    def all_romes(self) -> tuple[str, ...]:
+        """Every ROME code of the référentiel (a search for every métier)."""
+        return _codes_of_domain(self.metiers, "")
+
+    def search(self, **criteria: Any) -> list[Hit]:
+        """The hits of one search (`kinds`, `romes`, `position`, `diploma`, `opco`, `area`),
+        cut to the exact radius, as the V1 routes answer them."""
+        return self._run(**criteria)
 
     def _romes(self, params: Mapping[str, Any]) -> tuple[str, ...]:
         romes = _text(params, "romes")

@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lba_desktop import links, paths
 from lba_desktop.errors import LbaError
-from lba_desktop.partner_api import v1_lookups
+from lba_desktop.partner_api import v1_lookups, v3_jobs
 from lba_desktop.partner_api.service import (
     ApiService,
     NotFound,
@@ -211,6 +211,22 @@ def create_app(
     @app.get("/api/V1/metiers/all")
     def metiers_all() -> Response:
         return json_response(service.metiers_all())
+
+    # -- V3: the jobs route partners moved to when V1 jobs were retired
+
+    @app.get("/api/v3/jobs/search")
+    async def v3_jobs_search(request: Request) -> Response:
+        params: dict[str, Any] = _params(request)
+        for name in ("departements", "partners_to_exclude"):  # repeated, or comma-separated
+            values = request.query_params.getlist(name)
+            if len(values) > 1:
+                params[name] = values
+        key = cache.key("v3_jobs_search", {k: str(v) for k, v in params.items()})
+        data = cache.get(key)
+        if data is None:
+            data = render(v3_jobs.jobs_search(service, params))
+            cache.put(key, data)
+        return Response(data, media_type="application/json")
 
     # -- our own routes for the widget
 

@@ -23,6 +23,7 @@ CANONICAL_PATHS = (
     "/api/V1/metiers",
     "/api/V1/metiers/all",
     "/api/V1/metiers/intitule",
+    "/api/v3/jobs/search",
     "/recherche-apprentissage",
     "/recherche-emploi",
     "/recherche-apprentissage-formation",
@@ -43,10 +44,11 @@ ID_PREFIXES = (
 _FAMILIES = (
     ("/api/V1/formations", "formations"),
     ("/api/V1/jobs", "jobs"),
+    ("/api/v3/jobs", "jobs"),
     ("/api/V1/metiers", "metiers"),
     ("/api/local/", "local"),
 )
-PROTECTED_PREFIXES = ("/api/V1/", "/api/local/")
+PROTECTED_PREFIXES = ("/api/V1/", "/api/v3/", "/api/local/")
 
 
 def canonical_path(path: str) -> str:

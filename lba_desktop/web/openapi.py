@@ -6,6 +6,7 @@ from typing import Any
 
 from lba_desktop import __version__
 from lba_desktop.models import DIPLOMA_LEVELS
+from lba_desktop.partner_api.service import OPCO_VALUES
 from lba_desktop.web.openapi_schemas import ref, schemas
 
 S = "string"
@@ -277,6 +278,31 @@ def _v1_paths() -> dict[str, Any]:
     }
 
 
+def _v3_paths() -> dict[str, Any]:
+    opco = _param("opco", "Ne garder que cet OPCO.", enum=sorted(OPCO_VALUES))
+    return {
+        "/api/v3/jobs/search": _get(
+            "Offres et entreprises au format 2026 (route V3 de La Bonne Alternance).",
+            [
+                {**P_LAT, "description": "Latitude du centre (sans elle : toute la France)."},
+                {**P_LON, "description": "Longitude du centre."},
+                {**P_RADIUS_30, "description": "Rayon en km, 0 à 200, 30 par défaut."},
+                {**P_ROMES, "description": "Codes ROME séparés par des virgules."},
+                {**P_RNCP, "schema": {"type": S, "pattern": "^RNCP[0-9]{3,5}$"}},
+                _param("target_diploma_level", "Niveau visé.", enum=["3", "4", "5", "6", "7"]),
+                _param("departements", "Départements, séparés par des virgules.", example="15"),
+                opco,
+                _param(
+                    "elligibleHandicapFilter", "Seulement les employeurs engagés.", type="boolean"
+                ),
+                _param("partners_to_exclude", "Sources à écarter (ex. France Travail)."),
+            ],
+            "V3JobsResponse",
+            tag="Emplois (V3)",
+        ),
+    }
+
+
 def _local_paths() -> dict[str, Any]:
     return {
         "/api/local/metiers": _get(
@@ -330,7 +356,7 @@ def build_openapi() -> dict[str, Any]:
             "securitySchemes": {"jeton": {"type": "http", "scheme": "bearer"}},
         },
         "security": [{}, {"jeton": []}],
-        "paths": {**_v1_paths(), **_local_paths()},
+        "paths": {**_v1_paths(), **_v3_paths(), **_local_paths()},
     }
     return _array_responses(doc)
 

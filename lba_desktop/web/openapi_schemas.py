@@ -260,6 +260,18 @@ def _responses() -> dict[str, Any]:
             }
         ),
         "MetiersAllResponse": obj({"metiers": _strings()}),
+        "V3JobsResponse": obj(
+            {
+                "jobs": {"type": "array", "items": {"type": "object"}},
+                "recruiters": {"type": "array", "items": {"type": "object"}},
+                "warnings": {
+                    "type": "array",
+                    "items": obj({"code": {"type": S}, "message": {"type": S}}),
+                },
+            },
+            description="Les offres (`jobs`) et les entreprises (`recruiters`) au format 2026 "
+            "de La Bonne Alternance (`identifier`, `workplace`, `apply`, `contract`, `offer`).",
+        ),
         "AppellationsResponse": obj(
             {
                 "coupleAppellationRomeMetier": {

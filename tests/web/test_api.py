@@ -162,7 +162,12 @@ def test_openapi_document_lists_every_route(live: LiveServer) -> None:
     # and the widget's own.
     v1 = {p for p in doc["paths"] if p.startswith("/api/V1/")}
     assert v1 == set(UPSTREAM_ROUTES)
-    assert set(doc["paths"]) - v1 == {"/api/local/metiers", "/api/local/lieux", "/api/local/lieu"}
+    assert set(doc["paths"]) - v1 == {
+        "/api/v3/jobs/search",
+        "/api/local/metiers",
+        "/api/local/lieux",
+        "/api/local/lieu",
+    }
     page = live.get("/api/docs")
     assert page.status_code == 200 and "openapi.json" in page.text
 
