@@ -179,3 +179,39 @@ def test_test_widget_page_builds_a_snippet(browser: object, live: LiveServer) ->
     driver.switch_to.frame("t-apercu")  # type: ignore[attr-defined]
     _wait(driver, lambda d: len(_rows(d)) > 0)
     driver.switch_to.default_content()  # type: ignore[attr-defined]
+
+
+def test_widget_partner_parameters(browser: object, live_partner: LiveServer) -> None:
+    """`rncp=` searches its métiers, `itemId`/`type` open that result, job boards' offers
+    (partnerJobs) are listed with the others, `displayMap=false` gives the list the width."""
+    driver = browser
+    base = "?lat=44.93&lon=2.44&radius=30&caller=test"
+    _load(
+        driver, live_partner.url + "/recherche-apprentissage" + base + "&rncp=RNCP35316", 1366, 768
+    )
+    titles = {r.find_element("css selector", ".titre").text for r in _rows(driver)}
+    assert {"CAP Boulanger", "BP Boulanger", "Apprenti boulanger H/F"} <= titles
+    _load(
+        driver,
+        live_partner.url + "/recherche-apprentissage-formation" + base + "&rncp=RNCP35317",
+        1366,
+        768,
+    )
+    # RNCP35317 leads to D1104 only: the BP (D1102 and D1104) is in the radius, the CAP
+    # Pâtissier of Saint-Flour (55 km) is not.
+    assert {r.find_element("css selector", ".titre").text for r in _rows(driver)} == {
+        "BP Boulanger"
+    }
+    opened = base + "&romes=D1102&type=partnerJob&itemId=hw-0001&displayMap=false"
+    _load(driver, live_partner.url + "/recherche-emploi" + opened, 1366, 768)
+    _wait(driver, lambda d: any(r.get_attribute("aria-selected") == "true" for r in _rows(d)))
+    selected = [r for r in _rows(driver) if r.get_attribute("aria-selected") == "true"]
+    assert [r.find_element("css selector", ".titre").text for r in selected] == [
+        "Apprenti boulanger H/F"
+    ]
+    width = driver.execute_script(  # type: ignore[attr-defined]
+        "return document.querySelector('.liste-zone').getBoundingClientRect().width"
+    )
+    assert width > 1200  # the whole window, not the 520 px column beside a map
+    SCREENSHOTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(SCREENSHOTS / "widget-sans-carte-1366.png"))  # type: ignore[attr-defined]

@@ -41,6 +41,7 @@
     selected: null,
     shown: new Set(kinds.map((k) => k.id)),
     opco: params.get("opco") || "",
+    rncp: "", // set when the widget was opened with `rncp=` and no `romes`
   };
 
   // --- helpers ----------------------------------------------------------------------
@@ -249,15 +250,22 @@
   function rowsOf(body) {
     const rows = [];
     const add = (group, kind) => {
-      for (const item of (group && group.results) || []) rows.push({ kind, item });
+      for (const item of (group && group.results) || []) {
+        // LBA's own offers are partenariats only when a CFA posted them for the company.
+        const posted = kind === "partenariat" && !(item.company && item.company.mandataire);
+        rows.push({ kind: posted ? "offre" : kind, item });
+      }
     };
-    if (scope === "trainings") add(body, "formation");
-    else if (scope === "jobs") {
-      add(body.peJobs, "offre"); add(body.matchas, "partenariat"); add(body.lbaCompanies, "entreprise");
-    } else {
+    const addJobs = (jobs) => {
+      // Job boards' offers (partnerJobs) are offers as France Travail's are.
+      add(jobs.peJobs, "offre"); add(jobs.partnerJobs, "offre");
+      add(jobs.matchas, "partenariat"); add(jobs.lbaCompanies, "entreprise");
+    };
+    if (scope === "trainings" && !body.formations) add(body, "formation");
+    else if (scope === "jobs") addJobs(body);
+    else {
       add(body.formations, "formation");
-      const jobs = body.jobs || {};
-      add(jobs.peJobs, "offre"); add(jobs.matchas, "partenariat"); add(jobs.lbaCompanies, "entreprise");
+      addJobs(body.jobs || {});
     }
     rows.forEach((row, i) => { row.key = row.kind + ":" + row.item.id + ":" + i; });
     rows.sort((a, b) => (a.item.place.distance ?? 0) - (b.item.place.distance ?? 0));
@@ -412,18 +420,25 @@
     if (!state.romes.length) { say("Indiquez un métier (par exemple « boulanger » ou « D1102 »).", true); metierInput.focus(); return; }
     if (!state.place) { say("Indiquez une commune ou un code postal.", true); lieuInput.focus(); return; }
     const query = new URLSearchParams({
-      romes: state.romes.join(","),
       latitude: String(state.place.lat),
       longitude: String(state.place.lon),
       radius: rayon.value,
       caller,
     });
+    // An RNCP code stands for its métiers; /formations takes none, so trainings are then
+    // asked from /jobsEtFormations, limited to them.
+    const byRncp = Boolean(state.rncp) && state.romes.join(",") === state.rncp;
+    query.set(byRncp ? "rncp" : "romes", byRncp ? state.rncp : state.romes.join(","));
     if (niveau.value) query.set("diploma", niveau.value);
-    if (scope !== "trainings") {
+    if (scope !== "trainings" || byRncp) {
       if (state.place.insee) query.set("insee", state.place.insee);
-      if (state.opco) query.set("opco", state.opco);
     }
-    const route = { trainings: "formations", jobs: "jobs", both: "jobsEtFormations" }[scope];
+    if (scope !== "trainings" && state.opco) query.set("opco", state.opco);
+    let route = { trainings: "formations", jobs: "jobs", both: "jobsEtFormations" }[scope];
+    if (scope === "trainings" && byRncp) {
+      route = "jobsEtFormations";
+      query.set("sources", "formation");
+    }
     say("Recherche en cours…");
     $("chercher").disabled = true;
     try {
@@ -493,7 +508,14 @@
       metierInput.value = label;
       state.metierLabel = label;
     }
-    if (flag("frozen_job", false) && romes.length) {
+    const rncp = (params.get("rncp") || "").trim().toUpperCase();
+    if (!romes.length && /^RNCP[0-9]{2,5}$/.test(rncp)) {
+      state.rncp = rncp;
+      state.romes = [rncp];
+      metierInput.value = params.get("job_name") || rncp;
+      state.metierLabel = metierInput.value;
+    }
+    if (flag("frozen_job", false) && state.romes.length) {
       metierInput.readOnly = true;
       metierInput.setAttribute("aria-readonly", "true");
     }
@@ -520,8 +542,28 @@
         }
       }
     } catch (e) { /* the person types the place */ }
-    if (state.romes.length && state.place) search();
-    else (state.romes.length ? lieuInput : metierInput).focus();
+    if (state.romes.length && state.place) {
+      await search();
+      openWanted();
+    } else (state.romes.length ? lieuInput : metierInput).focus();
+  }
+
+  // `itemId` (with `type`, upstream's item types) opens that result once the search is done.
+  const KIND_OF_TYPE = { training: "formation", formation: "formation", peJob: "offre",
+    partnerJob: "offre", offres_emploi_partenaires: "offre", matcha: "partenariat",
+    offres_emploi_lba: "partenariat", lba: "entreprise", lbb: "entreprise",
+    recruteurs_lba: "entreprise" };
+
+  function openWanted() {
+    const wanted = params.get("itemId");
+    if (!wanted) return;
+    const kind = KIND_OF_TYPE[params.get("type") || ""];
+    const row = state.rows.find((r) => r.item.id === wanted && (!kind || r.kind === kind));
+    if (!row) { say("Le résultat demandé (" + wanted.slice(0, 60) + ") n'est pas dans cette recherche.", true); return; }
+    if (!state.shown.has(row.kind)) { state.shown.add(row.kind); toggles[row.kind].box.checked = true; render(); }
+    select(row.key, false);
+    const li = [...liste.children].find((node) => node.dataset.key === row.key);
+    if (li) { li.scrollIntoView({ block: "nearest" }); li.focus({ preventScroll: true }); }
   }
 
   start();
