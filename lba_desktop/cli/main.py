@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "lba_desktop.cli.sync",
     "lba_desktop.cli.rdv",
     "lba_desktop.cli.jeunes",
+    "lba_desktop.cli.territoire",
 )
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 # Options of the window itself (lba_desktop.ui.app) that may come first.

@@ -31,11 +31,12 @@ from lba_desktop.data.bulk import gc_paused
 from lba_desktop.data.lru_cache import LruCache
 from lba_desktop.data.storage import catalogue_error as storage_error
 from lba_desktop.data.storage import translated
+from lba_desktop.data.territory import build_territory
 from lba_desktop.errors import CatalogueError
 from lba_desktop.geo import distance_km
 from lba_desktop.models import Item, Kind
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 KM_PER_DEGREE = 111.195  # mean Earth radius 6371.0 km × π / 180
 
 ITEM_COLUMNS: tuple[str, ...] = (
@@ -305,8 +306,19 @@ def _migrate_v3_to_v4(db: sqlite_utils.Database) -> None:
     _create_place_index(db.conn)
 
 
+def _migrate_v4_to_v5(db: sqlite_utils.Database) -> None:
+    # Territory aggregates (derived data): an older catalogue or data pack gets them at once.
+    build_territory(db.conn)
+
+
 # Index i creates version i + 1 from version i; version 0 is an empty file.
-MIGRATIONS = (_create_v1, _migrate_v1_to_v2, _rebuild_rome_index, _migrate_v3_to_v4)
+MIGRATIONS = (
+    _create_v1,
+    _migrate_v1_to_v2,
+    _rebuild_rome_index,
+    _migrate_v3_to_v4,
+    _migrate_v4_to_v5,
+)
 
 
 def migrate(conn: sqlite3.Connection, *, target: int = SCHEMA_VERSION) -> int:
@@ -335,9 +347,12 @@ class CatalogueWriter:
     from a sorted scan is several times faster than maintaining them per insert.
     """
 
-    def __init__(self, path: Path, *, schema_version: int = SCHEMA_VERSION) -> None:
+    def __init__(
+        self, path: Path, *, schema_version: int = SCHEMA_VERSION, today: date | None = None
+    ) -> None:
         self.path = path
         self.schema_version = schema_version
+        self.today = today  # dates the territory's « sessions in the next 12 months »
         if path.exists():
             path.unlink()
         self.conn = sqlite3.connect(path, isolation_level=None)
@@ -386,6 +401,8 @@ class CatalogueWriter:
                 _create_place_index(conn)
             if self.schema_version >= 3:
                 _fill_rome_index(conn)
+            if self.schema_version >= 5:
+                build_territory(conn, today=self.today)
             conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
             conn.execute("COMMIT")
             conn.execute("ANALYZE")

@@ -81,7 +81,7 @@ def build_demo_catalogue(
     counts: Counter[Kind] = Counter()
     freshness: Counter[tuple[str, str]] = Counter()
     done = 0
-    writer = CatalogueWriter(path)
+    writer = CatalogueWriter(path, today=today)
     try:
 
         def write(items: Iterator[Item], kind: Kind) -> None:

@@ -1,0 +1,258 @@
+"""The territory service: a département, a région or France, per métier and grand domaine,
+from the aggregates the catalogue computed once (never a recount per view)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lba_desktop.data import territory as agg
+from lba_desktop.data.catalogue import CatalogueStore
+from lba_desktop.data.referentials import load_departements, load_grands_domaines, load_regions
+from lba_desktop.data.storage import translated
+from lba_desktop.errors import CatalogueError, InvalidInput
+from lba_desktop.metiers import MetierIndex, default_metier_index
+from lba_desktop.text import fold
+
+# Action lists longer than this are cut (the total is still given).
+GAP_LIST_LIMIT = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Territory:
+    """Where a view looks: `scope` is "departement", "region" or "france"."""
+
+    scope: str
+    code: str
+    label: str
+    departements: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MetierRow:
+    """One métier of a territory, with its label and the ratios a counsellor reads."""
+
+    counts: agg.MetierCounts
+    label: str
+
+    @property
+    def rome(self) -> str:
+        return self.counts.rome
+
+    @property
+    def domain(self) -> str:
+        return self.counts.rome[:1]
+
+    @property
+    def employers_per_training(self) -> float | None:
+        c = self.counts
+        return round(c.employeurs / c.formations, 2) if c.formations else None
+
+    @property
+    def employers_per_place(self) -> float | None:
+        c = self.counts
+        return round(c.employeurs / c.places, 2) if c.places else None
+
+
+@dataclass(frozen=True, slots=True)
+class TerritoryView:
+    territory: Territory
+    romes: tuple[str, ...]  # the métiers asked for; () for all
+    metiers: tuple[MetierRow, ...]
+    domains: tuple[tuple[str, str, dict[str, int]], ...]  # letter, label, summed counts
+    trainings_alone: tuple[agg.GapItem, ...]
+    offers_alone: tuple[agg.GapItem, ...]
+
+    @property
+    def metiers_without_training(self) -> tuple[MetierRow, ...]:
+        """Métiers with offers here of which some have no training of theirs within 60 km,
+        the most such offers first."""
+        rows = [m for m in self.metiers if m.counts.offres_sans_formation]
+        return tuple(sorted(rows, key=lambda m: (-m.counts.offres_sans_formation, m.rome)))
+
+
+class TerritoryService:
+    """Reads the catalogue's territory aggregates; holds no state beyond its referentials."""
+
+    def __init__(self, store: CatalogueStore, *, metiers: MetierIndex | None = None) -> None:
+        self.store = store
+        self.path = store.path  # for `translated`: a failed read names this catalogue
+        self.metiers = metiers or default_metier_index()
+        self.departements = load_departements()
+        self.regions = load_regions()
+
+    # -- territories
+
+    def territory(self, *, departement: str = "", region: str = "") -> Territory:
+        """The territory a person named (code or name); France when neither is given."""
+        departement, region = departement.strip(), region.strip()
+        if departement and region:
+            raise InvalidInput(
+                "Choisissez un département ou une région, pas les deux.",
+                hint="Par exemple --departement 15, ou --region 84.",
+            )
+        if departement:
+            code = self._departement_code(departement)
+            d = self.departements[code]
+            return Territory(agg.SCOPE_DEPARTEMENT, code, f"{d.name} ({code})", (code,))
+        if region:
+            code = self._region_code(region)
+            deps = tuple(c for c, d in self.departements.items() if d.region == code)
+            return Territory(agg.SCOPE_REGION, code, self.regions[code].name, deps)
+        return Territory(
+            agg.SCOPE_FRANCE, agg.FRANCE_CODE, "France entière", tuple(self.departements)
+        )
+
+    def _departement_code(self, text: str) -> str:
+        code = text.upper()
+        if code.isdigit() and len(code) == 1:
+            code = "0" + code
+        if code in self.departements:
+            return code
+        folded = fold(text)
+        for c, d in self.departements.items():
+            if fold(d.name) == folded:
+                return c
+        raise InvalidInput(
+            f"Département inconnu : « {text} ».",
+            hint="Donnez son numéro (15, 2A, 974) ou son nom (Cantal).",
+        )
+
+    def _region_code(self, text: str) -> str:
+        if text in self.regions:
+            return text
+        folded = fold(text)
+        for c, r in self.regions.items():
+            if fold(r.name) == folded:
+                return c
+        raise InvalidInput(
+            f"Région inconnue : « {text} ».",
+            hint="Donnez son code INSEE (84) ou son nom (Auvergne-Rhône-Alpes).",
+        )
+
+    def romes_of(self, metier: str) -> tuple[str, ...]:
+        return self.metiers.romes_for(metier) if metier.strip() else ()
+
+    # -- views
+
+    @translated
+    def view(self, territory: Territory, romes: Sequence[str] = ()) -> TerritoryView:
+        store = self.store
+        with store.lock:
+            self._check(store)
+            counts = agg.metier_counts(store.conn, territory.scope, territory.code, romes)
+            alone = {
+                kind: agg.gap_items(
+                    store.conn, kind, territory.departements, romes, limit=GAP_LIST_LIMIT
+                )
+                for kind in ("formation", "offre")
+            }
+        rows = tuple(MetierRow(c, self.label_of(c.rome)) for c in counts)
+        return TerritoryView(
+            territory=territory,
+            romes=tuple(romes),
+            metiers=rows,
+            domains=_domains(rows),
+            trainings_alone=tuple(alone["formation"]),
+            offers_alone=tuple(alone["offre"]),
+        )
+
+    @translated
+    def by_departement(self, rome: str) -> dict[str, agg.MetierCounts]:
+        """One métier in every département (for the map)."""
+        with self.store.lock:
+            self._check(self.store)
+            rows = agg.metier_by_territory(self.store.conn, agg.SCOPE_DEPARTEMENT, rome)
+        return dict(rows)
+
+    def label_of(self, rome: str) -> str:
+        metier = self.metiers.get(rome)
+        return metier.label if metier else rome
+
+    @staticmethod
+    def _check(store: CatalogueStore) -> None:
+        if not agg.has_territory(store.conn):
+            raise CatalogueError(
+                "Ce catalogue n'a pas encore les chiffres par territoire.",
+                hint="Relancez une synchronisation ou « lba-desktop demo » pour les calculer.",
+            )
+
+
+def _domains(rows: Sequence[MetierRow]) -> tuple[tuple[str, str, dict[str, int]], ...]:
+    """Counts summed per ROME grand domaine (an item listed under two métiers of one domain
+    counts twice: these are sums over métiers, said so where they are shown)."""
+    labels = load_grands_domaines()
+    sums: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(_SUMMED, 0))
+    for row in rows:
+        for key in _SUMMED:
+            sums[row.domain][key] += getattr(row.counts, key)
+    return tuple((letter, labels.get(letter, letter), sums[letter]) for letter in sorted(sums))
+
+
+_SUMMED = ("formations", "offres", "partenariats", "entreprises")
+
+
+def view_to_json(view: TerritoryView) -> dict[str, Any]:
+    """The `territoire --json` document."""
+    t = view.territory
+    return {
+        "territoire": {
+            "type": t.scope,
+            "code": t.code,
+            "libelle": t.label,
+            "departements": list(t.departements),
+            "romes": list(view.romes),
+        },
+        "metiers": [_metier_json(m) for m in view.metiers],
+        "domaines": [
+            {"domaine": letter, "libelle": label, **sums} for letter, label, sums in view.domains
+        ],
+        "formations_sans_employeur_30km": [_gap_json(g) for g in view.trainings_alone],
+        "metiers_sans_formation_60km": [
+            {
+                "rome": m.rome,
+                "libelle": m.label,
+                "offres": m.counts.offres,
+                "offres_sans_formation": m.counts.offres_sans_formation,
+            }
+            for m in view.metiers_without_training
+        ],
+        "offres_sans_formation_60km": [_gap_json(g) for g in view.offers_alone],
+    }
+
+
+def _metier_json(m: MetierRow) -> dict[str, Any]:
+    c = m.counts
+    return {
+        "rome": c.rome,
+        "libelle": m.label,
+        "domaine": c.rome[:3],
+        "formations": c.formations,
+        "sessions_12_mois": c.sessions_12_mois,
+        "places": c.places,
+        "offres": c.offres,
+        "partenariats": c.partenariats,
+        "entreprises": c.entreprises,
+        "employeurs": c.employeurs,
+        "employeurs_par_formation": m.employers_per_training,
+        "employeurs_par_place": m.employers_per_place,
+        "formations_sans_employeur_30km": c.formations_sans_employeur,
+        "offres_sans_formation_60km": c.offres_sans_formation,
+    }
+
+
+def _gap_json(g: agg.GapItem) -> dict[str, Any]:
+    return {
+        "type": g.kind,
+        "id": g.item_id,
+        "rome": g.rome,
+        "departement": g.departement,
+        "intitule": g.title,
+        "organisme": g.organisation,
+        "commune": g.commune,
+        "latitude": g.lat,
+        "longitude": g.lon,
+        "plus_proche_km": g.nearest_km,
+    }
