@@ -58,6 +58,10 @@ def add_commands(subparsers: Any) -> dict[str, Handler]:
     export.add_argument("--du", default="", help="premier jour (CSV ; 30 jours par défaut)")
     export.add_argument("--au", default="", help="dernier jour (CSV ; aujourd'hui par défaut)")
     export.add_argument("--conseiller", default="", help="les événements d'un conseiller")
+    move_in = actions.add_parser(
+        "importer", help="copier le user.sqlite d'un conseiller dans les données configurées"
+    )
+    move_in.add_argument("source", metavar="FICHIER", type=Path, help="un user.sqlite")
     return {"jeunes": cmd_jeunes}
 
 
@@ -69,6 +73,7 @@ def cmd_jeunes(args: argparse.Namespace) -> int:
         "liste": _list,
         "journal": _journal,
         "exporter": _export,
+        "importer": _import,
     }
     if args.jeunes_command not in handlers:
         raise InvalidInput(
@@ -200,4 +205,10 @@ def _export(service: Any, args: argparse.Namespace) -> int:
         f"{len(events)} événement{'s' * (len(events) > 1)} du {start:%d/%m/%Y} au "
         f"{end:%d/%m/%Y} exporté{'s' * (len(events) > 1)} : {path}"
     )
+    return 0
+
+
+def _import(service: Any, args: argparse.Namespace) -> int:
+    report = service.import_user_file(args.source.expanduser())
+    print(f"{report.text_fr} Destination : {service.store.label}.")
     return 0

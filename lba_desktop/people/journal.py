@@ -32,6 +32,7 @@ class JournalKind(StrEnum):
     RDV_DEMANDE = "rdv_demande"
     RDV_ENVOYEE = "rdv_envoyee"
     RDV_EMAIL = "rdv_email"
+    IMPORT = "import"
 
     @property
     def label_fr(self) -> str:
@@ -55,6 +56,7 @@ KIND_LABELS_FR: dict[JournalKind, str] = {
     JournalKind.RDV_DEMANDE: "Demande de rendez-vous enregistrée",
     JournalKind.RDV_ENVOYEE: "Demande de rendez-vous envoyée",
     JournalKind.RDV_EMAIL: "Demande de rendez-vous transmise par e-mail",
+    JournalKind.IMPORT: "Fiche importée",
 }
 STEP_KINDS = (
     JournalKind.ENTRETIEN,

@@ -18,6 +18,7 @@ from lba_desktop.geo import distance_km as great_circle_km
 from lba_desktop.models import Item, Place, PlaceKind
 from lba_desktop.people.conflicts import PERSON_LABELS_FR, entry_conflict, person_conflict
 from lba_desktop.people.journal import JournalKind, check_counsellor, current_counsellor
+from lba_desktop.people.moving import ImportReport, import_user_file
 from lba_desktop.people.records import (
     PEOPLE_SQL,
     PERSON_FIELDS,
@@ -81,6 +82,11 @@ class PeopleService(JournalMethods):
     @property
     def store(self) -> userstore.UserStore:
         return self._store
+
+    def import_user_file(self, source: Path) -> ImportReport:
+        """Copy a counsellor's user.sqlite (people, shortlists, requests, journal) into this
+        store, all or nothing; a file imported before is refused."""
+        return import_user_file(self._store, source, counsellor=self.counsellor)
 
     def watch_changes(self, callback: Callable[[userstore.Change], None]) -> userstore.Watch | None:
         """Hear what other machines change (people, shortlists, journal, requests), on a

@@ -1,0 +1,251 @@
+"""Benchmark of the user-data store on a structure's scale (2,000 young people, 20,000
+shortlist lines), on user.sqlite and on PostgreSQL side by side, against naive baselines;
+prints JSON. PostgreSQL: --postgresql URL, else a throwaway server of its own (Debian's
+postgresql package, as the tests)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+# Run from a checkout without installing the package.
+from lba_desktop.data.userstore import Change
+from lba_desktop.people import PeopleService, Person
+from lba_desktop.people.conflicts import EditConflict
+from lba_desktop.people.records import person_from_row
+
+SEED = 20261203
+PEOPLE = 2000
+ENTRIES_PER_PERSON = 10
+COUNSELLORS = 20
+EDITS_EACH = 25
+
+
+def timed(action: Callable[[], Any], runs: int) -> dict[str, float]:
+    laps = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        laps.append((time.perf_counter() - start) * 1000)
+    laps.sort()
+    return {
+        "p50_ms": round(statistics.median(laps), 2),
+        "p95_ms": round(laps[min(len(laps) - 1, int(len(laps) * 0.95))], 2),
+        "runs": runs,
+    }
+
+
+def fill(people: PeopleService) -> list[int]:
+    """2,000 people and 20,000 lines, written in bulk (the figures are about reading)."""
+    now = "2026-12-01T09:00:00+00:00"
+    with people.store.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO people (first_name, last_name, search_key, created_at, "
+            "last_activity_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [(f"Jeune{n}", "Martin", f"jeune{n} martin", now, now, now) for n in range(PEOPLE)],
+        )
+    ids = [r[0] for r in people.store.read("SELECT id FROM people ORDER BY id")]
+    with people.store.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO shortlist_items (person_id, kind, item_id, position, status, "
+            "added_at, updated_at, title) VALUES (?, 'formation', ?, ?, 'a_etudier', ?, ?, ?)",
+            [
+                (pid, f"F{k}", k, now, now, f"Formation {k}")
+                for pid in ids
+                for k in range(ENTRIES_PER_PERSON)
+            ],
+        )
+    return ids
+
+
+def naive_people_list(people: PeopleService) -> list[Person]:
+    """One query for the people, then one per person for their count (N + 1)."""
+    found = []
+    for row in people.store.read("SELECT * FROM people ORDER BY last_activity_at DESC"):
+        (count,) = people.store.read(
+            "SELECT count(*) AS item_count FROM shortlist_items WHERE person_id = ?", (row[0],)
+        )
+        found.append(
+            replace(person_from_row({**_as_dict(row), "item_count": 0}), item_count=count[0])
+        )
+    return found
+
+
+def _as_dict(row: Any) -> dict[str, Any]:
+    return dict(zip(row.keys(), row, strict=True))
+
+
+def naive_shortlist(people: PeopleService, person_id: int) -> None:
+    """Every line read, the person's kept in Python."""
+    rows = people.store.read("SELECT * FROM shortlist_items")
+    sorted((r for r in rows if r["person_id"] == person_id), key=lambda r: r["position"])
+
+
+def reads(target: Any, rng: random.Random) -> dict[str, Any]:
+    with PeopleService(target, counsellor="Banc d'essai") as people:
+        ids = fill(people)
+        sample = [rng.choice(ids) for _ in range(200)]
+        picks = iter(sample * 10)
+        return {
+            "people_list": timed(people.search_people, 20),
+            "people_list_naive_n_plus_1": timed(lambda: naive_people_list(people), 3),
+            "shortlist_one_person": timed(lambda: people.shortlist(next(picks)), 200),
+            "shortlist_naive_full_scan": timed(lambda: naive_shortlist(people, sample[0]), 5),
+            "people": len(ids),
+            "entries": len(ids) * ENTRIES_PER_PERSON,
+        }
+
+
+def editing_at_once(target: Any) -> dict[str, Any]:
+    """20 counsellors, each on their own connection, saving notes from the version they
+    read (a conflict is read again and saved again) and recording steps."""
+    with PeopleService(target, counsellor="Préparation") as people:
+        ids = [p.id for p in people.search_people()][:200]
+    errors: list[str] = []
+    conflicts = [0]
+    lock = threading.Lock()
+
+    def counsellor(n: int) -> None:
+        rng = random.Random(SEED + n)
+        try:
+            with PeopleService(target, counsellor=f"Conseiller {n}") as mine:
+                for k in range(EDITS_EACH):
+                    pid = rng.choice(ids)
+                    while True:
+                        base = mine.get_person(pid)
+                        try:
+                            mine.update_person(pid, base=base, notes=f"note {n}-{k}")
+                            break
+                        except EditConflict:
+                            with lock:
+                                conflicts[0] += 1
+                    mine.record_step(pid, "entretien", on="2026-12-01", note=f"{n}-{k}")
+        except Exception as exc:
+            errors.append(type(exc).__name__)
+
+    start = time.perf_counter()
+    threads = [threading.Thread(target=counsellor, args=(n,)) for n in range(COUNSELLORS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    with PeopleService(target, counsellor="Contrôle") as people:
+        steps = people.store.read("SELECT count(*) FROM journal_events WHERE kind = 'entretien'")[
+            0
+        ][0]
+    return {
+        "counsellors": COUNSELLORS,
+        "saves_and_steps": COUNSELLORS * EDITS_EACH * 2,
+        "errors": len(errors),
+        "conflicts_told_and_saved_again": conflicts[0],
+        "steps_lost": COUNSELLORS * EDITS_EACH - steps,
+        "ops_per_s": round(COUNSELLORS * EDITS_EACH * 2 / elapsed, 1),
+    }
+
+
+def change_seen(url: str, rng: random.Random) -> dict[str, Any]:
+    """From a commit on one machine to the other machine hearing it: LISTEN/NOTIFY, and a
+    naive machine reading the record again every second."""
+    with PeopleService(url, counsellor="A") as first, PeopleService(url, counsellor="B") as other:
+        pid = first.search_people()[0].id
+        heard = threading.Event()
+        watch = other.watch_changes(
+            lambda c: heard.set() if c == Change("people", "update", pid) else None
+        )
+        assert watch is not None and watch.listening.wait(10)
+        notify, polling = [], []
+        try:
+            for k in range(30):
+                heard.clear()
+                start = time.perf_counter()
+                first.update_person(pid, notes=f"n{k}")
+                heard.wait(10)
+                notify.append((time.perf_counter() - start) * 1000)
+            # The naive machine reads the record again every second, whenever the change.
+            noticed: dict[int, float] = {}
+            stop = threading.Event()
+
+            def poll() -> None:
+                seen = other.get_person(pid).version
+                while not stop.wait(1.0):
+                    now = other.get_person(pid).version
+                    if now != seen:
+                        noticed[now] = time.perf_counter()
+                        seen = now
+
+            poller = threading.Thread(target=poll, daemon=True)
+            poller.start()
+            for k in range(8):
+                time.sleep(rng.random() * 1.5)
+                start = time.perf_counter()
+                version = first.update_person(pid, notes=f"p{k}").version
+                while version not in noticed:
+                    time.sleep(0.01)
+                polling.append((noticed[version] - start) * 1000)
+            stop.set()
+            poller.join()
+        finally:
+            watch.stop()
+    notify.sort()
+    polling.sort()
+    return {
+        "notify_p50_ms": round(statistics.median(notify), 2),
+        "notify_p95_ms": round(notify[int(len(notify) * 0.95)], 2),
+        "polling_1s_p50_ms": round(statistics.median(polling), 1),
+        "polling_1s_max_ms": round(polling[-1], 1),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--postgresql", default="", help="an empty database's address")
+    args = parser.parse_args()
+    rng = random.Random(SEED)
+    cluster = None
+    url = args.postgresql
+    if not url:
+        from tests.postgres import PgCluster
+
+        cluster = PgCluster()
+        url = cluster.new_database()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            lite = Path(folder) / "user.sqlite"
+            report = {
+                "sqlite": {**reads(lite, rng), "editing": editing_at_once(lite)},
+                "postgresql": {
+                    **reads(url, rng),
+                    "editing": editing_at_once(url),
+                    "change_seen": change_seen(url, rng),
+                },
+            }
+        for name in ("sqlite", "postgresql"):
+            r = report[name]
+            r["people_list_ratio_to_naive"] = round(
+                r["people_list_naive_n_plus_1"]["p50_ms"] / r["people_list"]["p50_ms"], 1
+            )
+            r["shortlist_ratio_to_naive"] = round(
+                r["shortlist_naive_full_scan"]["p50_ms"] / r["shortlist_one_person"]["p50_ms"], 1
+            )
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    finally:
+        if cluster is not None:
+            cluster.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
