@@ -451,6 +451,15 @@ class Geocoder:
         ranked = sorted(scored.values(), key=lambda entry: entry[:3])
         return tuple(entry[3] for entry in ranked[:limit])
 
+    def area_place(self, kind: PlaceKind, code: str) -> Place:
+        """The place of a département or région by its code (France for any other kind), the
+        same one the search resolves its name to."""
+        if kind is PlaceKind.DEPARTEMENT:
+            return self._dep_places[code]
+        if kind is PlaceKind.REGION:
+            return self._region_places[code]
+        return self._france
+
     def departement_codes_of(self, place: Place) -> tuple[str, ...]:
         """The départements an area covers (all of them for France); () for a commune.
 

@@ -13,9 +13,16 @@ from lba_desktop.data.catalogue import CatalogueStore
 from lba_desktop.data.referentials import load_departements, load_grands_domaines, load_regions
 from lba_desktop.data.storage import translated
 from lba_desktop.errors import CatalogueError, InvalidInput
+from lba_desktop.geocoding import Geocoder, default_geocoder
 from lba_desktop.metiers import MetierIndex, default_metier_index
+from lba_desktop.models import Place, PlaceKind
 from lba_desktop.text import fold
 
+_PLACE_KINDS = {
+    agg.SCOPE_DEPARTEMENT: PlaceKind.DEPARTEMENT,
+    agg.SCOPE_REGION: PlaceKind.REGION,
+    agg.SCOPE_FRANCE: PlaceKind.FRANCE,
+}
 # Action lists longer than this are cut (the total is still given).
 GAP_LIST_LIMIT = 200
 
@@ -76,8 +83,15 @@ class TerritoryView:
 class TerritoryService:
     """Reads the catalogue's territory aggregates; holds no state beyond its referentials."""
 
-    def __init__(self, store: CatalogueStore, *, metiers: MetierIndex | None = None) -> None:
+    def __init__(
+        self,
+        store: CatalogueStore,
+        *,
+        metiers: MetierIndex | None = None,
+        geocoder: Geocoder | None = None,
+    ) -> None:
         self.store = store
+        self.geocoder = geocoder or default_geocoder()
         self.path = store.path  # for `translated`: a failed read names this catalogue
         self.metiers = metiers or default_metier_index()
         self.departements = load_departements()
@@ -131,6 +145,10 @@ class TerritoryService:
             f"Région inconnue : « {text} ».",
             hint="Donnez son code INSEE (84) ou son nom (Auvergne-Rhône-Alpes).",
         )
+
+    def place_of(self, territory: Territory) -> Place:
+        """The place whose search covers exactly this territory (the search behind a figure)."""
+        return self.geocoder.area_place(_PLACE_KINDS[territory.scope], territory.code)
 
     def romes_of(self, metier: str) -> tuple[str, ...]:
         return self.metiers.romes_for(metier) if metier.strip() else ()

@@ -399,6 +399,12 @@ class FiltersPanel(QWidget):
         self._filter_changed()
         return True
 
+    def set_metiers(self, metiers: list[Metier]) -> None:
+        """Replace the chosen métiers (a search opened from the territory view)."""
+        self._chosen = list(metiers)[:MAX_ROMES]
+        self.metier_edit.clear()
+        self._refresh_chosen()
+
     def chosen_metiers(self) -> tuple[Metier, ...]:
         return tuple(self._chosen)
 

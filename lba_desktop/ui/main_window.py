@@ -60,6 +60,7 @@ from lba_desktop.ui.results_table import ResultsTable
 from lba_desktop.ui.settings_dialog import add_settings_action
 from lba_desktop.ui.status_line import StatusLine
 from lba_desktop.ui.tasks import TaskRunner
+from lba_desktop.ui.territory_actions import TerritoryActions
 
 log = logging.getLogger(__name__)
 
@@ -241,6 +242,8 @@ class MainWindow(QMainWindow):
         self.data_actions = DataActions(self, self.runner)
         self.data_actions.add_to(data_menu)
         self.data_actions.catalogueSwapped.connect(self.reload_catalogue)
+        self.territory_actions = TerritoryActions(self)
+        self.territory_actions.add_to(bar)
         help_menu = bar.addMenu("&Aide")
         about = QAction("À &propos…", self)
         about.triggered.connect(self.show_about)

@@ -40,8 +40,9 @@ def _territory_json(capsys, *argv: str) -> dict:
 def test_every_rome_of_a_departement_counts_what_the_search_finds(demo_home, store, capsys):
     doc = _territory_json(capsys, "--departement", "15")
     assert doc["territoire"]["libelle"] == "Cantal (15)"
-    cantal = default_geocoder().resolve("Cantal")
-    assert cantal.kind is PlaceKind.DEPARTEMENT
+    service = TerritoryService(store)
+    cantal = service.place_of(service.territory(departement="15"))
+    assert cantal == default_geocoder().resolve("Cantal")
     # Every ROME any item of the Cantal carries, straight from the catalogue file.
     conn = sqlite3.connect(store.path)
     romes = {

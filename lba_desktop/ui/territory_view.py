@@ -1,0 +1,534 @@
+"""« Territoire »: a département, a région or France per métier — bar charts of the top métiers
+(Qt Charts), a map by département for one métier, the two action lists — each figure opening
+the search behind it; exports as PNG, PDF and XLSX."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMarginsF, QModelIndex, QPoint, Qt, Signal, Slot
+from PySide6.QtGui import (
+    QColor,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QStandardItem,
+    QStandardItemModel,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lba_desktop.errors import LbaError
+from lba_desktop.exports.territory_xlsx import write_territory_xlsx
+from lba_desktop.models import Place, PlaceKind
+from lba_desktop.territory import MetierRow, Territory, TerritoryService, TerritoryView
+from lba_desktop.ui.messages import plain_message
+from lba_desktop.ui.saved_files import remember_folder, suggested_path, tell_saved
+from lba_desktop.ui.territory_map import DepartementMap
+
+TOP_METIERS = 10
+SERIES = (("formations", "Formations", "#1f77b4"), ("offres", "Offres", "#ff7f0e"))
+SERIES += (("partenariats", "Partenariats", "#2ca02c"),)
+MAP_MEASURES = (
+    ("offres", "Offres"),
+    ("formations", "Formations"),
+    ("entreprises", "Entreprises susceptibles de recruter"),
+    ("employeurs_par_formation", "Employeurs par formation"),
+)
+METIER_HEADERS = (
+    ("ROME", "Code ROME du métier"),
+    ("Métier", "Libellé ROME"),
+    ("Form.", "Formations"),
+    ("Sess. 12 m", "Formations avec une session qui commence dans les 12 mois"),
+    ("Offres", "Offres d'emploi en alternance"),
+    ("Part.", "Partenariats"),
+    ("Entr.", "Entreprises susceptibles de recruter"),
+    ("Empl./form.", "Employeurs distincts (SIRET) par formation"),
+    ("Form. isolées", "Formations sans employeur du métier à moins de 30 km"),
+    ("Offres isolées", "Offres sans formation du métier à moins de 60 km"),
+)
+RomeRole = Qt.ItemDataRole.UserRole + 1
+SortRole = Qt.ItemDataRole.UserRole + 2
+GapRole = Qt.ItemDataRole.UserRole + 3
+
+
+class TerritoryDialog(QDialog):
+    """Reads the aggregates through the territory service; asks the window for a search
+    (`searchRequested(place, rome, radius)`) when a figure is clicked."""
+
+    searchRequested = Signal(object, str, int)
+
+    def __init__(self, service: TerritoryService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Territoire — formations et employeurs par métier")
+        self.service = service
+        self.view: TerritoryView | None = None
+        self.current_rome = ""
+
+        self.where = QComboBox()
+        self.where.setAccessibleName("Territoire")
+        # Item data as "scope:code" text: Qt keeps a str as is (a tuple would not compare).
+        self.where.addItem("France entière", "france:")
+        for code, region in service.regions.items():
+            self.where.addItem(f"Région — {region.name}", f"region:{code}")
+        for code, dep in service.departements.items():
+            self.where.addItem(f"{code} — {dep.name}", f"departement:{code}")
+        self.where.setMinimumContentsLength(26)
+        self.metier_edit = QLineEdit()
+        self.metier_edit.setPlaceholderText("tous les métiers, ou : boulanger, D1102…")
+        self.metier_edit.setAccessibleName("Métier")
+        self.metier_edit.returnPressed.connect(self.refresh)
+        show = QPushButton("Afficher")
+        show.clicked.connect(self.refresh)
+        self.where.currentIndexChanged.connect(self.refresh)
+        exports = []
+        for text, slot in (("PNG", self.export_png), ("PDF", self.export_pdf)):
+            button = QPushButton(f"Exporter {text}")
+            button.clicked.connect(slot)
+            exports.append(button)
+        xlsx = QPushButton("Exporter Excel")
+        xlsx.clicked.connect(self.export_xlsx)
+        exports.append(xlsx)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Territoire :"))
+        top.addWidget(self.where)
+        top.addWidget(QLabel("Métier :"))
+        top.addWidget(self.metier_edit, 1)
+        top.addWidget(show)
+        for button in exports:
+            top.addWidget(button)
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._metiers_tab(), "Métiers")
+        self.tabs.addTab(self._map_tab(), "Carte par département")
+        self.tabs.addTab(self._actions_tab(), "À agir")
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tabs, 1)
+        self.resize(1280, 700)
+
+    # -- tabs
+
+    def _metiers_tab(self) -> QWidget:
+        self.chart = _new_chart()
+        self.chart_view = QChartView(self.chart)
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setMinimumWidth(520)
+        self.metier_model = QStandardItemModel(0, len(METIER_HEADERS))
+        for column, (text, tip) in enumerate(METIER_HEADERS):
+            header = QStandardItem(text)
+            header.setToolTip(tip)
+            self.metier_model.setHorizontalHeaderItem(column, header)
+        self.metier_model.setSortRole(SortRole)
+        self.metier_table = _table(self.metier_model, {1: 230})
+        self.metier_table.selectionModel().currentRowChanged.connect(self._on_metier_row)
+        self.metier_table.doubleClicked.connect(self._open_metier_row)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.chart_view)
+        split.addWidget(self.metier_table)
+        split.setSizes([560, 700])
+        hint = QLabel(
+            "Cliquez une barre, ou double-cliquez une ligne, pour voir la recherche de ce "
+            "métier sur ce territoire."
+        )
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.addWidget(split, 1)
+        layout.addWidget(hint)
+        return box
+
+    def _map_tab(self) -> QWidget:
+        self.measure = QComboBox()
+        for key, label in MAP_MEASURES:
+            self.measure.addItem(label, key)
+        self.measure.currentIndexChanged.connect(self._draw_map)
+        self.map = DepartementMap()
+        self.map.departementClicked.connect(self._open_departement)
+        self.map_metier = QLabel()
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Mesure :"))
+        row.addWidget(self.measure)
+        row.addWidget(self.map_metier, 1)
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.addLayout(row)
+        layout.addWidget(self.map, 1)
+        layout.addWidget(QLabel("Cliquez un département pour voir la recherche de ce métier."))
+        return box
+
+    def _actions_tab(self) -> QWidget:
+        self.alone_model = QStandardItemModel(0, 5)
+        self.alone_model.setHorizontalHeaderLabels(
+            ["ROME", "Formation", "Organisme", "Commune", "Employeur le plus proche"]
+        )
+        self.alone_model.setSortRole(SortRole)
+        self.alone_table = _table(self.alone_model, {1: 190, 2: 150, 3: 120})
+        self.alone_table.doubleClicked.connect(self._open_gap)
+        self.missing_model = QStandardItemModel(0, 4)
+        self.missing_model.setHorizontalHeaderLabels(
+            ["ROME", "Métier", "Offres", "Offres sans formation à moins de 60 km"]
+        )
+        self.missing_model.setSortRole(SortRole)
+        self.missing_table = _table(self.missing_model, {1: 250})
+        self.missing_table.doubleClicked.connect(self._open_missing)
+        self.alone_title = QLabel()
+        self.missing_title = QLabel()
+        box = QWidget()
+        layout = QHBoxLayout(box)
+        for title, table in (
+            (self.alone_title, self.alone_table),
+            (self.missing_title, self.missing_table),
+        ):
+            column = QVBoxLayout()
+            title.setWordWrap(True)
+            column.addWidget(title)
+            column.addWidget(table, 1)
+            layout.addLayout(column, 1)
+        return box
+
+    # -- data
+
+    def territory(self) -> Territory:
+        scope, _, code = str(self.where.currentData()).partition(":")
+        if scope == "departement":
+            return self.service.territory(departement=code)
+        if scope == "region":
+            return self.service.territory(region=code)
+        return self.service.territory()
+
+    def select_territory(self, scope: str, code: str) -> None:
+        index = self.where.findData(f"{scope}:{code}")
+        if index >= 0:
+            self.where.setCurrentIndex(index)
+
+    @Slot()
+    def refresh(self) -> None:
+        try:
+            romes = self.service.romes_of(self.metier_edit.text())
+            self.view = self.service.view(self.territory(), romes)
+        except LbaError as exc:
+            self.summary.setText(f"{exc.message} {exc.hint or ''}".strip())
+            return
+        self._fill()
+
+    def _fill(self) -> None:
+        view = self.view
+        assert view is not None
+        rows = view.metiers
+        totals = {k: sum(getattr(m.counts, k) for m in rows) for k in ("formations", "offres")}
+        self.summary.setText(
+            f"{view.territory.label} : {len(rows)} métier(s), {totals['formations']} formation(s)"
+            f" et {totals['offres']} offre(s) comptées par métier (une formation de deux "
+            "métiers compte dans chacun). Chiffres calculés à la dernière mise à jour du "
+            "catalogue."
+            if rows
+            else f"{view.territory.label} : rien pour ce(s) métier(s) dans le catalogue."
+        )
+        self._fill_chart(_top(rows))
+        self._fill_metiers(rows)
+        self._fill_actions(view)
+        top = _top(rows)
+        self.current_rome = top[0].rome if top else ""
+        self._draw_map()
+
+    def _fill_chart(self, top: list[MetierRow]) -> None:
+        # A new chart per view: the previous one's axes and labels never linger.
+        old, self.chart = self.chart, _new_chart()
+        self.chart_view.setChart(self.chart)
+        old.deleteLater()
+        self.chart.setTitle(f"Les {len(top)} premiers métiers (formations + offres)")
+        series = QHorizontalBarSeries()
+        for key, label, colour in SERIES:
+            bars = QBarSet(label)
+            bars.setColor(QColor(colour))
+            for m in reversed(top):
+                bars.append(getattr(m.counts, key))
+            series.append(bars)
+        series.clicked.connect(self._on_bar_clicked)
+        self._chart_romes = [m.rome for m in reversed(top)]
+        self.chart.addSeries(series)
+        categories = QBarCategoryAxis()
+        categories.append([_cut(m.label, 30) for m in reversed(top)] or [""])
+        values = QValueAxis()
+        values.setLabelFormat("%d")
+        highest = max((getattr(m.counts, k) for m in top for k, _, _ in SERIES), default=0)
+        values.setRange(0, max(highest, 1))
+        values.applyNiceNumbers()
+        self.chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
+        self.chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(categories)
+        series.attachAxis(values)
+
+    def _fill_metiers(self, rows: tuple[MetierRow, ...]) -> None:
+        model = self.metier_model
+        model.removeRows(0, model.rowCount())
+        for m in rows:
+            c = m.counts
+            ratio = m.employers_per_training
+            values: list[Any] = [
+                c.rome,
+                m.label,
+                c.formations,
+                c.sessions_12_mois,
+                c.offres,
+                c.partenariats,
+                c.entreprises,
+                ratio,
+                c.formations_sans_employeur,
+                c.offres_sans_formation,
+            ]
+            model.appendRow([_cell(v, c.rome) for v in values])
+        self.metier_table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+
+    def _fill_actions(self, view: TerritoryView) -> None:
+        alone = sum(m.counts.formations_sans_employeur for m in view.metiers)
+        self.alone_title.setText(
+            f"Formations sans employeur de leur métier à moins de 30 km : {alone}"
+            + (
+                f" (les {len(view.trainings_alone)} plus isolées)"
+                if alone > len(view.trainings_alone)
+                else ""
+            )
+        )
+        model = self.alone_model
+        model.removeRows(0, model.rowCount())
+        for g in view.trainings_alone:
+            far = "aucun" if g.nearest_km is None else f"{g.nearest_km:.0f} km"
+            cells = [_cell(v, g.rome) for v in (g.rome, g.title, g.organisation, g.commune, far)]
+            cells[4].setData(g.nearest_km if g.nearest_km is not None else 1e9, SortRole)
+            cells[0].setData(g, GapRole)
+            model.appendRow(cells)
+        self.alone_table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+        missing = view.metiers_without_training
+        self.missing_title.setText(
+            f"Métiers dont des offres n'ont aucune formation à moins de 60 km : {len(missing)}"
+        )
+        model = self.missing_model
+        model.removeRows(0, model.rowCount())
+        for m in missing:
+            c = m.counts
+            model.appendRow(
+                [_cell(v, c.rome) for v in (c.rome, m.label, c.offres, c.offres_sans_formation)]
+            )
+
+    @Slot()
+    def _draw_map(self) -> None:
+        if self.view is None:
+            return
+        rome = self.current_rome
+        key = self.measure.currentData()
+        label = self.measure.currentText()
+        territory = self.view.territory
+        shown = (
+            territory.departements
+            if territory.scope != "france"
+            else tuple(self.service.departements)
+        )
+        if not rome:
+            self.map.show_values({}, shown, title="Aucun métier à montrer", unit="")
+            self.map_metier.setText("")
+            return
+        values: dict[str, float] = {}
+        for code, counts in self.service.by_departement(rome).items():
+            if key == "employeurs_par_formation":
+                values[code] = counts.employeurs / counts.formations if counts.formations else 0
+            else:
+                values[code] = getattr(counts, key)
+        name = self.service.label_of(rome)
+        self.map_metier.setText(f"Métier : {rome} — {name} (choisi dans l'onglet Métiers)")
+        self.map.show_values(values, shown, title=f"{label} — {name} ({rome})", unit=label.lower())
+
+    # -- clicks: the search behind a figure
+
+    def _on_metier_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        rome = current.siblingAtColumn(0).data(RomeRole)
+        if rome:
+            self.current_rome = rome
+            self._draw_map()
+
+    def _on_bar_clicked(self, index: int, _bars: QBarSet) -> None:
+        if 0 <= index < len(self._chart_romes) and self.view is not None:
+            self._ask(self.service.place_of(self.view.territory), self._chart_romes[index], 0)
+
+    def _open_metier_row(self, index: QModelIndex) -> None:
+        rome = index.siblingAtColumn(0).data(RomeRole)
+        if rome and self.view is not None:
+            self._ask(self.service.place_of(self.view.territory), rome, 0)
+
+    def _open_departement(self, code: str) -> None:
+        if self.current_rome:
+            place = self.service.place_of(self.service.territory(departement=code))
+            self._ask(place, self.current_rome, 0)
+
+    def _open_gap(self, index: QModelIndex) -> None:
+        gap = index.siblingAtColumn(0).data(GapRole)
+        if gap is not None:
+            # Around the training, 30 km: the search shows that no employer is that close.
+            place = Place(
+                PlaceKind.COMMUNE, "", f"{gap.commune} ({gap.departement})", gap.lat, gap.lon
+            )
+            self._ask(place, gap.rome, 30)
+
+    def _open_missing(self, index: QModelIndex) -> None:
+        rome = index.siblingAtColumn(0).data(RomeRole)
+        if rome and self.view is not None:
+            self._ask(self.service.place_of(self.view.territory), rome, 0)
+
+    def _ask(self, place: Place, rome: str, radius: int) -> None:
+        self.searchRequested.emit(place, rome, radius)
+
+    # -- exports
+
+    def _target(self, title: str, ext: str, file_filter: str) -> Path | None:
+        name = "territoire"
+        if self.view is not None:
+            name += "-" + self.view.territory.code.lower()
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, title, suggested_path(f"{name}.{ext}"), file_filter
+        )
+        if not chosen:
+            return None
+        remember_folder(chosen)
+        path = Path(chosen)
+        return path if path.suffix else path.with_suffix(f".{ext}")
+
+    def page_image(self) -> Any:
+        return self.tabs.currentWidget().grab()
+
+    @Slot()
+    def export_png(self) -> None:
+        target = self._target("Exporter l'image", "png", "Image PNG (*.png)")
+        if target is not None and self._save(lambda: self.save_png(target)):
+            tell_saved(self, "Image enregistrée", target, what="L'image")
+
+    @Slot()
+    def export_pdf(self) -> None:
+        target = self._target("Exporter en PDF", "pdf", "PDF (*.pdf)")
+        if target is not None and self._save(lambda: self.save_pdf(target)):
+            tell_saved(self, "PDF enregistré", target, what="Le PDF")
+
+    @Slot()
+    def export_xlsx(self) -> None:
+        if self.view is None:
+            return
+        view = self.view
+        target = self._target("Exporter en Excel", "xlsx", "Classeur Excel (*.xlsx)")
+        if target is not None and self._save(lambda: write_territory_xlsx(view, target)):
+            tell_saved(self, "Classeur enregistré", target, what="Le classeur")
+
+    def _save(self, write: Any) -> bool:
+        try:
+            write()
+        except LbaError as exc:
+            plain_message(self, "Export impossible", f"{exc.message}\n{exc.hint or ''}")
+            return False
+        return True
+
+    def save_png(self, target: Path) -> None:
+        if not self.page_image().save(str(target), "PNG"):
+            raise LbaError(f"L'image n'a pas pu être écrite dans {target}.")
+
+    def save_pdf(self, target: Path) -> None:
+        """Each tab on its own landscape A4 page, as it is drawn on screen."""
+        writer = QPdfWriter(str(target))
+        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        writer.setPageOrientation(QPageLayout.Orientation.Landscape)
+        writer.setPageMargins(QMarginsF(10, 10, 10, 10), QPageLayout.Unit.Millimeter)
+        writer.setTitle(f"Territoire : {self.view.territory.label if self.view else ''}")
+        painter = QPainter()
+        if not painter.begin(writer):
+            raise LbaError(f"Le PDF n'a pas pu être écrit dans {target}.")
+        shown = self.tabs.currentIndex()
+        try:
+            for i in range(self.tabs.count()):
+                if i:
+                    writer.newPage()
+                self.tabs.setCurrentIndex(i)
+                image = self.tabs.currentWidget().grab()
+                page = painter.viewport()
+                scale = min(page.width() / image.width(), page.height() / image.height())
+                painter.save()
+                painter.scale(scale, scale)
+                painter.drawPixmap(QPoint(0, 0), image)
+                painter.restore()
+        finally:
+            painter.end()
+            self.tabs.setCurrentIndex(shown)
+
+
+def _new_chart() -> QChart:
+    chart = QChart()
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    return chart
+
+
+def _top(rows: tuple[MetierRow, ...]) -> list[MetierRow]:
+    ranked = sorted(rows, key=lambda m: (-(m.counts.formations + m.counts.offres), m.rome))
+    return ranked[:TOP_METIERS]
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _cell(value: Any, rome: str) -> QStandardItem:
+    item = QStandardItem(
+        "—"
+        if value is None
+        else (f"{value:.2f}".replace(".", ",") if isinstance(value, float) else str(value))
+    )
+    item.setEditable(False)
+    item.setData(rome, RomeRole)
+    item.setData(value if value is not None else -1, SortRole)
+    if isinstance(value, (int, float)):
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item
+
+
+def _table(model: QStandardItemModel, widths: dict[int, int]) -> QTableView:
+    """A sortable read-only table; `widths` for its text columns, the rest fit their header."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSortingEnabled(True)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setWordWrap(False)
+    header = table.horizontalHeader()
+    for column in range(model.columnCount()):
+        header.resizeSection(column, widths.get(column, 64 if column else 58))
+    return table
