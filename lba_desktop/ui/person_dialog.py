@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from lba_desktop.errors import LbaError
 from lba_desktop.models import Place, PlaceKind
+from lba_desktop.people.conflicts import EditConflict
 
 FIELDS = ("first_name", "last_name", "phone", "email", "home_insee", "notes")
 PlaceRole = Qt.ItemDataRole.UserRole + 1
@@ -234,7 +235,23 @@ class PersonDialog(QDialog):
                 self.person = self.people.create_person(**values)
             else:
                 # An untouched home commune comes back as its code: the service keeps it.
-                self.person = self.people.update_person(self.person.id, **values)
+                # `base`: a colleague's save since this form opened is not overwritten.
+                self.person = self.people.update_person(self.person.id, base=self.person, **values)
+        except EditConflict as exc:
+            # What this counsellor typed stays in the form; the fields they left alone take
+            # the colleague's values; the record is now the colleague's version, so saving
+            # again keeps this counsellor's changes knowingly.
+            opened, self.person = self.person, exc.theirs
+            for key, typed in values.items():
+                before = str(getattr(opened, key, "") or "")
+                if typed == before and key in self.edits and key != "home_insee":
+                    self._set_text(key, str(getattr(exc.theirs, key, "") or ""))
+            self.general_error.setText(
+                f"{exc.message} Enregistrer de nouveau garde votre version ; Annuler garde "
+                "la sienne."
+            )
+            self.general_error.setVisible(True)
+            return
         except LbaError as exc:
             self.general_error.setText(f"{exc.message} {exc.hint}".strip())
             self.general_error.setVisible(True)

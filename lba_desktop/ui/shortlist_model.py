@@ -21,6 +21,7 @@ from lba_desktop.errors import LbaError
 from lba_desktop.map_page import marker_key
 from lba_desktop.models import Kind
 from lba_desktop.people import STATUS_LABELS_FR, ShortlistEntry, ShortlistStatus
+from lba_desktop.people.conflicts import EditConflict
 from lba_desktop.ui.look import kind_icon, km
 from lba_desktop.ui.table_model import ListTableModel
 
@@ -220,13 +221,21 @@ class ShortlistModel(ListTableModel):
             if index.column() == COL_STATUS:
                 if ShortlistStatus(value) is entry.status:
                     return True
-                updated = self.people.set_status(entry.id, value)
+                updated = self.people.set_status(entry.id, value, base=entry)
             elif index.column() == COL_NOTE:
                 if str(value).strip() == entry.note:
                     return True
-                updated = self.people.set_note(entry.id, str(value))
+                updated = self.people.set_note(entry.id, str(value), base=entry)
             else:
                 return False
+        except EditConflict as exc:
+            # Show the colleague's version in the row and say who changed it: a new edit
+            # then starts from it.
+            self._rows[index.row()] = exc.theirs
+            last = len(HEADERS) - 1
+            self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), last))
+            self.failed.emit(exc)
+            return False
         except (LbaError, ValueError) as exc:
             self.failed.emit(exc if isinstance(exc, LbaError) else LbaError(str(exc)))
             return False

@@ -132,3 +132,28 @@ def test_erase_person_after_confirmation(qtbot: Any, window: Any, monkeypatch: A
     with PeopleService() as people:
         assert people.search_people() == []
     assert follow.panel.model.rowCount() == 0
+
+
+def test_a_colleagues_save_is_not_overwritten_by_the_form(qtbot: Any, window: Any) -> None:
+    follow = ready(qtbot, window)
+    person = create_person(qtbot, follow, first_name="Léa", last_name="Martin")
+    follow.edit_person(person)
+    dialog = follow.person_dialog
+    with PeopleService(counsellor="Amina Diallo") as colleague:
+        colleague.update_person(person.id, phone="0612345678")
+    dialog._set_text("notes", "Rappeler lundi")
+    dialog.save()
+    assert dialog.isVisible()  # nothing saved, the form stays open with the typed text
+    message = dialog.general_error.text()
+    assert "modifiée par Amina Diallo" in message and "(téléphone)" in message
+    assert "Enregistrer de nouveau garde votre version" in message
+    assert dialog.text("notes") == "Rappeler lundi"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    dialog.grab().save(str(SHOTS / "person_dialog_conflict.png"))
+    with PeopleService() as people:
+        assert people.get_person(person.id).notes == ""
+    with qtbot.waitSignal(dialog.accepted, timeout=5_000):
+        dialog.save()  # the counsellor keeps their version, knowingly
+    with PeopleService() as people:
+        saved = people.get_person(person.id)
+    assert (saved.notes, saved.phone) == ("Rappeler lundi", "0612345678")
