@@ -7,7 +7,7 @@ from typing import Any
 
 from lba_desktop.cli.output import print_json
 from lba_desktop.errors import InvalidInput
-from lba_desktop.models import HANDI_LABEL, Kind, SearchResult
+from lba_desktop.models import HANDI_LABEL, Item, Kind, SearchResult
 from lba_desktop.safe_text import terminal_text
 
 KIND_OPTIONS = {
@@ -40,6 +40,11 @@ def add_commands(sub: Any) -> dict[str, Any]:
     )
     search.add_argument("--limit", type=int, default=20, help="lignes affichées (20)")
     search.add_argument("--json", action="store_true", help="sortie JSON")
+    search.add_argument(
+        "--details",
+        action="store_true",
+        help="avec --json : tout ce que la synchronisation a apporté pour chaque résultat",
+    )
     return {"search": cmd_search}
 
 
@@ -75,14 +80,35 @@ def cmd_search(args: argparse.Namespace) -> int:
     )
     result = service.search(criteria)
     info = describe(store)
+    if args.details and not args.json:
+        raise InvalidInput("--details va avec --json.", hint="Ajoutez --json.")
     if args.json:
-        print_json(result_to_json(result, args.limit, info.label_fr))
+        print_json(result_to_json(result, args.limit, info.label_fr, details=args.details))
     else:
         print(render_table(result, args.limit, info.label_fr))
     return 0
 
 
-def result_to_json(result: SearchResult, limit: int, source_label: str) -> dict[str, Any]:
+def item_details(item: Item) -> dict[str, Any]:
+    """Everything an item holds beyond the summary line: contacts, dates and the upstream's
+    own fields (description, skills, access conditions, sessions, is_delegated…)."""
+    return {
+        "adresse": item.address,
+        "telephone": item.phone,
+        "email": item.email,
+        "url": item.url,
+        "siret": item.siret,
+        "opco": item.opco,
+        "source": item.source,
+        "cree_le": item.created.isoformat() if item.created else None,
+        "mis_a_jour_le": item.updated.isoformat() if item.updated else None,
+        **dict(item.details or {}),
+    }
+
+
+def result_to_json(
+    result: SearchResult, limit: int, source_label: str, *, details: bool = False
+) -> dict[str, Any]:
     c = result.criteria
     return {
         "donnees": source_label,
@@ -123,6 +149,7 @@ def result_to_json(result: SearchResult, limit: int, source_label: str) -> dict[
                 "employeur_handi_engage": h.item.handi_friendly
                 if h.item.kind is not Kind.FORMATION
                 else None,
+                **({"details": item_details(h.item)} if details else {}),
             }
             for h in result.hits[:limit]
         ],

@@ -261,3 +261,28 @@ def test_parsers_read_contacts_and_offer_states_as_published() -> None:
     )
     assert {i.id for i in outcome.items} == {"active", "no-date", "odd-date"}
     assert outcome.skipped == 3
+
+
+def test_cli_json_details_carry_everything_the_sync_brought(
+    demo_home: Path,
+    fake_upstream: FakeUpstream,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert make_service(fake_upstream).run(make_scope(departements=["63"])).ok
+    capsys.readouterr()
+    listed = jobs(fake_upstream).jobs_search(departements="63")["jobs"]
+    code = next(j["offer"]["rome_codes"][0] for j in listed if j["is_delegated"])
+    argv = ["search", "--metier", code, "--lieu", "Puy-de-Dôme", "--limit", "500"]
+    assert main([*argv, "--json", "--details"]) == 0
+    found = json.loads(capsys.readouterr().out)["resultats"]
+    trainings = [r["details"] for r in found if r["type"] == "formation"]
+    assert trainings and all(d["description"] and d["sessions"] for d in trainings)
+    assert all(d["cfa_has_email"] is False and d["email"] == "" for d in trainings)
+    assert all(d["telephone"] for d in trainings)
+    partners = [r["details"] for r in found if r["type"] == "partenariat"]
+    assert partners and all(d["delegated"] is True for d in partners)
+    assert all(d["desired_skills"] and d["expiration"] for d in partners)
+    assert all(isinstance(d["access_conditions"], list) for d in partners)
+    # Without --json there is nothing to add the details to: a clear refusal.
+    assert main([*argv, "--details"]) == 2
+    assert "--details va avec --json" in capsys.readouterr().err
