@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +110,7 @@ class _LbaScript(MacroElement):
         self._template = Template("{% macro script(this, kwargs) %}" + _PAGE_JS + "{% endmacro %}")
 
 
-class _Verbatim(Element):
+class Verbatim(Element):
     """Page text inserted as it is (a shipped script, style sheet or escaped data), never
     rendered as a template: branca re-reads macro output as Jinja, where « {{ » would run."""
 
@@ -313,6 +313,16 @@ _PAGE_CSS = """
 """
 
 
+def add_place_names(fmap: folium.Map, labels: Sequence[place_names.PlaceLabel]) -> None:
+    """Put the place-name code, its style and `labels` (as window.LBA_PLACES) in the page's
+    head; the page then calls LbaPlaces.attach(map, window.LBA_PLACES)."""
+    header = fmap.get_root().header
+    header.add_child(Verbatim(f"<style>{place_names.labels_css()}</style>"), name="places_css")
+    header.add_child(Verbatim(f"<script>{place_names.labels_script()}</script>"), name="places_js")
+    rows = place_names.labels_json(labels)
+    header.add_child(Verbatim(f"<script>window.LBA_PLACES = {rows};</script>"), name="places_data")
+
+
 def build_map_page(path: Path, *, online_tiles: bool = False) -> Path:
     """Write the map page to `path`: outlines of régions and départements as background,
     one empty marker cluster, and the lba* JavaScript functions. Returns `path`."""
@@ -362,16 +372,8 @@ def build_map_page(path: Path, *, online_tiles: bool = False) -> Path:
     cluster.default_js = cluster_js
     cluster.default_css = cluster_css
     cluster.add_to(fmap)
-    root = fmap.get_root()
-    root.header.add_child(folium.Element(_PAGE_CSS), name="lba_css")
-    root.header.add_child(
-        _Verbatim(f"<style>{place_names.labels_css()}</style>"), name="places_css"
-    )
-    root.header.add_child(_Verbatim(f"<script>{place_names.labels_script()}</script>"),
-                          name="places_js")  # fmt: skip
-    rows = place_names.labels_json(place_names.place_labels())
-    root.header.add_child(_Verbatim(f"<script>window.LBA_PLACES = {rows};</script>"),
-                          name="places_data")  # fmt: skip
+    fmap.get_root().header.add_child(folium.Element(_PAGE_CSS), name="lba_css")
+    add_place_names(fmap, place_names.place_labels())
     fmap.add_child(_LbaScript(fmap.get_name(), cluster.get_name()))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")

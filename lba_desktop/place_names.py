@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -210,17 +211,19 @@ class _BoxGrid:
         return False
 
 
-def labels_in(
-    bbox: tuple[float, float, float, float] | None = None,
-) -> list[PlaceLabel]:
-    """The labels inside (min_lon, min_lat, max_lon, max_lat), or all, in priority order."""
-    if bbox is None:
-        return list(place_labels())
-    w, s, e, n = bbox
-    return [p for p in place_labels() if s <= p.lat <= n and w <= p.lon <= e]
+def labels_around(points: list[tuple[float, float]], *, margin: float = 1.0) -> list[PlaceLabel]:
+    """For a page that carries only its area (an export): the labels within `margin` degrees
+    of the (lat, lon) points, and the country's big names for a view zoomed out."""
+    if not points:
+        return [p for p in place_labels() if p.min_zoom <= 7]
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    s, n = min(lats) - margin * 0.7, max(lats) + margin * 0.7
+    w, e = min(lons) - margin, max(lons) + margin
+    return [p for p in place_labels() if p.min_zoom <= 7 or (s <= p.lat <= n and w <= p.lon <= e)]
 
 
-def labels_json(labels: list[PlaceLabel] | tuple[PlaceLabel, ...]) -> str:
+def labels_json(labels: Sequence[PlaceLabel]) -> str:
     """The labels for map_labels.js, as rows [name, lat, lon, zoom, kind], written to sit
     inside a <script> element (names are data: escaped on the way, drawn as text)."""
     rows: list[list[Any]] = [

@@ -8,7 +8,8 @@ from typing import Any
 import folium
 import xstatic.pkg.jquery as xs_jquery
 import xstatic.pkg.leaflet as xs_leaflet
-from branca.element import Element
+from branca.element import Element, MacroElement
+from jinja2 import Template
 
 from lba_desktop.exports.common import (
     FICTITIOUS_FR,
@@ -22,9 +23,10 @@ from lba_desktop.exports.common import (
 )
 from lba_desktop.files import write_file
 from lba_desktop.links import mailto_link, tel_link, web_link
+from lba_desktop.map_page import add_place_names, home_pin
 from lba_desktop.people import ShortlistEntry
-from lba_desktop.place_names import departement_outlines
-from lba_desktop.safe_text import html_in_script, shorten
+from lba_desktop.place_names import departement_outlines, labels_around
+from lba_desktop.safe_text import html_in_script, json_in_script, shorten
 
 # A field longer than this is cut on the page (the shortlist keeps it whole).
 MAX_SHOWN = 2000
@@ -49,7 +51,10 @@ ol.items li { border-bottom: 1px solid #ccc; padding: 10px 0 10px 44px; position
   font-weight: bold; font-size: 13px; border: 2px solid #111; box-sizing: border-box; }
 .num.gone, .pin.gone { background: #fff; color: #111; }
 ol.items .num { position: absolute; left: 6px; top: 10px; }
-.home { font-size: 28px; line-height: 28px; color: #111; text-shadow: 0 0 3px #fff; }
+/* folium sets the map's text to 1rem: popups at 17 px crowd a printed page. */
+body .leaflet-container { font: 13px/1.4 "DejaVu Sans", Arial, Helvetica, sans-serif; }
+body .leaflet-popup-content { font-size: 13px; margin: 8px 12px; }
+.leaflet-popup-content .title { font-size: 14px; }
 .gone-label { font-weight: bold; text-transform: uppercase; font-size: .85em; }
 .title { font-weight: bold; font-size: 1.1em; }
 .meta { color: #333; }
@@ -92,7 +97,7 @@ def render_html(handout: Handout) -> str:
         tiles=None,
         max_zoom=18,
         height="60vh",
-        control_scale=True,
+        control_scale=False,  # folium's shows miles too: ours below, in km only
         prefer_canvas=False,
     )
     # Nothing may come from a CDN: Leaflet and jQuery are inlined below, and no folium Icon
@@ -107,21 +112,18 @@ def render_html(handout: Handout) -> str:
     root.header.add_child(Element(f"<title>{escape(handout.title_fr)}</title>"), name="title")
 
     outlines = _outlines_geojson(handout, points)
+    # Outlines under the place names, the numbered pins over both.
+    folium.map.CustomPane("lbaBase", z_index=250, pointer_events=False).add_to(fmap)
     if outlines["features"]:
         folium.GeoJson(
             outlines,
             name="Départements",
             style_function=_outline_style,
-            tooltip=folium.GeoJsonTooltip(fields=["nom"], labels=False),
+            interactive=False,
+            pane="lbaBase",
         ).add_to(fmap)
-    if person.has_home and person.home_lat is not None and person.home_lon is not None:
-        folium.Marker(
-            (person.home_lat, person.home_lon),
-            icon=folium.DivIcon(
-                html='<div class="home">★</div>', icon_size=(28, 28), icon_anchor=(14, 16)
-            ),
-            tooltip=escape(f"Domicile : {person.home_label}"),
-        ).add_to(fmap)
+    add_place_names(fmap, labels_around(points))
+    fmap.add_child(_PlaceNames(fmap.get_name(), home_pin(person)))
     for number, entry in numbered:
         if not entry.has_position or entry.lat is None or entry.lon is None:
             continue
@@ -144,6 +146,24 @@ def render_html(handout: Handout) -> str:
     root.html.add_child(Element(_heading(handout)), name="heading", index=0)
     root.html.add_child(Element(_item_list(handout)), name="item_list")
     return root.render()
+
+
+class _PlaceNames(MacroElement):
+    """Draws the place names, the home pin (« Domicile : … », its ★) and a scale in km once
+    the map exists."""
+
+    def __init__(self, map_name: str, home: dict[str, Any] | None) -> None:
+        super().__init__()
+        self._name = "PlaceNames"
+        self.map_name = map_name
+        self.home = json_in_script(home)  # a value of the template: never read as Jinja
+        self._template = Template(
+            "{% macro script(this, kwargs) %}"
+            "LbaPlaces.attach({{ this.map_name }}, window.LBA_PLACES)"
+            ".setPin('home', {{ this.home }});"
+            "L.control.scale({imperial: false}).addTo({{ this.map_name }});"
+            "{% endmacro %}"
+        )
 
 
 def _outline_style(feature: dict[str, Any]) -> dict[str, Any]:

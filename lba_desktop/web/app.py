@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from lba_desktop import links, paths
+from lba_desktop import links, paths, place_names
 from lba_desktop.errors import LbaError
 from lba_desktop.partner_api import v1_lookups, v3_jobs
 from lba_desktop.partner_api.service import (
@@ -297,6 +297,18 @@ def create_app(
     def home() -> HTMLResponse:
         return _page("test-widget.html")
 
+    @app.get("/static/map/noms.json")
+    def place_names_json() -> Response:
+        # The same every time for a given install: computed once, then kept by the browser.
+        return Response(
+            _place_names_body(),
+            media_type="application/json",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
+
+    map_assets = paths.resource("map")
+    if map_assets.is_dir():
+        app.mount("/static/map", StaticFiles(directory=map_assets), name="map")
     app.mount("/static/leaflet", StaticFiles(directory=xs_leaflet.BASE_DIR), name="leaflet")
     app.mount("/static/markercluster", StaticFiles(directory=xs_cluster.BASE_DIR), name="cluster")
     geo = paths.resource("geo")
@@ -304,6 +316,16 @@ def create_app(
         app.mount("/static/geo", StaticFiles(directory=geo), name="geo")
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     return app
+
+
+_PLACE_NAMES: list[bytes] = []
+
+
+def _place_names_body() -> bytes:
+    """The widget's place names (every commune, by zoom), built on first use."""
+    if not _PLACE_NAMES:
+        _PLACE_NAMES.append(place_names.labels_json(place_names.place_labels()).encode())
+    return _PLACE_NAMES[0]
 
 
 def app_from_env() -> FastAPI:

@@ -113,6 +113,7 @@
         }
         redraw();
       },
+      setRows: function (newRows) { rows = newRows || []; redraw(); },
       shown: function () { return shown.slice(); },
       redraw: redraw
     };

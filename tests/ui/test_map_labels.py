@@ -7,22 +7,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tests.map_checks import OVERLAPS_JS
 from tests.ui.conftest import run_js, wait_map_ready
 from tests.ui.test_main_window import search_from_keyboard
-
-# Every label and pin name drawn, as page rectangles; pairs overlapping by more than a pixel.
-OVERLAPS_JS = """(function () {
-  var els = document.querySelectorAll(".lba-place span, .lba-pin-name");
-  var r = [], bad = [];
-  els.forEach(function (e) { r.push([e.textContent, e.getBoundingClientRect()]); });
-  for (var i = 0; i < r.length; i++) for (var j = i + 1; j < r.length; j++) {
-    var a = r[i][1], b = r[j][1];
-    if (a.left + 1 < b.right && b.left + 1 < a.right &&
-        a.top + 1 < b.bottom && b.top + 1 < a.bottom)
-      bad.push(r[i][0] + " / " + r[j][0]);
-  }
-  return JSON.stringify({count: r.length, bad: bad});
-})()"""
 
 
 def shown(qtbot: Any, window: Any) -> list[list[Any]]:

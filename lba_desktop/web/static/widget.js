@@ -230,17 +230,26 @@
   let map = null;
   let clusters = null;
   let circle = null;
+  let places = null;  // place names and the search centre's pin (map_labels.js)
   const markers = new Map();
   if (showMap) {
     map = L.map("carte", { center: [46.6, 2.4], zoom: 5, minZoom: 3, maxZoom: 18,
       attributionControl: false, keyboard: true });
-    // No tiles offline: the départements' outlines are the background.
+    // No tiles offline: the départements' outlines are the background, under the place
+    // names, under the markers.
+    map.createPane("lbaBase").style.zIndex = 250;
     fetch("/static/geo/departements.geojson").then((r) => (r.ok ? r.json() : null)).then((geo) => {
       if (!geo) return;
-      L.geoJSON(geo, { interactive: false,
+      L.geoJSON(geo, { interactive: false, pane: "lbaBase",
         style: { color: "#8a9bb0", weight: 1, fillColor: "#fbfbf8", fillOpacity: 1 } })
-        .addTo(map).bringToBack();
+        .addTo(map);
     }).catch(() => {});
+    if (window.LbaPlaces) {
+      places = LbaPlaces.attach(map, []);
+      fetch("/static/map/noms.json").then((r) => (r.ok ? r.json() : null)).then((rows) => {
+        if (rows) places.setRows(rows);
+      }).catch(() => {});
+    }
     clusters = L.markerClusterGroup({ maxClusterRadius: 40, disableClusteringAtZoom: 13,
       showCoverageOnHover: false });
     map.addLayer(clusters);
@@ -458,6 +467,7 @@
         if (circle) circle.remove();
         circle = L.circle([state.place.lat, state.place.lon], { radius: Number(rayon.value) * 1000,
           color: "#000091", weight: 1, fill: false, interactive: false }).addTo(map);
+        if (places) places.setPin("centre", state.place);
         map.invalidateSize();
         map.fitBounds(circle.getBounds(), { padding: [10, 10] });
       }
