@@ -156,19 +156,21 @@ def place_labels() -> tuple[PlaceLabel, ...]:
     # Priority within a zoom: préfectures and big towns before villages, then by population.
     rows.sort(key=lambda r: (min(r[0], PREFECTURE), r[1], r[7].insee))
     zooms: list[int | None] = [None] * len(rows)
-    boxes = [(0.0, 0.0, 0.0, 0.0)] * len(rows)
     for z in range(FIRST_ZOOM, LAST_ZOOM):
         world = 256.0 * (1 << z)
-        for i, (_k, _p, _f, mx, my, half_w, height, _c) in enumerate(rows):
-            x, y = mx * world, my * world
-            boxes[i] = (x - half_w, y - height, x + half_w, y + 4)  # text above the dot
+        # Only those whose size allows this zoom, in priority order, with their boxes.
+        open_ = [
+            (i, (mx * world - hw, my * world - h, mx * world + hw, my * world + 4))
+            for i, (_k, _p, first, mx, my, hw, h, _c) in enumerate(rows)
+            if first <= z
+        ]
         grid = _BoxGrid()
-        for i in range(len(rows)):  # those shown already keep their place
+        for i, box in open_:  # those shown already keep their place
             if zooms[i] is not None:
-                grid.add(boxes[i])
-        for i, row in enumerate(rows):
-            if zooms[i] is None and row[2] <= z and not grid.hits(boxes[i]):
-                grid.add(boxes[i])
+                grid.add(box)
+        for i, box in open_:
+            if zooms[i] is None and not grid.hits(box):
+                grid.add(box)
                 zooms[i] = z
     labels = [
         PlaceLabel(c.name, c.lat, c.lon, zooms[i] or LAST_ZOOM, kind, c.population)
@@ -187,25 +189,33 @@ def place_labels() -> tuple[PlaceLabel, ...]:
 
 
 class _BoxGrid:
-    """Boxes filed by the grid cell of their centre; a cell is wider than any label, so an
-    overlap can only come from the 3×3 cells around."""
+    """Boxes filed in every grid cell they touch, for overlap tests against few others."""
 
-    CELL = 400.0
+    CELL = 160.0
 
     def __init__(self) -> None:
         self._cells: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
 
+    def _span(self, box: tuple[float, float, float, float]) -> tuple[range, range]:
+        c = self.CELL
+        return range(int(box[0] // c), int(box[2] // c) + 1), range(
+            int(box[1] // c), int(box[3] // c) + 1
+        )
+
     def add(self, box: tuple[float, float, float, float]) -> None:
-        key = (int((box[0] + box[2]) / 2 // self.CELL), int((box[1] + box[3]) / 2 // self.CELL))
-        self._cells.setdefault(key, []).append(box)
+        cols, lines = self._span(box)
+        cells = self._cells
+        for i in cols:
+            for j in lines:
+                cells.setdefault((i, j), []).append(box)
 
     def hits(self, box: tuple[float, float, float, float]) -> bool:
-        ci = int((box[0] + box[2]) / 2 // self.CELL)
-        cj = int((box[1] + box[3]) / 2 // self.CELL)
         x0, y0, x1, y1 = box
-        for i in (ci - 1, ci, ci + 1):
-            for j in (cj - 1, cj, cj + 1):
-                for o in self._cells.get((i, j), ()):
+        cols, lines = self._span(box)
+        cells = self._cells
+        for i in cols:
+            for j in lines:
+                for o in cells.get((i, j), ()):
                     if x0 < o[2] and o[0] < x1 and y0 < o[3] and o[1] < y1:
                         return True
         return False

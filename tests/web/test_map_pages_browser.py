@@ -42,7 +42,8 @@ def test_widget_names_towns_and_pins_the_search_centre(browser: object, live: Li
     driver = browser
     driver.set_window_size(1280, 800)  # type: ignore[attr-defined]
     driver.get(live.url + "/recherche-apprentissage" + WIDGET_QUERY + "&address=Aurillac")  # type: ignore[attr-defined]
-    _wait(driver, lambda d: len(_labels(d)["names"]) >= 5 and d.execute_script(VISIBLE_JS))
+    # The server computes the names on first use (seconds on a loaded machine).
+    _wait(driver, lambda d: len(_labels(d)["names"]) >= 5 and d.execute_script(VISIBLE_JS), 40)
     found = _labels(driver)
     assert "Aurillac" in found["names"]  # the centre's pin carries the typed place
     assert driver.execute_script("return document.querySelectorAll('.lba-pin-centre').length") == 1  # type: ignore[attr-defined]
@@ -75,7 +76,7 @@ def test_html_export_names_places_and_the_home(browser: object, tmp_path: Path) 
     driver = browser
     driver.set_window_size(1366, 768)  # type: ignore[attr-defined]
     driver.get(page.as_uri())  # type: ignore[attr-defined]
-    _wait(driver, lambda d: len(_labels(d)["names"]) >= 5)
+    _wait(driver, lambda d: len(_labels(d)["names"]) >= 5, 40)
     found = _labels(driver)
     assert f"Domicile : {hostile}" in found["names"]  # as typed, not as HTML or a template
     assert "Saint-Flour" in found["names"] and found["bad"] == []
