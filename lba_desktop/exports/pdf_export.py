@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import math
 import os
 import shutil
 import subprocess
-from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -26,10 +24,10 @@ from lba_desktop.exports.common import (
     phone_fr,
     where_fr,
 )
+from lba_desktop.exports.pdf_map import badge, draw_map
 from lba_desktop.files import write_file
 from lba_desktop.links import web_link
 from lba_desktop.people import ShortlistEntry
-from lba_desktop.place_names import departement_outlines
 from lba_desktop.safe_text import pdf_text
 
 MARGIN = 12.0
@@ -176,7 +174,7 @@ def render_pdf(handout: Handout) -> bytes:
         else:
             map_h = MAP_MAX_H
         map_y = pdf.get_y()
-        _map(pdf, handout, x=MARGIN, y=map_y, w=CONTENT_W, h=map_h)
+        draw_map(pdf, handout, x=MARGIN, y=map_y, w=CONTENT_W, h=map_h)
         pdf.set_y(map_y + map_h + 1)
         _legend(pdf)
     if not entries:
@@ -296,7 +294,7 @@ def _block(pdf: HandoutPdf, number: int, entry: ShortlistEntry, text_w: float, *
     total = max(height, QR_SIZE if link else 7) + 3
     if measure:
         return total
-    _badge(pdf, MARGIN + 3.5, y0 + 3, number, filled=entry.available, radius=3.3, size=9)
+    badge(pdf, MARGIN + 3.5, y0 + 3, number, filled=entry.available, radius=3.3, size=9)
     if link:
         _qr(pdf, link, x=PAGE_W - MARGIN - QR_SIZE, y=y0, size=QR_SIZE)
     pdf.set_draw_color(170)
@@ -305,20 +303,6 @@ def _block(pdf: HandoutPdf, number: int, entry: ShortlistEntry, text_w: float, *
     pdf.set_draw_color(0)
     pdf.set_y(y0 + total - 1.5)
     return total
-
-
-def _badge(pdf: HandoutPdf, cx: float, cy: float, number: int, *, filled: bool, radius: float,
-           size: float) -> None:  # fmt: skip
-    """A numbered dot: black with a white number, or hollow for an item no longer available."""
-    pdf.set_line_width(0.35)
-    pdf.set_draw_color(0)
-    pdf.set_fill_color(0 if filled else 255)
-    pdf.ellipse(cx - radius, cy - radius, 2 * radius, 2 * radius, style="DF")
-    pdf.set_text_color(255 if filled else 0)
-    pdf.font(size if number < 10 else size * 0.8, bold=True)
-    pdf.set_xy(cx - radius, cy - radius)
-    pdf.cell(2 * radius, 2 * radius, str(number), align="C")
-    pdf.set_text_color(0)
 
 
 def _qr(pdf: HandoutPdf, data: str, *, x: float, y: float, size: float) -> None:
@@ -343,135 +327,6 @@ def _qr(pdf: HandoutPdf, data: str, *, x: float, y: float, size: float) -> None:
                      module + 0.02, style="F")  # fmt: skip
 
 
-# --- The map ------------------------------------------------------------------------------
-
-
-class Projection:
-    """Equirectangular projection of a lon/lat box onto a rectangle of the page."""
-
-    def __init__(self, points: Sequence[tuple[float, float]], *, x: float, y: float, w: float,
-                 h: float) -> None:  # fmt: skip
-        lons = [p[0] for p in points]
-        lats = [p[1] for p in points]
-        self.lon_c = (min(lons) + max(lons)) / 2
-        self.lat_c = (min(lats) + max(lats)) / 2
-        self.kx = math.cos(math.radians(self.lat_c))
-        # Padding keeps dots off the frame; the minimum span shows a single item in context.
-        span_lon = max((max(lons) - min(lons)) * 1.25, 0.3 / self.kx)
-        span_lat = max((max(lats) - min(lats)) * 1.25, 0.2)
-        self.scale = min(w / (span_lon * self.kx), h / span_lat)  # mm per degree of latitude
-        self.x, self.y, self.w, self.h = x, y, w, h
-
-    def __call__(self, lon: float, lat: float) -> tuple[float, float]:
-        return (
-            self.x + self.w / 2 + (lon - self.lon_c) * self.kx * self.scale,
-            self.y + self.h / 2 - (lat - self.lat_c) * self.scale,
-        )
-
-    @property
-    def bbox(self) -> tuple[float, float, float, float]:
-        half_lon = self.w / 2 / (self.kx * self.scale)
-        half_lat = self.h / 2 / self.scale
-        return (self.lon_c - half_lon, self.lat_c - half_lat, self.lon_c + half_lon,
-                self.lat_c + half_lat)  # fmt: skip
-
-    def km_per_mm(self) -> float:
-        return 111.195 / self.scale
-
-
-def _map(pdf: HandoutPdf, handout: Handout, *, x: float, y: float, w: float, h: float) -> None:
-    entries = [(n, e) for n, e in enumerate(handout.entries, 1) if e.has_position]
-    person = handout.person
-    points = [(e.lon, e.lat) for _, e in entries if e.lon is not None and e.lat is not None]
-    if person.has_home and person.home_lat is not None and person.home_lon is not None:
-        points.append((person.home_lon, person.home_lat))
-    if not points:
-        return
-    proj = Projection(points, x=x, y=y, w=w, h=h)
-    highlighted = {e.departement for _, e in entries if e.departement}
-    if person.home_departement:
-        highlighted.add(person.home_departement)
-    view = proj.bbox
-    with pdf.rect_clip(x, y, w, h):
-        pdf.set_fill_color(250)
-        pdf.rect(x, y, w, h, style="F")
-        pdf.set_line_width(0.25)
-        pdf.set_draw_color(110)
-        visible = [o for o in departement_outlines() if _overlaps(o.bbox, view)]
-        for outline in visible:
-            pdf.set_fill_color(232 if outline.code in highlighted else 255)
-            for ring in outline.rings:
-                pdf.polygon([proj(lon, lat) for lon, lat in ring], style="DF")
-        pdf.set_text_color(110)
-        pdf.font(6.5)
-        for outline in visible:
-            if outline.code not in highlighted:
-                continue
-            ring = max(outline.rings, key=len)
-            cx, cy = proj(sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring))
-            if not (x + 2 < cx < x + w - 2 and y + 2 < cy < y + h - 9):
-                continue  # its centre is off the map (or under the scale bar): no label
-            label = pdf.txt(f"{outline.name} ({outline.code})")
-            lw = pdf.get_string_width(label)
-            cx = min(max(cx - lw / 2, x + 1), x + w - lw - 1)
-            pdf.set_xy(cx, min(max(cy + 3, y + 1), y + h - 4))
-            pdf.cell(lw, 3, label)
-        pdf.set_text_color(0)
-        placed: list[tuple[float, float]] = []
-        if person.has_home and person.home_lat is not None and person.home_lon is not None:
-            hx, hy = proj(person.home_lon, person.home_lat)
-            placed.append((hx, hy))
-            pdf.set_fill_color(255)
-            pdf.set_draw_color(0)
-            pdf.set_line_width(0.5)
-            pdf.star(hx, hy, 1.6, 4.0, 5, rotate_degrees=-90, style="DF")
-        for n, entry in entries:
-            assert entry.lon is not None and entry.lat is not None
-            px, py = _spread(proj(entry.lon, entry.lat), placed)
-            placed.append((px, py))
-            _badge(pdf, px, py, n, filled=entry.available, radius=2.4, size=7)
-        _scale_bar(pdf, proj, x=x + 3, y=y + h - 4)
-    pdf.set_line_width(0.4)
-    pdf.set_draw_color(0)
-    pdf.rect(x, y, w, h)
-
-
-def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
-    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
-
-
-def _spread(point: tuple[float, float], placed: Iterable[tuple[float, float]]
-            ) -> tuple[float, float]:  # fmt: skip
-    """Move a dot that would cover another one (same address) onto a small ring around it."""
-    placed = list(placed)
-    px, py = point
-    for step in range(12):
-        if all(math.hypot(px - qx, py - qy) >= 4.6 for qx, qy in placed):
-            return px, py
-        angle = math.radians(60 * step - 30)
-        radius = 5.0 * (1 + step // 6)
-        px, py = point[0] + radius * math.cos(angle), point[1] + radius * math.sin(angle)
-    return px, py
-
-
-def _scale_bar(pdf: HandoutPdf, proj: Projection, *, x: float, y: float) -> None:
-    km_per_mm = proj.km_per_mm()
-    target = proj.w / 5 * km_per_mm
-    length_km = max((s for s in (0.5, 1, 2, 5, 10, 20, 50, 100, 200) if s <= target), default=0.5)
-    length = length_km / km_per_mm
-    label = pdf.txt(f"{length_km:g} km".replace(".", ","))
-    pdf.font(6.5)
-    pdf.set_fill_color(255)
-    pdf.rect(x - 1, y - 3.6, length + pdf.get_string_width(label) + 4, 5, style="F")
-    pdf.set_line_width(0.5)
-    pdf.set_draw_color(0)
-    pdf.line(x, y, x + length, y)
-    pdf.line(x, y - 1, x, y + 0.5)
-    pdf.line(x + length, y - 1, x + length, y + 0.5)
-    pdf.set_xy(x + length + 1, y - 2.4)
-    pdf.cell(pdf.get_string_width(label) + 1, 3, label)
-
-
 def _legend(pdf: HandoutPdf) -> None:
     y = pdf.get_y() + 2
     x = MARGIN + 2
@@ -483,7 +338,7 @@ def _legend(pdf: HandoutPdf) -> None:
     for text, filled in (("domicile", None), ("piste (numéro du bloc)", True),
                          ("n'est plus disponible", False)):  # fmt: skip
         if filled is not None:
-            _badge(pdf, x + 1.8, y, 1, filled=filled, radius=1.8, size=5.5)
+            badge(pdf, x + 1.8, y, 1, filled=filled, radius=1.8, size=5.5)
             x += 4.5
             pdf.font(7.5)
         pdf.set_xy(x, y - 1.8)
