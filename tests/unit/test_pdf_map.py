@@ -34,7 +34,7 @@ def handout(home_label: str = "Ytrac (15)") -> Handout:
             entry(1, "CAP Boulanger", 44.93, 2.44),
             entry(2, "BP Boulanger", 45.03, 3.09),
             entry(3, "Bac pro", 44.60, 2.03),
-        ),  # fmt: skip
+        ),
         structure="Mission locale",
         today=date(2026, 11, 23),
     )
@@ -55,7 +55,7 @@ def test_no_name_covers_another_and_all_stay_in_the_frame() -> None:
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
-        assert 12 <= a[0] and a[2] <= 198 and 40 <= a[1] and a[3] <= 118  # inside the frame
+        assert a[0] >= 12 and a[2] <= 198 and a[1] >= 40 and a[3] <= 118  # inside the frame
 
 
 def test_a_hostile_home_label_is_plain_text_on_the_sheet() -> None:
