@@ -4,6 +4,7 @@ results by JavaScript calls, and the marker payload those calls carry. No Qt her
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -17,7 +18,7 @@ from branca.element import Element, MacroElement
 from folium.plugins import MarkerCluster
 from jinja2 import Template
 
-from lba_desktop import paths, place_names
+from lba_desktop import map_tiles, paths, place_names
 from lba_desktop.models import Hit, Kind, SearchResult
 
 # Bump when the page's HTML or JavaScript changes, so a cached page is rebuilt.
@@ -33,8 +34,6 @@ KIND_COLOURS: dict[Kind, str] = {
 }
 
 FRANCE_CENTRE = (46.6, 2.4)
-OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-OSM_ATTRIBUTION = "&copy; contributeurs OpenStreetMap"
 
 
 def _file_uri(path: Path) -> str:
@@ -72,12 +71,14 @@ def _outline_files() -> list[tuple[str, Path]]:
     return found
 
 
-def page_key(*, online_tiles: bool) -> str:
+def page_key(*, online_tiles: bool, provider_key: str = map_tiles.DEFAULT_PROVIDER) -> str:
     """What the built page depends on; a change of any of it gives a new file name."""
     parts: list[str] = [
         str(PAGE_VERSION),
         folium.__version__,
         str(online_tiles),
+        # The attribution and deepest zoom are written into the page.
+        repr(map_tiles.provider(provider_key)) if online_tiles else "",
         xs_leaflet.BASE_DIR,
         xs_cluster.BASE_DIR,
         xs_jquery.BASE_DIR,
@@ -323,7 +324,9 @@ def add_place_names(fmap: folium.Map, labels: Sequence[place_names.PlaceLabel]) 
     header.add_child(Verbatim(f"<script>window.LBA_PLACES = {rows};</script>"), name="places_data")
 
 
-def build_map_page(path: Path, *, online_tiles: bool = False) -> Path:
+def build_map_page(
+    path: Path, *, online_tiles: bool = False, provider_key: str = map_tiles.DEFAULT_PROVIDER
+) -> Path:
     """Write the map page to `path`: outlines of régions and départements as background,
     one empty marker cluster, and the lba* JavaScript functions. Returns `path`."""
     map_js, map_css, cluster_js, cluster_css = _offline_assets()
@@ -342,8 +345,15 @@ def build_map_page(path: Path, *, online_tiles: bool = False) -> Path:
     fmap.default_js = map_js
     fmap.default_css = map_css
     if online_tiles:
+        # Tiles come through the window (lbatile://): from its cache, or from the provider
+        # with the application's User-Agent and rate limit; a missing one leaves the names.
+        chosen = map_tiles.provider(provider_key)
         folium.TileLayer(
-            OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=18, overlay=False
+            map_tiles.page_template(chosen),
+            attr=html.escape(chosen.attribution),
+            name=chosen.label,
+            max_zoom=18,
+            overlay=False,
         ).add_to(fmap)
     styles = {
         "regions": {"color": "#6b7b8c", "weight": 1.6, "fillColor": "#f4f1ea", "fillOpacity": 1.0},
@@ -382,17 +392,22 @@ def build_map_page(path: Path, *, online_tiles: bool = False) -> Path:
     return path
 
 
-def ensure_map_page(*, online_tiles: bool = False, folder: Path | None = None) -> Path:
+def ensure_map_page(
+    *,
+    online_tiles: bool = False,
+    provider_key: str = map_tiles.DEFAULT_PROVIDER,
+    folder: Path | None = None,
+) -> Path:
     """The map page in the data folder, built only when missing or out of date."""
     folder = folder or paths.data_root() / "carte"
-    key = page_key(online_tiles=online_tiles)
+    key = page_key(online_tiles=online_tiles, provider_key=provider_key)
     path = folder / f"carte-{key}.html"
     if path.is_file():
         return path
     if folder.is_dir():
         for old in folder.glob("carte-*.html"):
             old.unlink(missing_ok=True)
-    return build_map_page(path, online_tiles=online_tiles)
+    return build_map_page(path, online_tiles=online_tiles, provider_key=provider_key)
 
 
 # --- Payload sent to lbaSetResults --------------------------------------------------------

@@ -119,6 +119,10 @@ def run(argv: list[str]) -> int:
     try:
         # Must be imported before the QApplication exists (shared OpenGL contexts).
         import PySide6.QtWebEngineWidgets  # noqa: F401
+
+        from lba_desktop.ui.tile_scheme import register_tile_scheme
+
+        register_tile_scheme()  # also before the QApplication
     except ImportError as exc:
         print(map_blocker(exc), file=sys.stderr)
     from lba_desktop.ui.main_window import MainWindow  # after the environment is set

@@ -12,6 +12,7 @@ from PySide6.QtCore import QFile, QIODevice, QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 
 from lba_desktop.map_page import ensure_map_page, set_home_js, set_results_js
+from lba_desktop.map_tiles import SCHEME, TileSource, cache_path, provider
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,20 @@ class MapBridge(QObject):
     def addClicked(self, key: str) -> None:
         """The popup's « Ajouter à la sélection de … » link."""
         self.addClicked_.emit(key)
+
+
+def install_tile_handler(profile: Any) -> Any:
+    """The profile's lbatile:// handler (installed on first use), online from now on."""
+    from lba_desktop.ui.tile_scheme import TileSchemeHandler
+
+    chosen = provider()
+    handler = profile.urlSchemeHandler(SCHEME.encode())
+    if not isinstance(handler, TileSchemeHandler):
+        handler = TileSchemeHandler(TileSource(chosen, online=True), profile)
+        profile.installUrlSchemeHandler(SCHEME.encode(), handler)
+    elif handler.source.provider != chosen or handler.source.cache.path != cache_path(chosen):
+        handler.source = TileSource(chosen, online=True)  # settings or data folder changed
+    return handler
 
 
 def create_web_view(parent: QWidget) -> QWidget:
@@ -79,6 +94,7 @@ class MapPanel(QWidget):
         self._message.setAccessibleName("Message de la carte")
         self._stack.addWidget(self._message)
         self.view: Any = None
+        self.tiles: Any = None  # the lbatile:// handler, with online tiles
         self.ready = False
         self.failed_reason = ""
         self._pending_js: str | None = None
@@ -107,10 +123,12 @@ class MapPanel(QWidget):
 
         page = view.page()
         if self._online_tiles:
-            # Only the optional OSM layer needs the network (DESIGN §3).
+            # The file:// page may then load lbatile:// images, which the window answers
+            # from its cache or the provider (tile_scheme); nothing else is remote.
             page.settings().setAttribute(
                 QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, True
             )
+            self.tiles = install_tile_handler(page.profile())
         channel = QWebChannel(page)
         channel.registerObject("lbaBridge", self._bridge)
         page.setWebChannel(channel)

@@ -117,7 +117,9 @@ class SettingsDialog(QDialog):
         self.radius.setSuffix(" km")
         self.radius.setValue(s.default_radius_km)
         self.radius.setMaximumWidth(160)
-        self.online_tiles = QCheckBox("Afficher le fond de carte OpenStreetMap (Internet requis)")
+        self.online_tiles = QCheckBox(
+            "Afficher le fond de carte Plan IGN (Internet requis, gardé pour le hors ligne)"
+        )
         self.online_tiles.setChecked(s.online_tiles)
         form.addRow("Nom de la structure :", self.structure_name)
         form.addRow("Commune :", self.structure_commune)

@@ -10,6 +10,9 @@ from typing import Any
 import pytest
 
 from lba_desktop.ui.app import setup_application
+from lba_desktop.ui.tile_scheme import register_tile_scheme
+
+register_tile_scheme()  # Chromium must know lbatile:// before the tests' QApplication exists
 
 # Nothing listens there: the window's network check is refused at once, never the internet.
 CLOSED_UPSTREAM = "http://127.0.0.1:9/api"
