@@ -18,7 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlite_utils
 
-from lba_desktop.data.catalogue import ITEM_COLUMNS, item_to_row, migrate, row_to_item
+from lba_desktop.data.catalogue import ITEM_COLUMNS, item_to_row, row_to_item
+from lba_desktop.data.catalogue_schema import migrate
 from lba_desktop.data.demo import SCALES, build_demo_catalogue
 from lba_desktop.models import Kind
 

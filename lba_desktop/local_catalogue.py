@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 from lba_desktop import paths
-from lba_desktop.data.catalogue import SCHEMA_VERSION, CatalogueStore, storage_error
+from lba_desktop.data.catalogue import CatalogueStore, storage_error
+from lba_desktop.data.catalogue_schema import SCHEMA_VERSION
 from lba_desktop.data.demo import ensure_demo_catalogue
 from lba_desktop.models import CatalogueInfo
 

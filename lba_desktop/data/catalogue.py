@@ -1,4 +1,4 @@
-"""The catalogue database: schema, migrations, bulk writing and the spatial/text queries.
+"""The catalogue database: bulk writing and the spatial/text queries (schema: catalogue_schema).
 
 One `items` table holds the four kinds (formation, offre, entreprise, partenariat): they share
 almost every column a search filters on, and one table keeps one FTS index.
@@ -25,9 +25,16 @@ from types import MappingProxyType
 from typing import Any
 
 import orjson
-import sqlite_utils
 
 from lba_desktop.data.bulk import gc_paused
+from lba_desktop.data.catalogue_schema import (
+    ITEM_BAND,
+    SCHEMA_VERSION,
+    band_of,
+    create_place_index,
+    fill_rome_index,
+    migrate,
+)
 from lba_desktop.data.lru_cache import LruCache
 from lba_desktop.data.storage import catalogue_error as storage_error
 from lba_desktop.data.storage import translated
@@ -36,7 +43,6 @@ from lba_desktop.errors import CatalogueError
 from lba_desktop.geo import distance_km
 from lba_desktop.models import Item, Kind
 
-SCHEMA_VERSION = 5
 KM_PER_DEGREE = 111.195  # mean Earth radius 6371.0 km × π / 180
 
 ITEM_COLUMNS: tuple[str, ...] = (
@@ -214,129 +220,6 @@ def row_to_item(row: Sequence[Any]) -> Item:
     )
 
 
-# --- Schema and migrations ---------------------------------------------------------------
-
-
-def _create_v1(db: sqlite_utils.Database) -> None:
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["items"].create(
-        {
-            "rowid": int,
-            "kind": str,
-            "id": str,
-            "title": str,
-            "organisation": str,
-            "address": str,
-            "commune": str,
-            "insee": str,
-            "postcode": str,
-            "departement": str,
-            "lat": float,
-            "lon": float,
-            "romes": str,
-            "diploma_level": int,
-            "source": str,
-            "created": str,
-            "updated": str,
-            "phone": str,
-            "email": str,
-            "url": str,
-            "siret": str,
-            "opco": str,
-            "handi_friendly": int,
-            "fictitious": int,
-            "details": str,
-        },
-        pk="rowid",
-        not_null={"kind", "id", "title"},
-    )
-    db["items"].create_index(["kind", "id"], unique=True)
-    db["items"].create_index(["departement", "kind"])
-    db["items"].create_index(["source", "departement"])
-    # Version 1's ROME index (rebuilt with the diploma level by version 3).
-    db.execute(
-        "CREATE TABLE item_romes (rome TEXT NOT NULL, kind TEXT NOT NULL, lat REAL NOT NULL, "
-        "lon REAL NOT NULL, item INTEGER NOT NULL, PRIMARY KEY (rome, kind, lat, lon, item)) "
-        "WITHOUT ROWID"
-    )
-    db.execute(
-        "CREATE VIRTUAL TABLE items_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon)"
-    )
-    db["items"].enable_fts(
-        ["title", "organisation", "commune"], tokenize="unicode61 remove_diacritics 2"
-    )
-    # Freshness of each (source, département) the catalogue holds.
-    db["freshness"].create(
-        {"source": str, "departement": str, "updated_at": str, "items": int},
-        pk=("source", "departement"),
-    )
-
-
-def _migrate_v1_to_v2(db: sqlite_utils.Database) -> None:
-    db["sync_journal"].create(
-        {
-            "id": int,
-            "started_at": str,
-            "ended_at": str,
-            "scope": str,
-            "status": str,
-            "calls": int,
-            "items": int,
-            "warnings": str,
-            "errors": str,
-        },
-        pk="id",
-    )
-
-
-def _rebuild_rome_index(db: sqlite_utils.Database) -> None:
-    # The ROME index is derived data: a new shape is simply rebuilt from `items`.
-    # Version 3 added the diploma level ("métier + niveau" answered from the index alone);
-    # version 4 the latitude band (a box is read over its own longitudes only).
-    db.execute("DROP TABLE IF EXISTS item_romes")
-    _create_rome_index(db.conn)
-    _fill_rome_index(db.conn)
-
-
-def _migrate_v3_to_v4(db: sqlite_utils.Database) -> None:
-    _rebuild_rome_index(db)
-    # The R*Tree gives way to a plain index by (kind, band, lon, lat), read the same way as
-    # the ROME index: a box query 7.7 → 0.04 ms, and building it 7 s → 0.5 s at france scale.
-    db.execute("DROP TABLE IF EXISTS items_rtree")
-    _create_place_index(db.conn)
-
-
-def _migrate_v4_to_v5(db: sqlite_utils.Database) -> None:
-    # Territory aggregates (derived data): an older catalogue or data pack gets them at once.
-    build_territory(db.conn)
-
-
-# Index i creates version i + 1 from version i; version 0 is an empty file.
-MIGRATIONS = (
-    _create_v1,
-    _migrate_v1_to_v2,
-    _rebuild_rome_index,
-    _migrate_v3_to_v4,
-    _migrate_v4_to_v5,
-)
-
-
-def migrate(conn: sqlite3.Connection, *, target: int = SCHEMA_VERSION) -> int:
-    """Bring the file to `target` version; refuse a file written by a newer application."""
-    current = conn.execute("PRAGMA user_version").fetchone()[0]
-    if current > SCHEMA_VERSION:
-        raise CatalogueError(
-            "Ce catalogue a été créé par une version plus récente de LBA Desktop.",
-            hint="Mettez l'application à jour pour l'ouvrir.",
-        )
-    db = sqlite_utils.Database(conn)
-    for version in range(current, target):
-        with conn:
-            MIGRATIONS[version](db)
-            conn.execute(f"PRAGMA user_version = {version + 1}")
-    return max(current, target)
-
-
 # --- Writing -----------------------------------------------------------------------------
 
 
@@ -398,9 +281,9 @@ class CatalogueWriter:
             _store_in_spatial_order(conn)
             conn.execute("DELETE FROM item_romes")
             if self.schema_version >= 4:
-                _create_place_index(conn)
+                create_place_index(conn)
             if self.schema_version >= 3:
-                _fill_rome_index(conn)
+                fill_rome_index(conn)
             if self.schema_version >= 5:
                 build_territory(conn, today=self.today)
             conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
@@ -443,52 +326,6 @@ def _store_in_spatial_order(conn: sqlite3.Connection) -> None:
         f"ORDER BY kind, lat IS NULL, {_CELL}, lat, lon"
     )
     conn.execute("DROP TABLE temp.items_unsorted")
-
-
-# Latitude strips of 0.25° (about 28 km) for the ROME index.
-BANDS_PER_DEGREE = 4
-_BAND = f"CAST((lat + 90) * {BANDS_PER_DEGREE} AS INTEGER)"
-_ITEM_BAND = f"CAST((i.lat + 90) * {BANDS_PER_DEGREE} AS INTEGER)"
-
-
-def band_of(lat: float) -> int:
-    return int((lat + 90) * BANDS_PER_DEGREE)
-
-
-def _create_place_index(conn: sqlite3.Connection) -> None:
-    conn.execute(f"CREATE INDEX idx_items_place ON items (kind, {_BAND}, lon, lat)")
-
-
-def _create_rome_index(conn: sqlite3.Connection) -> None:
-    # One row per (item, ROME code); WITHOUT ROWID so the primary key *is* the covering index.
-    conn.execute(
-        "CREATE TABLE item_romes (rome TEXT NOT NULL, kind TEXT NOT NULL, band INTEGER NOT NULL, "
-        "lon REAL NOT NULL, lat REAL NOT NULL, item INTEGER NOT NULL, diploma_level INTEGER, "
-        "PRIMARY KEY (rome, kind, band, lon, lat, item)) WITHOUT ROWID"
-    )
-
-
-def _fill_rome_index(conn: sqlite3.Connection) -> None:
-    # Split the space-separated codes in SQL: twice as fast as a Python loop at france scale,
-    # and the sorted insert fills the index pages in order.
-    conn.execute(
-        f"""
-        WITH RECURSIVE split(item, kind, band, lon, lat, level, code, rest) AS (
-            SELECT rowid, kind, {_BAND}, lon, lat, diploma_level, '', romes || ' ' FROM items
-            WHERE lat IS NOT NULL AND lon IS NOT NULL AND romes != ''
-            UNION ALL
-            SELECT item, kind, band, lon, lat, level, substr(rest, 1, instr(rest, ' ') - 1),
-                   substr(rest, instr(rest, ' ') + 1)
-            FROM split WHERE rest != ''
-        )
-        INSERT OR IGNORE INTO item_romes
-        SELECT code, kind, band, lon, lat, item, level FROM split WHERE code != ''
-        ORDER BY 1, 2, 3, 4, 5, 6
-        """
-    )
-
-
-# --- Reading -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -721,7 +558,7 @@ class CatalogueStore:
             where_params += sub_params
         elif bbox:
             # The same expression as idx_items_place, so that SQLite reads that index.
-            box_sql, box_params = _box_condition(bbox, _ITEM_BAND, "i.lat", "i.lon")
+            box_sql, box_params = _box_condition(bbox, ITEM_BAND, "i.lat", "i.lon")
             where.append(box_sql)
             where_params += box_params
         if flt.fts_query:

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from lba_desktop.data.catalogue import SCHEMA_VERSION, migrate, now_iso, storage_error
+from lba_desktop.data.catalogue import now_iso, storage_error
+from lba_desktop.data.catalogue_schema import SCHEMA_VERSION, migrate
 from lba_desktop.errors import LbaError
 from lba_desktop.models import Kind
 
