@@ -13,7 +13,7 @@ from lba_desktop.people.records import (
     normalise_email,
     normalise_phone,
 )
-from lba_desktop.people.service import PeopleService
+from lba_desktop.people.service import PeopleService, where_people_are_kept
 
 __all__ = [
     "MAX_NAME",
@@ -28,4 +28,5 @@ __all__ = [
     "months_before",
     "normalise_email",
     "normalise_phone",
+    "where_people_are_kept",
 ]

@@ -52,6 +52,13 @@ log = logging.getLogger(__name__)
 # --- Service ------------------------------------------------------------------------------
 
 
+def where_people_are_kept() -> str:
+    """Where the configured user data lives, in words a counsellor can be told."""
+    if userstore.is_server_url(userstore.configured_target()):
+        return "sur le serveur de votre structure"
+    return "sur cet ordinateur"
+
+
 class PeopleService(JournalMethods):
     """People and their shortlists. Safe to share between the window and worker threads.
 

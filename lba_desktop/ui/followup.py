@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from lba_desktop.errors import LbaError
 from lba_desktop.map_page import home_pin, markers_payload, shortlist_payload
 from lba_desktop.models import Hit, Item, Kind
+from lba_desktop.people import where_people_are_kept
 from lba_desktop.settings import load_settings
 from lba_desktop.ui.appointment_dialog import AppointmentDialog
 from lba_desktop.ui.backend import (
@@ -414,9 +415,9 @@ class FollowUp(QObject):
             f"Supprimer définitivement la personne n° {person.id} : {person.display_name}"
             + (f" ({person.home_label})" if person.home_label else "")
             + f", {person.item_count} piste(s) ?\n\n"
-            "Sa fiche, sa sélection, ses notes et ses demandes de rendez-vous seront effacées "
-            "de cet ordinateur. Cette suppression est définitive : elle ne peut pas être "
-            "annulée.",
+            "Sa fiche, sa sélection, ses notes, son journal et ses demandes de rendez-vous "
+            f"seront effacés {where_people_are_kept()}. Cette suppression est définitive : "
+            "elle ne peut pas être annulée.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self.window,
         )

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from lba_desktop.errors import LbaError
 from lba_desktop.models import Place, PlaceKind
+from lba_desktop.people import where_people_are_kept
 from lba_desktop.people.conflicts import EditConflict
 
 FIELDS = ("first_name", "last_name", "phone", "email", "home_insee", "notes")
@@ -121,14 +122,14 @@ class PersonDialog(QDialog):
         )
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setText("Enregistrer")
-        self.save_button.setToolTip("Enregistrer la personne sur cet ordinateur")
+        kept = where_people_are_kept()
+        self.save_button.setToolTip(f"Enregistrer la personne {kept}")
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         intro = QLabel(
-            "Seul le prénom (ou un pseudonyme) est obligatoire. Ces données restent sur cet "
-            "ordinateur."
+            f"Seul le prénom (ou un pseudonyme) est obligatoire. Ces données restent {kept}."
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
