@@ -1,4 +1,4 @@
-"""A counsellor is told where a young person's data is kept: this machine or the structure's server."""
+"""A counsellor is told where a young person's data is kept: this machine or a server."""
 
 from __future__ import annotations
 
