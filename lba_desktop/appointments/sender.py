@@ -287,8 +287,25 @@ class AppointmentService(Outbox):
                 **outcome,
             )
         log.info("Demande RDV %d envoyée (réponse %s)", request.id, receipt.appointment_id)
-        return self._finish(
+        return self._record_sent(
             request.id,
+            moment,
+            form_url,
+            dict(receipt.summary),
+            upstream_id=receipt.appointment_id,
+        )
+
+    def _record_sent(
+        self,
+        request_id: int,
+        moment: datetime,
+        form_url: str,
+        answer: dict[str, Any],
+        **columns: Any,
+    ) -> AppointmentRequest:
+        """The request is with the upstream: sent, online, nothing left to retry."""
+        return self._finish(
+            request_id,
             event=JournalKind.RDV_ENVOYEE,
             status=RequestStatus.ENVOYEE.value,
             sent_at=iso_utc(moment),
@@ -298,8 +315,8 @@ class AppointmentService(Outbox):
             failure_reason="",
             upstream_messages="[]",
             next_retry_at="",
-            upstream_id=receipt.appointment_id,
-            upstream_answer=json.dumps(dict(receipt.summary), ensure_ascii=False),
+            upstream_answer=json.dumps(answer, ensure_ascii=False),
+            **columns,
         )
 
     def _arrived_after_lost_answer(
@@ -317,19 +334,7 @@ class AppointmentService(Outbox):
             LOST_ANSWER_KEY: kept.get(LOST_ANSWER_KEY) or iso_utc(moment),
             CONFIRMED_KEY: " ; ".join(exc.messages),
         }
-        return self._finish(
-            request.id,
-            event=JournalKind.RDV_ENVOYEE,
-            status=RequestStatus.ENVOYEE.value,
-            sent_at=iso_utc(moment),
-            rdv_eligible=1,
-            channel=Channel.EN_LIGNE.value,
-            form_url=form_url,
-            failure_reason="",
-            upstream_messages="[]",
-            next_retry_at="",
-            upstream_answer=json.dumps(answer, ensure_ascii=False),
-        )
+        return self._record_sent(request.id, moment, form_url, answer)
 
     def _fail_for_good(
         self, request_id: int, reason: str, *, form_url: str, **columns: Any
