@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from lba_desktop.cli.output import print_json
+from lba_desktop.cli.output import chosen_action, print_json
 from lba_desktop.errors import InvalidInput
 from lba_desktop.safe_text import terminal_text
 
@@ -75,12 +75,9 @@ def cmd_jeunes(args: argparse.Namespace) -> int:
         "exporter": _export,
         "importer": _import,
     }
-    if args.jeunes_command not in handlers:
-        raise InvalidInput(
-            "Précisez une action.", hint="Actions : " + ", ".join(handlers) + " (--help)."
-        )
+    handler = chosen_action(handlers, args.jeunes_command)
     with PeopleService() as service:
-        return handlers[args.jeunes_command](service, args)
+        return handler(service, args)
 
 
 def _add(service: Any, args: argparse.Namespace) -> int:

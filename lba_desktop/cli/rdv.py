@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lba_desktop.cli.output import print_json
+from lba_desktop.cli.output import chosen_action, print_json
 from lba_desktop.errors import InvalidInput
 from lba_desktop.safe_text import terminal_text
 
@@ -57,14 +57,11 @@ def cmd_rdv(args: argparse.Namespace) -> int:
         "export": _export,
         "new": _new,
     }
-    if args.rdv_command not in handlers:
-        raise InvalidInput(
-            "Précisez une action.", hint="Actions : " + ", ".join(handlers) + " (--help)."
-        )
+    handler = chosen_action(handlers, args.rdv_command)
     catalogue = _catalogue() if args.rdv_command == "new" else None
     try:
         with AppointmentService(catalogue=catalogue) as service:
-            return handlers[args.rdv_command](service, args)
+            return handler(service, args)
     finally:
         if catalogue is not None:
             catalogue.close()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from lba_desktop.cli.output import print_json
+from lba_desktop.cli.output import chosen_action, print_json
 from lba_desktop.errors import InvalidInput
 from lba_desktop.exports import FORMATS
 from lba_desktop.safe_text import terminal_text
@@ -55,12 +55,9 @@ def cmd_shortlist(args: argparse.Namespace) -> int:
         "erase": _erase,
         "inactive": _inactive,
     }
-    if args.shortlist_command not in handlers:
-        raise InvalidInput(
-            "Précisez une action.", hint="Actions : " + ", ".join(handlers) + " (--help)."
-        )
+    handler = chosen_action(handlers, args.shortlist_command)
     with PeopleService() as service:
-        return handlers[args.shortlist_command](service, args)
+        return handler(service, args)
 
 
 def _list(service: Any, args: argparse.Namespace) -> int:
