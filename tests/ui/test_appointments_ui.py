@@ -23,8 +23,8 @@ def test_request_form_errors_then_outbox(qtbot: Any, window: Any) -> None:
         if proxy.index(r, 0).data(ItemRole).kind is Kind.FORMATION
     )
     window.table.selectRow(row)
-    follow.request_for_current()
-    dialog = follow.appointment_dialog
+    follow.rdv.request_for_current()
+    dialog = follow.rdv.dialog
     assert dialog is not None and dialog.isVisible()
     assert dialog.edits["first_name"].text() == "Léa"
     assert dialog.channel_label.text()
@@ -50,8 +50,8 @@ def test_request_form_errors_then_outbox(qtbot: Any, window: Any) -> None:
         (request,) = service.list_requests()
         assert request.reasons == ("place", "autre") and request.message == "Visiter l'atelier"
 
-    follow.show_outbox()
-    outbox = follow.outbox_dialog
+    follow.rdv.show_outbox()
+    outbox = follow.rdv.outbox_dialog
     assert outbox.model.rowCount() == 1
     assert outbox.model.request(0).id == request.id
     outbox.grab().save(str(SHOTS / "outbox.png"))
@@ -71,11 +71,11 @@ def test_shortlist_shows_the_request_status(qtbot: Any, window: Any, tmp_path: P
         if proxy.index(r, 0).data(ItemRole).kind is Kind.FORMATION
     )
     window.table.selectRow(row)
-    follow.add_current()
+    follow.picking.add_current()
     view = follow.shortlist
     view.table.selectRow(0)
     view.request_appointment()
-    dialog = follow.appointment_dialog
+    dialog = follow.rdv.dialog
     dialog.reason_boxes["contenu"].setChecked(True)
     with qtbot.waitSignal(dialog.saved, timeout=5_000):
         dialog.submit()

@@ -26,8 +26,8 @@ def ready(qtbot: Any, window: Any) -> Any:
 
 
 def create_person(qtbot: Any, follow: Any, **fields: str) -> Any:
-    follow.new_person()
-    dialog = follow.person_dialog
+    follow.people_actions.new_person()
+    dialog = follow.people_actions.dialog
     for key, value in fields.items():
         dialog._set_text(key, value)
     with qtbot.waitSignal(dialog.accepted, timeout=5_000):
@@ -37,8 +37,8 @@ def create_person(qtbot: Any, follow: Any, **fields: str) -> Any:
 
 def test_person_form_keeps_text_on_error_and_creates(qtbot: Any, window: Any) -> None:
     follow = ready(qtbot, window)
-    follow.new_person()
-    dialog = follow.person_dialog
+    follow.people_actions.new_person()
+    dialog = follow.people_actions.dialog
     dialog._set_text("first_name", "Léa")
     dialog._set_text("email", "lea@")
     dialog._set_text("phone", "06 12 34 56 78")
@@ -73,7 +73,7 @@ def test_shortlist_add_edit_reorder_remove_export(
     view = follow.shortlist
     assert view.model.rowCount() == 3
     # The same result again: nothing added, the counsellor is told.
-    assert follow.add_hit(window.details.hit()) is False
+    assert follow.picking.add_hit(window.details.hit()) is False
     assert "déjà" in window.statusBar().currentMessage()
     assert window.details.add_button.text().startswith("✓ Déjà")
 
@@ -125,7 +125,7 @@ def test_erase_person_after_confirmation(qtbot: Any, window: Any, monkeypatch: A
 
     monkeypatch.setattr(QMessageBox, "exec", confirm)
     with qtbot.waitSignal(follow.personErased, timeout=20_000):
-        follow.erase_person(person)
+        follow.people_actions.erase_person(person)
     # Who goes is said plainly, by number and name, and a name is never read as HTML.
     assert f"n° {person.id} : Noé" in shown[0][0]
     assert shown[0][1] == Qt.TextFormat.PlainText
@@ -137,8 +137,8 @@ def test_erase_person_after_confirmation(qtbot: Any, window: Any, monkeypatch: A
 def test_a_colleagues_save_is_not_overwritten_by_the_form(qtbot: Any, window: Any) -> None:
     follow = ready(qtbot, window)
     person = create_person(qtbot, follow, first_name="Léa", last_name="Martin")
-    follow.edit_person(person)
-    dialog = follow.person_dialog
+    follow.people_actions.edit_person(person)
+    dialog = follow.people_actions.dialog
     with PeopleService(counsellor="Amina Diallo") as colleague:
         colleague.update_person(person.id, phone="0612345678")
     dialog._set_text("notes", "Rappeler lundi")

@@ -24,7 +24,7 @@ def test_exports_start_in_documents_then_the_last_folder(
     create_person(qtbot, follow, first_name="Léa")
     search_from_keyboard(qtbot, window, "boulanger", "Aurillac")
     window.table.selectRow(0)
-    follow.add_current()
+    follow.picking.add_current()
     asked: list[str] = []
     target = tmp_path / "remis" / "selection.pdf"
     target.parent.mkdir()
