@@ -70,16 +70,30 @@ class PgCluster:
             "--locale=C",
             "--no-sync",
         )
-        self.start()
+        # The port was free when picked; another suite running on the machine may take it
+        # before the server binds it: try again on another one.
+        for attempt in range(3):
+            try:
+                self.start()
+                break
+            except RuntimeError:
+                if attempt == 2:
+                    raise
+                self.port = free_port()
 
     def _run(self, tool: str, *args: str) -> None:
-        subprocess.run(
+        # Generous timeouts: on a shared machine under load, initdb and a start can take
+        # minutes, and one failed start errors every PostgreSQL test of the run.
+        done = subprocess.run(
             [*self._as, str(self.bin / tool), *args],
-            check=True,
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=400,
         )
+        if done.returncode != 0:
+            raise RuntimeError(
+                f"{tool} a échoué ({done.returncode}) : {done.stderr or done.stdout}"
+            )
 
     def start(self) -> None:
         # fsync off: a test cluster trades durability for speed, never a real one.
@@ -90,11 +104,11 @@ class PgCluster:
         )
         self._run(
             "pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"), "-w",
-            "start",
+            "-t", "300", "start",
         )  # fmt: skip
 
     def stop(self, mode: str = "fast") -> None:
-        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "-t", "300", "stop")
 
     def url(self, dbname: str = "postgres") -> str:
         return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{dbname}"
@@ -106,6 +120,6 @@ class PgCluster:
         return self.url(name)
 
     def close(self) -> None:
-        with contextlib.suppress(subprocess.CalledProcessError):
+        with contextlib.suppress(RuntimeError, subprocess.TimeoutExpired):
             self.stop("immediate")
         shutil.rmtree(self.folder, ignore_errors=True)
