@@ -35,6 +35,7 @@ from lba_desktop.data.catalogue_schema import (
     fill_rome_index,
     migrate,
 )
+from lba_desktop.data.insertion_store import join_insertion
 from lba_desktop.data.lru_cache import LruCache
 from lba_desktop.data.storage import catalogue_error as storage_error
 from lba_desktop.data.storage import translated
@@ -278,6 +279,8 @@ class CatalogueWriter:
         """Fill the secondary indexes, check the file and close it (fsynced)."""
         conn = self.conn
         try:
+            if self.schema_version >= 6:
+                join_insertion(conn)
             _store_in_spatial_order(conn)
             conn.execute("DELETE FROM item_romes")
             if self.schema_version >= 4:

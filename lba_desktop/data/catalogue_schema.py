@@ -6,10 +6,11 @@ import sqlite3
 
 import sqlite_utils
 
+from lba_desktop.data.insertion_store import create_insertion_table
 from lba_desktop.data.territory import build_territory
 from lba_desktop.errors import CatalogueError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Latitude strips of 0.25° (about 28 km) for the ROME index.
 BANDS_PER_DEGREE = 4
@@ -151,6 +152,12 @@ def _migrate_v4_to_v5(db: sqlite_utils.Database) -> None:
     build_territory(db.conn)
 
 
+def _migrate_v5_to_v6(db: sqlite_utils.Database) -> None:
+    # InserJeunes rates per CFA × diploma, région × diploma and France × diploma; an older
+    # file gets the empty table (its trainings keep their details until rates arrive).
+    create_insertion_table(db.conn)
+
+
 # Index i creates version i + 1 from version i; version 0 is an empty file.
 MIGRATIONS = (
     _create_v1,
@@ -158,6 +165,7 @@ MIGRATIONS = (
     _rebuild_rome_index,
     _migrate_v3_to_v4,
     _migrate_v4_to_v5,
+    _migrate_v5_to_v6,
 )
 
 

@@ -113,6 +113,19 @@ def jobs_search(server: FakeUpstream, params: dict[str, str], _m: re.Match[str])
     )
 
 
+def inserjeunes_export(server: FakeUpstream, params: dict[str, str], m: re.Match[str]) -> Answer:
+    """The portal's CSV export of one InserJeunes file; an unknown dataset is a 404."""
+    from tests.fake_upstream.inserjeunes import export_csv
+
+    if params.get("delimiter", ";") != ";":
+        return Answer(400, {"error_code": "InvalidParameter", "message": "delimiter"})
+    with server.state.lock:
+        body = export_csv(list(server.state.formations), m.group("dataset"), server.state.seed)
+    if body is None:
+        return Answer(404, {"error_code": "DatasetNotFound", "message": "Unknown dataset"})
+    return Answer(200, body, (("Content-Type", "text/csv; charset=utf-8"),))
+
+
 def jobs_export(server: FakeUpstream, params: dict[str, str], _m: re.Match[str]) -> Answer:
     url = server.url + "/__export/jobs.json"
     return Answer(200, {"url": url, "lastUpdate": server.state.export_last_update})
@@ -185,6 +198,13 @@ ROUTES: list[tuple[str, str, bool, re.Pattern[str], Handler]] = [
         ("metiers_all", "metiers", False, r"^/api/v1/metiers/all$", metiers_all),
         ("jobs_search", "jobs", True, r"^/api/v3/jobs/search$", jobs_search),
         ("jobs_export", "jobs", True, r"^/api/v3/jobs/export$", jobs_export),
+        (
+            "inserjeunes",
+            "",
+            False,
+            r"^/api/explore/v2\.1/catalog/datasets/(?P<dataset>[^/]+)/exports/csv$",
+            inserjeunes_export,
+        ),
         ("export_file", "", False, r"^/__export/jobs\.json$", export_file),
         ("v1_jobs", "jobs", False, r"^/api/v1/jobs$", v1_jobs),
         (
@@ -479,7 +499,7 @@ class FakeHandler(BaseHTTPRequestHandler):
                 self._too_many("1")
                 return
         answer = handler(fake, params, match)
-        if answer.status == 200 and faults.applies(name):
+        if answer.status == 200 and faults.applies(name) and not isinstance(answer.body, bytes):
             answer = Answer(200, _subsource_errors(answer.body, faults.subsource_error))
             if faults.consume("malformed_json", name):
                 self._send_raw(200, b'{"results": [{"id": "abc", "title": ', truncate=False)
@@ -511,10 +531,12 @@ class FakeHandler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
 
     def _send(self, answer: Answer) -> None:
-        body = json.dumps(answer.body, ensure_ascii=False).encode("utf-8")
+        raw = isinstance(answer.body, bytes)  # a file (CSV export) is sent as it is
+        body = answer.body if raw else json.dumps(answer.body, ensure_ascii=False).encode("utf-8")
         try:
             self.send_response(answer.status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
+            if not raw:
+                self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
             for key, value in answer.headers:
                 self.send_header(key, value)

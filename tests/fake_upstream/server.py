@@ -46,6 +46,11 @@ class FakeUpstream:
     def api_url(self) -> str:
         return self.url + "/api"
 
+    @property
+    def inserjeunes_url(self) -> str:
+        """Base URL of the fake open data portal (the InserJeunes client's `base_url`)."""
+        return self.url + "/api/explore/v2.1/catalog/datasets"
+
     def calls(self, route: str) -> int:
         """How many requests reached `route` ("formations", "jobs_search", …)."""
         return self.state.count(route)
