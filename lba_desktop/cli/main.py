@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "lba_desktop.cli.jeunes",
     "lba_desktop.cli.territoire",
     "lba_desktop.cli.carte",
+    "lba_desktop.cli.parcours",
 )
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 # Options of the window itself (lba_desktop.ui.app) that may come first.
