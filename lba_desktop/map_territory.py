@@ -4,13 +4,12 @@ cache, resumed where an interruption left it (tiles already kept are not asked a
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from lba_desktop.errors import InvalidInput
-from lba_desktop.map_tiles import Provider, TileSource
+from lba_desktop.map_tiles import Provider, TileSource, lat_of_row, tile_x, tile_y
 from lba_desktop.place_names import Outline, departement_outlines
 
 FIRST_ZOOM = 5
@@ -23,20 +22,6 @@ class Estimate:
     tiles: int
     to_fetch: int  # those not in the cache yet
     bytes: int
-
-
-def _tile_x(lon: float, z: int) -> float:
-    return (lon + 180.0) / 360.0 * (1 << z)
-
-
-def _tile_y(lat: float, z: int) -> float:
-    s = math.sin(math.radians(max(min(lat, 85.0), -85.0)))
-    return (0.5 - math.log((1 + s) / (1 - s)) / (4 * math.pi)) * (1 << z)
-
-
-def _lat_of_row(y: float, z: int) -> float:
-    n = math.pi * (1 - 2 * y / (1 << z))
-    return math.degrees(math.atan(math.sinh(n)))
 
 
 def outlines_for(codes: Iterable[str]) -> list[Outline]:
@@ -60,16 +45,16 @@ def territory_tiles(outlines: Iterable[Outline], zoom_max: int) -> Iterator[tupl
         found: set[tuple[int, int]] = set()
         for ring in rings:
             for lon, lat in ring:
-                found.add((int(_tile_x(lon, z)), int(_tile_y(lat, z))))
+                found.add((int(tile_x(lon, z)), int(tile_y(lat, z))))
         lats = [p[1] for ring in rings for p in ring]
-        top, bottom = int(_tile_y(max(lats), z)), int(_tile_y(min(lats), z))
+        top, bottom = int(tile_y(max(lats), z)), int(tile_y(min(lats), z))
         for row in range(top, bottom + 1):
             for frac in (0.001, 0.5, 0.999):
-                lat = _lat_of_row(row + frac, z)
+                lat = lat_of_row(row + frac, z)
                 for ring in rings:
                     xs = sorted(_crossings(ring, lat))
                     for a, b in zip(xs[0::2], xs[1::2], strict=False):
-                        for col in range(int(_tile_x(a, z)), int(_tile_x(b, z)) + 1):
+                        for col in range(int(tile_x(a, z)), int(tile_x(b, z)) + 1):
                             found.add((col, row))
         for x, y in sorted(found):
             yield z, x, y

@@ -5,6 +5,7 @@ the cache first, the provider when online, nothing otherwise (the place names st
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -86,6 +87,25 @@ def parse_tile_path(path: str) -> tuple[int, int, int] | None:
     return z, x, y
 
 
+def tile_x(lon: float, z: int) -> float:
+    """The Web Mercator tile column (with its fraction) of a longitude at zoom z."""
+    return (lon + 180.0) / 360.0 * (1 << z)
+
+
+def tile_y(lat: float, z: int) -> float:
+    """The Web Mercator tile row (with its fraction) of a latitude at zoom z."""
+    s = math.sin(math.radians(max(min(lat, 85.0), -85.0)))
+    return (0.5 - math.log((1 + s) / (1 - s)) / (4 * math.pi)) * (1 << z)
+
+
+def lat_of_row(y: float, z: int) -> float:
+    return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / (1 << z)))))
+
+
+def lon_of_column(x: float, z: int) -> float:
+    return x / (1 << z) * 360.0 - 180.0
+
+
 def cache_path(chosen: Provider) -> Path:
     """One cache file per provider (per URL for LBA_TILE_URL): tiles differ between them."""
     name = chosen.key if chosen.key in PROVIDERS else f"{chosen.key}-{_digest(chosen)}"
@@ -115,3 +135,6 @@ class TileSource:
         if data is not None:
             self.cache.put(z, x, y, data)
         return data
+
+    def close(self) -> None:
+        self.cache.close()

@@ -16,6 +16,7 @@ from lba_desktop.data import userdb
 from lba_desktop.data.apprentissage_client import DEFAULT_APPRENTISSAGE_URL
 from lba_desktop.data.lba_client import DEFAULT_LBA_URL
 from lba_desktop.errors import LbaError
+from lba_desktop.map_tiles import DEFAULT_PROVIDER, PROVIDERS
 from lba_desktop.models import DEFAULT_RADIUS_KM, MAX_RADIUS_KM
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ KEYRING_USER = "cle-api-apprentissage"
 SECRET_FIELDS = frozenset({"api_key"})
 RETENTION_MONTHS_RANGE = (1, 120)
 SERVE_TOKEN_MIN_LENGTH = 16
+TILE_CACHE_MB_RANGE = (50, 20_000)
 DEPARTEMENT_RE = re.compile(r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$")
 
 
@@ -48,6 +50,8 @@ class Settings:
     api_key_in_file: bool = False
     retention_months: int = 12
     online_tiles: bool = False
+    tile_provider: str = DEFAULT_PROVIDER
+    tile_cache_mb: int = 500  # the tiles seen, least recently used dropped first
     serve_token: str = field(default="", repr=False)
     welcome_done: bool = False
 
@@ -141,6 +145,10 @@ def _coerce(name: str, default: Any, value: Any) -> Any:
         ok = 1 <= value <= MAX_RADIUS_KM
     if ok and name == "retention_months":
         ok = RETENTION_MONTHS_RANGE[0] <= value <= RETENTION_MONTHS_RANGE[1]
+    if ok and name == "tile_provider":
+        ok = value in PROVIDERS
+    if ok and name == "tile_cache_mb":
+        ok = TILE_CACHE_MB_RANGE[0] <= value <= TILE_CACHE_MB_RANGE[1]
     if not ok:
         log.warning("Réglage « %s » invalide dans user.sqlite : valeur par défaut utilisée.", name)
         return default
@@ -274,6 +282,11 @@ def validate(settings: Settings) -> dict[str, str]:
             f"Le jeton doit compter au moins {SERVE_TOKEN_MIN_LENGTH} caractères "
             "(il protège les données ouvertes au réseau local)."
         )
+    low, high = TILE_CACHE_MB_RANGE
+    if not low <= settings.tile_cache_mb <= high:
+        errors["tile_cache_mb"] = f"Le cache de la carte va de {low} à {high} Mo."
+    if settings.tile_provider not in PROVIDERS:
+        errors["tile_provider"] = "Fond de carte inconnu : choisissez Plan IGN ou OpenStreetMap."
     if any(ch.isspace() for ch in settings.api_key):
         errors["api_key"] = "La clé d'API ne contient pas d'espace : vérifiez le copier-coller."
     return errors

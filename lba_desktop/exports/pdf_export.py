@@ -27,6 +27,7 @@ from lba_desktop.exports.common import (
 from lba_desktop.exports.pdf_map import badge, draw_map
 from lba_desktop.files import write_file
 from lba_desktop.links import web_link
+from lba_desktop.map_background import export_tiles
 from lba_desktop.people import ShortlistEntry
 from lba_desktop.safe_text import pdf_text
 
@@ -174,7 +175,8 @@ def render_pdf(handout: Handout) -> bytes:
         else:
             map_h = MAP_MAX_H
         map_y = pdf.get_y()
-        draw_map(pdf, handout, x=MARGIN, y=map_y, w=CONTENT_W, h=map_h)
+        with export_tiles() as tiles:
+            draw_map(pdf, handout, x=MARGIN, y=map_y, w=CONTENT_W, h=map_h, tiles=tiles)
         pdf.set_y(map_y + map_h + 1)
         _legend(pdf)
     if not entries:

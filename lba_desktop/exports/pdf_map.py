@@ -4,13 +4,17 @@ the numbered items over them, and a scale bar in km."""
 
 from __future__ import annotations
 
+import io
+import logging
 import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from fpdf.enums import TextMode
+from PIL import Image
 
 from lba_desktop.exports.common import Handout
+from lba_desktop.map_background import Background, background
 from lba_desktop.place_names import (
     CITY,
     DEPARTEMENT,
@@ -24,6 +28,9 @@ from lba_desktop.place_names import (
 
 if TYPE_CHECKING:
     from lba_desktop.exports.pdf_export import HandoutPdf
+    from lba_desktop.map_tiles import TileSource
+
+log = logging.getLogger(__name__)
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in mm
 
@@ -34,49 +41,74 @@ LABEL_GREY = {DEPARTEMENT: 120, CITY: 0, PREFECTURE: 20, TOWN: 45, VILLAGE: 70}
 PX_PER_MM = 6.0
 PT_MM = 0.3528
 MAX_NAMES = 300  # a bound on the work, far above what fits
+# Tiles printed a little paler, so the black dots and names stay what the eye finds first on
+# a black and white printout.
+TILE_FADE = 0.25
 
 
 class Projection:
-    """Equirectangular projection of a lon/lat box onto a rectangle of the page."""
+    """Web Mercator projection of a lon/lat box onto a rectangle of the page: the tiles' own,
+    so a cached tile lies exactly under the dots and names."""
 
     def __init__(self, points: Sequence[tuple[float, float]], *, x: float, y: float, w: float,
                  h: float) -> None:  # fmt: skip
-        lons = [p[0] for p in points]
-        lats = [p[1] for p in points]
-        self.lon_c = (min(lons) + max(lons)) / 2
-        self.lat_c = (min(lats) + max(lats)) / 2
-        self.kx = math.cos(math.radians(self.lat_c))
-        # Padding keeps dots off the frame; the minimum span shows a single item in context.
-        span_lon = max((max(lons) - min(lons)) * 1.25, 0.3 / self.kx)
-        span_lat = max((max(lats) - min(lats)) * 1.25, 0.2)
-        self.scale = min(w / (span_lon * self.kx), h / span_lat)  # mm per degree of latitude
+        us = [math.radians(p[0]) for p in points]
+        vs = [_mercator(p[1]) for p in points]
+        self.u_c = (min(us) + max(us)) / 2
+        self.v_c = (min(vs) + max(vs)) / 2
+        self.lat_c = math.degrees(math.atan(math.sinh(self.v_c)))
+        kx = math.cos(math.radians(self.lat_c))
+        # Padding keeps dots off the frame; the minimum span (0.3° of longitude and 0.2° of
+        # latitude on the ground) shows a single item in context.
+        span_u = max((max(us) - min(us)) * 1.25, math.radians(0.3) / kx)
+        span_v = max((max(vs) - min(vs)) * 1.25, math.radians(0.2) / kx)
+        self.scale = min(w / span_u, h / span_v)  # mm per radian of Mercator
         self.x, self.y, self.w, self.h = x, y, w, h
 
     def __call__(self, lon: float, lat: float) -> tuple[float, float]:
-        return (
-            self.x + self.w / 2 + (lon - self.lon_c) * self.kx * self.scale,
-            self.y + self.h / 2 - (lat - self.lat_c) * self.scale,
-        )
+        return self.at(math.radians(lon), _mercator(lat))
+
+    def at(self, u: float, v: float) -> tuple[float, float]:
+        """The page point of Mercator coordinates (radians)."""
+        return (self.x + self.w / 2 + (u - self.u_c) * self.scale,
+                self.y + self.h / 2 - (v - self.v_c) * self.scale)  # fmt: skip
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
-        half_lon = self.w / 2 / (self.kx * self.scale)
-        half_lat = self.h / 2 / self.scale
-        return (self.lon_c - half_lon, self.lat_c - half_lat, self.lon_c + half_lon,
-                self.lat_c + half_lat)  # fmt: skip
+        half_u = self.w / 2 / self.scale
+        half_v = self.h / 2 / self.scale
+        return (math.degrees(self.u_c - half_u), _latitude(self.v_c - half_v),
+                math.degrees(self.u_c + half_u), _latitude(self.v_c + half_v))  # fmt: skip
 
     def km_per_mm(self) -> float:
-        return 111.195 / self.scale
+        return 6371.0 * math.cos(math.radians(self.lat_c)) / self.scale
 
     def zoom(self) -> float:
         """The web map's zoom with as many names per area as this scale should carry."""
-        px_per_degree = self.kx * self.scale * PX_PER_MM
-        return math.log2(px_per_degree * 360 / 256)
+        return math.log2(self.scale * PX_PER_MM * 2 * math.pi / 256)
+
+    def tile_box(self, z: int, x: int, y: int) -> Box:
+        """Where tile (z, x, y) lies on the page."""
+        n = 1 << z
+        u0, u1 = (2 * math.pi * c / n - math.pi for c in (x, x + 1))
+        v0, v1 = (math.pi - 2 * math.pi * r / n for r in (y, y + 1))
+        (x0, y0), (x1, y1) = self.at(u0, v0), self.at(u1, v1)
+        return x0, y0, x1, y1
 
 
-def draw_map(pdf: HandoutPdf, handout: Handout, *, x: float, y: float, w: float, h: float
-             ) -> list[tuple[str, Box]]:  # fmt: skip
-    """The map in (x, y, w, h); returns the place names drawn with their boxes."""
+def _mercator(lat: float) -> float:
+    lat = max(min(lat, 85.0), -85.0)
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _latitude(v: float) -> float:
+    return math.degrees(math.atan(math.sinh(v)))
+
+
+def draw_map(pdf: HandoutPdf, handout: Handout, *, x: float, y: float, w: float, h: float,
+             tiles: TileSource | None = None) -> list[tuple[str, Box]]:  # fmt: skip
+    """The map in (x, y, w, h), over the tiles of `tiles` that cover it when there are some;
+    returns the place names drawn with their boxes."""
     entries = [(n, e) for n, e in enumerate(handout.entries, 1) if e.has_position]
     person = handout.person
     points = [(e.lon, e.lat) for _, e in entries if e.lon is not None and e.lat is not None]
@@ -102,6 +134,7 @@ def draw_map(pdf: HandoutPdf, handout: Handout, *, x: float, y: float, w: float,
         placed.append((px, py))
         dots.append((n, entry, px, py))
         reserved.append((px - 2.6, py - 2.6, px + 2.6, py + 2.6))
+    shown = background(tiles, proj.bbox, math.ceil(proj.zoom()))
     highlighted = {e.departement for _, e in entries if e.departement}
     if person.home_departement:
         highlighted.add(person.home_departement)
@@ -116,6 +149,9 @@ def draw_map(pdf: HandoutPdf, handout: Handout, *, x: float, y: float, w: float,
             pdf.set_fill_color(232 if outline.code in highlighted else 255)
             for ring in outline.rings:
                 pdf.polygon([proj(lon, lat) for lon, lat in ring], style="DF")
+        if shown is not None:
+            _draw_tiles(pdf, proj, shown)
+            reserved.append(_attribution(pdf, shown.attribution, x + w, y + h))
         if home_xy is not None:
             _home_name(pdf, home_xy, person.home_label, reserved, (x, y, w, h))
         drawn = _names(pdf, proj, reserved)
@@ -131,6 +167,35 @@ def draw_map(pdf: HandoutPdf, handout: Handout, *, x: float, y: float, w: float,
     pdf.set_draw_color(0)
     pdf.rect(x, y, w, h)
     return drawn
+
+
+def _draw_tiles(pdf: HandoutPdf, proj: Projection, shown: Background) -> None:
+    """The tiles over the outlines (which stay visible where a tile is missing)."""
+    for (tx, ty), data in shown.tiles.items():
+        try:
+            with Image.open(io.BytesIO(data)) as raw:
+                tile = Image.blend(raw.convert("RGB"), Image.new("RGB", raw.size, "white"),
+                                   TILE_FADE)  # fmt: skip
+        except (OSError, ValueError) as exc:  # a damaged tile in the cache: left out
+            log.debug("Tuile illisible ignorée : %s", type(exc).__name__)
+            continue
+        x0, y0, x1, y1 = proj.tile_box(shown.zoom, tx, ty)
+        # A hair wider than exact, so no white seam shows between two tiles.
+        pdf.image(tile, x=x0, y=y0, w=x1 - x0 + 0.05, h=y1 - y0 + 0.05)
+
+
+def _attribution(pdf: HandoutPdf, text: str, right: float, bottom: float) -> Box:
+    """The provider's credit in the bottom right corner; returns the box it takes."""
+    label = pdf.txt(text)
+    pdf.font(5.5)
+    tw = pdf.get_string_width(label) + 2
+    box = (right - tw, bottom - 3.2, right, bottom)
+    pdf.set_fill_color(255)
+    pdf.rect(box[0], box[1], tw, 3.2, style="F")
+    pdf.set_text_color(60)
+    pdf.text(box[0] + 1, bottom - 0.9, label)
+    pdf.set_text_color(0)
+    return box
 
 
 def _halo_text(pdf: HandoutPdf, x: float, y: float, text: str, grey: int) -> None:
