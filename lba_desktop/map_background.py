@@ -10,12 +10,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from lba_desktop.map_tiles import TileSource, cache_path, provider, tile_x, tile_y
+from lba_desktop.map_tiles import (
+    TileSource,
+    cache_path,
+    lat_of_row,
+    lon_of_column,
+    provider,
+    tile_x,
+    tile_y,
+)
 from lba_desktop.settings import load_settings
 
 Bbox = tuple[float, float, float, float]  # west, south, east, north in degrees
 MB = 1024 * 1024
 MAX_TILES_PER_ZOOM = 80  # a printed map needs a few dozen; beyond that the zoom is wrong
+MAX_PAGE_ZOOM = 18
 FETCH_BUDGET_S = 8.0  # an export waits this long at most for the provider
 
 
@@ -59,10 +68,38 @@ def view_tiles(bbox: Bbox, z: int) -> list[tuple[int, int]]:
     return [(x, y) for y in range(y0, y1 + 1) for x in range(x0, x1 + 1)]
 
 
-def zoom_for(bbox: Bbox, width_px: float) -> int:
-    """The web map's zoom at which the view's width spans about `width_px` pixels."""
-    span = max(bbox[2] - bbox[0], 1e-6)
-    return max(0, math.floor(math.log2(width_px * 360.0 / (256.0 * span)) + 0.5))
+def fit_zoom(points: list[tuple[float, float]], width_px: float, height_px: float) -> int:
+    """The zoom Leaflet's fitBounds picks for (lat, lon) points in a map of that size."""
+    xs = [tile_x(lon, 0) for _lat, lon in points]
+    ys = [tile_y(lat, 0) for lat, _lon in points]
+    fits = [math.log2(size / (256 * span))
+            for size, span in ((width_px, max(xs) - min(xs)), (height_px, max(ys) - min(ys)))
+            if span > 0]  # fmt: skip
+    return max(0, min(MAX_PAGE_ZOOM, math.floor(min(fits)))) if fits else MAX_PAGE_ZOOM
+
+
+def page_views(points: list[tuple[float, float]], zoom: int, width_px: float, height_px: float
+               ) -> list[tuple[int, Bbox]]:  # fmt: skip
+    """What a standalone page should carry, most useful first: the view it opens on at
+    `zoom`, one zoom closer, one farther, and two closer around the (lat, lon) points."""
+    if points:
+        xs = [tile_x(lon, 0) for _lat, lon in points]
+        ys = [tile_y(lat, 0) for lat, _lon in points]
+    else:
+        xs, ys = [tile_x(2.4, 0)], [tile_y(46.6, 0)]  # France
+    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+
+    def around(z: int, pad_x: float, pad_y: float) -> Bbox:
+        # In world pixels at zoom 0 (the world is 256 wide), half the size on each side.
+        half_x = max(pad_x / 2 / 256 / (1 << z), (max(xs) - min(xs)) / 2)
+        half_y = max(pad_y / 2 / 256 / (1 << z), (max(ys) - min(ys)) / 2)
+        return (lon_of_column(cx - half_x, 0), lat_of_row(min(cy + half_y, 1.0), 0),
+                lon_of_column(cx + half_x, 0), lat_of_row(max(cy - half_y, 0.0), 0))  # fmt: skip
+
+    seen = around(zoom, width_px, height_px)
+    views = [(zoom, seen), (zoom + 1, seen), (zoom - 1, around(zoom - 1, width_px, height_px)),
+             (zoom + 2, around(zoom + 2, width_px, height_px))]  # fmt: skip
+    return [(z, bbox) for z, bbox in views if 0 <= z <= MAX_PAGE_ZOOM]
 
 
 def background(source: TileSource | None, bbox: Bbox, zoom: int, *, coarser: int = 3,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from lba_desktop.exports.common import (
 )
 from lba_desktop.files import write_file
 from lba_desktop.links import mailto_link, tel_link, web_link
+from lba_desktop.map_background import MB, export_tiles, fit_zoom, page_tiles, page_views
 from lba_desktop.map_page import add_place_names, home_pin
 from lba_desktop.people import ShortlistEntry
 from lba_desktop.place_names import departement_outlines, labels_around
@@ -30,6 +32,12 @@ from lba_desktop.safe_text import html_in_script, json_in_script, shorten
 
 # A field longer than this is cut on the page (the shortlist keeps it whole).
 MAX_SHOWN = 2000
+# The map tiles a page carries, at most: a few zooms around the items (a few hundred KB
+# of Plan IGN each), so the file still goes by e-mail.
+EMBEDDED_TILES_MAX_BYTES = 6 * MB
+# The map's size on a laptop screen (960 px wide at most, 60 % of a 768 px high window),
+# less fit_bounds' padding: the zoom the page opens at follows from it.
+VIEW_PX = (900, 400)
 
 
 def escape(text: str) -> str:
@@ -111,6 +119,14 @@ def render_html(handout: Handout) -> str:
     root.header.add_child(Element(f"<style>{PAGE_CSS}</style>"), name="page_css")
     root.header.add_child(Element(f"<title>{escape(handout.title_fr)}</title>"), name="title")
 
+    with export_tiles() as source:
+        zoom = fit_zoom(points, *VIEW_PX) if len(points) > 1 else 9 if points else 5
+        tiles = page_tiles(source, page_views(points, zoom, *VIEW_PX),
+                           max_bytes=EMBEDDED_TILES_MAX_BYTES)  # fmt: skip
+        attribution = source.provider.attribution if source is not None else ""
+    if tiles:
+        fmap.add_child(_EmbeddedTiles(fmap.get_name(), tiles, attribution))
+
     outlines = _outlines_geojson(handout, points)
     # Outlines under the place names, the numbered pins over both.
     folium.map.CustomPane("lbaBase", z_index=250, pointer_events=False).add_to(fmap)
@@ -164,6 +180,43 @@ class _PlaceNames(MacroElement):
             "L.control.scale({imperial: false}).addTo({{ this.map_name }});"
             "{% endmacro %}"
         )
+
+
+# A transparent pixel: a tile the page does not carry lets the outlines show.
+BLANK_TILE = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
+
+
+class _EmbeddedTiles(MacroElement):
+    """The map tiles the page carries (data: URLs by « z/x/y »), in a pane over the outlines
+    and under the names: where a tile is missing the outlines show through."""
+
+    def __init__(self, map_name: str, tiles: dict[tuple[int, int, int], bytes],
+                 attribution: str) -> None:  # fmt: skip
+        super().__init__()
+        self._name = "EmbeddedTiles"
+        self.map_name = map_name
+        zooms = sorted({z for z, _x, _y in tiles})
+        self.tiles = json_in_script({f"{z}/{x}/{y}": _data_url(data)
+                                     for (z, x, y), data in tiles.items()})  # fmt: skip
+        # Beyond the zooms carried, Leaflet stretches the nearest ones rather than nothing.
+        options = {"minNativeZoom": zooms[0], "maxNativeZoom": zooms[-1], "maxZoom": 18}
+        options |= {"pane": "lbaTiles", "attribution": escape(attribution)}
+        self.options = json_in_script(options)
+        self._template = Template(
+            "{% macro script(this, kwargs) %}"
+            "(function (map, tiles, options) {"
+            "  map.createPane('lbaTiles').style.zIndex = 260;"
+            "  var Embedded = L.TileLayer.extend({getTileUrl: function (c) {"
+            "    return tiles[c.z + '/' + c.x + '/' + c.y] || '" + BLANK_TILE + "'; }});"
+            "  new Embedded('', options).addTo(map);"
+            "})({{ this.map_name }}, {{ this.tiles }}, {{ this.options }});"
+            "{% endmacro %}"
+        )
+
+
+def _data_url(data: bytes) -> str:
+    mime = "image/jpeg" if data.startswith(b"\xff\xd8") else "image/png"
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def _outline_style(feature: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from lba_desktop.exports.html_map_export import render_html
 from lba_desktop.exports.pdf_export import MARGIN, render_pdf
 from lba_desktop.map_background import background, view_tiles
 from lba_desktop.map_tiles import TileSource, cache_path, provider
@@ -88,3 +89,26 @@ def test_a_view_takes_the_zoom_the_cache_holds(tiles: TileServer) -> None:
     assert shown is not None and shown.zoom == 9 and shown.complete
     assert background(source, (5.0, 47.0, 5.4, 47.2), 11) is None  # elsewhere: nothing
     source.close()
+
+
+def _tiles_in(page: str) -> int:
+    return page.count("data:image/png;base64,")
+
+
+def test_the_html_page_carries_its_tiles_and_needs_no_server(tiles: TileServer) -> None:
+    save_settings(Settings(online_tiles=True))
+    page = render_html(handout())
+    carried = _tiles_in(page)
+    assert 10 <= carried <= 4 * 80
+    assert f"127.0.0.1:{tiles.port}" not in page  # the tiles are in the file, not linked
+    assert "© IGN" in page
+    asked = len(tiles.requests)
+    tiles.stop()
+    assert _tiles_in(render_html(handout())) == carried  # offline: the same, from the cache
+    assert len(tiles.requests) == asked
+
+
+def test_the_html_page_without_tiles_keeps_the_reference_layer() -> None:
+    page = render_html(handout())
+    assert _tiles_in(page) == 0 and "lbaTiles" not in page
+    assert "Saint-Flour" in page  # the place names the page draws

@@ -93,3 +93,42 @@ def test_html_export_names_places_and_the_home(browser: object, tmp_path: Path) 
     ).endswith("km")  # type: ignore[attr-defined]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     assert _distinct_colours(driver, SCREENSHOTS / "export-html.png") > 50
+
+
+def test_html_export_shows_its_tiles_without_any_server(
+    browser: object, tmp_path: Path, monkeypatch: object
+) -> None:
+    from lba_desktop.settings import Settings, save_settings
+    from tests.tile_server import TileServer
+
+    server = TileServer()
+    monkeypatch.setenv("LBA_TILE_URL", server.template)  # type: ignore[attr-defined]
+    save_settings(Settings(online_tiles=True))
+    person = Person(id=1, first_name="Léa", home_label="Ytrac", home_lat=44.91, home_lon=2.37)
+    handout = Handout(person=person, entries=(_entry(1, "CAP Boulanger", 44.93, 2.44),),
+                      structure="Mission locale", today=date(2026, 11, 23))  # fmt: skip
+    page = write_handout(handout, fmt="html", output=tmp_path / "selection.html")
+    server.stop()  # the page must not need it
+    driver = browser
+    driver.set_window_size(1366, 768)  # type: ignore[attr-defined]
+    driver.get(page.as_uri())  # type: ignore[attr-defined]
+    driver.execute_script("document.querySelector('.folium-map').scrollIntoView()")  # type: ignore[attr-defined]
+    loaded = "return document.querySelectorAll('.leaflet-tile-loaded[src^=\"data:\"]').length"
+    _wait(driver, lambda d: d.execute_script(loaded) >= 4 and d.execute_script(VISIBLE_JS), 40)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SCREENSHOTS / "export-html-tuiles.png"
+    driver.save_screenshot(str(shot))  # type: ignore[attr-defined]
+    box = driver.execute_script(  # type: ignore[attr-defined]
+        "var r = document.querySelector('.folium-map').getBoundingClientRect();"
+        "return [r.left, Math.max(r.top, 0), r.right, Math.min(r.bottom, innerHeight)]"
+    )
+    from PIL import Image
+
+    with Image.open(shot) as image:
+        raw = image.convert("RGB").crop(tuple(int(v) for v in box)).tobytes()
+    pixels = [raw[i : i + 3] for i in range(0, len(raw), 3)]
+    # The reference layer is white and grey: the tiles are what colours most of the map.
+    assert sum(1 for p in pixels if max(p) - min(p) > 25) / len(pixels) > 0.5
+    assert "IGN" in driver.execute_script(  # type: ignore[attr-defined]
+        "return document.querySelector('.leaflet-control-attribution').textContent"
+    )
