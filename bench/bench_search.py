@@ -1,12 +1,16 @@
-"""Benchmark of the search service at `france` scale against a naive full scan.
+"""Benchmark of the search service against a naive full scan, over every kind of search.
 
-Usage: python bench/bench_search.py [--catalogue FILE] [--queries 300] [--rounds 3]
-                                    [--baseline-queries 25] [--item-cache N]
-Prints one JSON document: p50/p95/max of the search service over varied queries (big cities
-and rural places, 10–100 km, 1–20 ROME codes, all kinds, upstream caps), each query's figure
-being its median over `--rounds` passes that each start from a fresh store; the same without
-the item cache; peak memory of the search process; and the same queries through a naive
-baseline (every row scanned with a Python haversine) with the ratio.
+Usage: python bench/bench_search.py [--catalogue FILE] [--scale france|million]
+                                    [--queries 300] [--rounds 3] [--baseline-queries 4]
+                                    [--check-queries N] [--item-cache N]
+Draws its queries from every kind of search a counsellor types (métiers around a commune at
+10–100 km, 20 ROME codes, free text, département, région, France entière, a diploma level,
+a choice of result kinds, an OPCO, employeurs handi-engagés) and prints one JSON document:
+p50/p95/p99 per kind of search and over all of them — each query's figure being its median
+over `--rounds` passes that each start from a fresh store — beside the same figures of a
+naive full scan (every row in memory, a Python haversine each, sorted per kind); then whether
+the service's answers equal the naive scan's (same items per kind, same items kept at each
+cap) on `--check-queries` queries (all by default).
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ import argparse
 import json
 import random
 import resource
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -31,10 +34,10 @@ from lba_desktop.data.catalogue import CatalogueStore  # noqa: E402
 from lba_desktop.data.demo import build_demo_catalogue  # noqa: E402
 from lba_desktop.data.lru_cache import DEFAULT_CAPACITY, LruCache  # noqa: E402
 from lba_desktop.data.referentials import load_metiers  # noqa: E402
-from lba_desktop.geo import distance_km  # noqa: E402
 from lba_desktop.geocoding import default_geocoder  # noqa: E402
-from lba_desktop.models import DEFAULT_LIMITS, Kind, SearchCriteria  # noqa: E402
+from lba_desktop.models import ALL_KINDS, Kind, SearchCriteria  # noqa: E402
 from lba_desktop.search import SearchService  # noqa: E402
+from tests.naive_search import load_rows, naive_search  # noqa: E402
 
 CITIES = ["Paris", "Lyon", "Marseille", "Lille", "Toulouse", "Bordeaux", "Nantes", "Strasbourg"]
 RURAL = [
@@ -53,6 +56,8 @@ RURAL = [
     "Ussel",
     "Cayenne",
 ]
+DEPARTEMENTS = ["Cantal", "Gironde", "Nord", "Lozère", "Finistère", "Bas-Rhin", "Paris", "Rhône"]
+REGIONS = ["Bretagne", "Île-de-France", "Occitanie", "Auvergne-Rhône-Alpes", "Corse"]
 RADII = (10, 30, 60, 100)
 # Métiers where apprenticeship is common, plus the long tail drawn from every ROME code.
 POPULAR = [
@@ -81,6 +86,46 @@ POPULAR = [
     "D1402",
     "I1304",
 ]
+# What counsellors type in the free-text box: common and rarer words, a few two-word queries.
+WORDS = [
+    "coiffure",
+    "pâtisserie",
+    "boulanger",
+    "cuisine",
+    "vente",
+    "commerce",
+    "maçon",
+    "électricien",
+    "plomberie",
+    "comptable",
+    "informatique",
+    "mécanique",
+    "paysagiste",
+    "logistique",
+    "hôtellerie",
+    "esthétique",
+    "boucherie",
+    "aide-soignant",
+    "graphisme",
+    "bts",
+    "cap coiffure",
+    "bac pro commerce",
+    "chauffagiste",
+    "fleuriste",
+]
+OPCOS = ["AKTO", "ATLAS", "Constructys", "OPCO EP", "OPCO 2i", "Opcommerce", "OPCO Santé"]
+SEARCH_KINDS = (
+    "metiers_commune",
+    "20_metiers",
+    "texte",
+    "departement",
+    "region",
+    "france",
+    "niveau",
+    "types",
+    "opco",
+    "handi",
+)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -89,51 +134,67 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def figures(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {"n": 0}
     return {
-        "p50_ms": round(statistics.median(values), 3),
-        "p95_ms": round(percentile(values, 0.95), 3),
-        "max_ms": round(max(values), 3),
+        "p50_ms": round(statistics.median(values), 2),
+        "p95_ms": round(percentile(values, 0.95), 2),
+        "p99_ms": round(percentile(values, 0.99), 2),
+        "max_ms": round(max(values), 2),
         "n": len(values),
     }
 
 
-def make_queries(n: int, all_romes: list[str], seed: int = 7) -> list[SearchCriteria]:
+def make_queries(n: int, all_romes: list[str], seed: int = 7) -> list[tuple[str, SearchCriteria]]:
+    """`n` queries, the kinds of search in turn, each with its kind's name."""
     geocoder = default_geocoder()
     rng = random.Random(seed)
-    places = [geocoder.resolve(name) for name in CITIES + RURAL]
+    communes = [geocoder.resolve(name) for name in CITIES + RURAL]
+    departements = [geocoder.resolve(name) for name in DEPARTEMENTS]
+    regions = [geocoder.resolve(name) for name in REGIONS]
+    france = geocoder.resolve("France")
+
+    def romes(count: int | None = None) -> tuple[str, ...]:
+        count = count or rng.choice([1, 1, 2, 3, 5, 10])
+        pool = POPULAR if rng.random() < 0.7 else all_romes
+        return tuple(dict.fromkeys(rng.choice(pool) for _ in range(count)))
+
+    def what() -> dict:
+        # Areas are searched by métier or by a word, as counsellors do.
+        return {"text": rng.choice(WORDS)} if rng.random() < 0.4 else {"romes": romes()}
+
     queries = []
     for i in range(n):
-        place = places[i % len(places)]
-        count = rng.choice([1, 1, 2, 3, 5, 10, 20])
-        pool = POPULAR if rng.random() < 0.7 else all_romes
-        romes = tuple(dict.fromkeys(rng.choice(pool) for _ in range(count)))
-        queries.append(SearchCriteria(place=place, romes=romes, radius_km=rng.choice(RADII)))
+        kind = SEARCH_KINDS[i % len(SEARCH_KINDS)]
+        around = {"place": rng.choice(communes), "radius_km": rng.choice(RADII)}
+        if kind == "metiers_commune":
+            criteria = SearchCriteria(**around, romes=romes())
+        elif kind == "20_metiers":
+            criteria = SearchCriteria(**around, romes=romes(20))
+        elif kind == "texte":
+            criteria = SearchCriteria(**around, text=rng.choice(WORDS))
+        elif kind == "departement":
+            criteria = SearchCriteria(place=rng.choice(departements), **what())
+        elif kind == "region":
+            criteria = SearchCriteria(place=rng.choice(regions), **what())
+        elif kind == "france":
+            criteria = SearchCriteria(place=france, **what())
+        elif kind == "niveau":
+            criteria = SearchCriteria(**around, **what(), diploma_level=rng.choice([3, 4, 5, 6]))
+        elif kind == "types":
+            chosen = rng.sample(sorted(ALL_KINDS), rng.choice([1, 2, 3]))
+            criteria = SearchCriteria(**around, **what(), kinds=frozenset(chosen))
+        elif kind == "opco":
+            criteria = SearchCriteria(**around, **what(), opco=rng.choice(OPCOS))
+        else:
+            criteria = SearchCriteria(**around, **what(), handi_friendly_only=True)
+        queries.append((kind, criteria))
     return queries
-
-
-def naive_search(rows: list[tuple], criteria: SearchCriteria) -> list[tuple[float, tuple]]:
-    """What one would write first: scan everything, haversine each row, sort, cap."""
-    lat0, lon0 = criteria.place.lat, criteria.place.lon
-    wanted = set(criteria.romes)
-    by_kind: dict[str, list[tuple[float, tuple]]] = {k.value: [] for k in Kind}
-    for row in rows:
-        kind, lat, lon, romes = row
-        if lat is None or not wanted.intersection(romes.split()):
-            continue
-        d = distance_km(lat0, lon0, lat, lon)
-        if d <= criteria.radius_km:
-            by_kind[kind].append((d, row))
-    hits = []
-    for kind, found in by_kind.items():
-        found.sort(key=lambda pair: pair[0])
-        hits.extend(found[: DEFAULT_LIMITS[kind]])
-    hits.sort(key=lambda pair: pair[0])
-    return hits
 
 
 def timed_round(
     path: Path, queries: list[SearchCriteria], cache_capacity: int
-) -> tuple[list[float], list[int], int, int]:
+) -> tuple[list[float], int, int]:
     """One pass as a freshly started app: new store (empty caches), 20 warm-up searches."""
     store = CatalogueStore(path)
     store.item_cache = LruCache(cache_capacity)
@@ -141,22 +202,30 @@ def timed_round(
     for criteria in queries[:20]:
         service.search(criteria)
     hits, misses = store.item_cache.hits, store.item_cache.misses
-    timings, sizes = [], []
+    timings = []
     for criteria in queries:
         started = time.perf_counter()
-        result = service.search(criteria)
+        service.search(criteria)
         timings.append((time.perf_counter() - started) * 1000)
-        sizes.append(len(result.hits))
     cache = store.item_cache
     store.close()
-    return timings, sizes, cache.hits - hits, cache.misses - misses
+    return timings, cache.hits - hits, cache.misses - misses
+
+
+def by_kind(labels: list[str], values: list[float]) -> dict[str, list[float]]:
+    grouped: dict[str, list[float]] = {kind: [] for kind in SEARCH_KINDS}
+    for label, value in zip(labels, values, strict=True):
+        grouped[label].append(value)
+    return grouped
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--queries", type=int, default=300)
-    parser.add_argument("--baseline-queries", type=int, default=25)
-    parser.add_argument("--catalogue", type=Path, default=None, help="reuse this france file")
+    parser.add_argument("--baseline-queries", type=int, default=4, help="naive timings per kind")
+    parser.add_argument("--check-queries", type=int, default=None, help="equality checks")
+    parser.add_argument("--catalogue", type=Path, default=None, help="reuse this demo file")
+    parser.add_argument("--scale", default="france", help="demo scale built without --catalogue")
     parser.add_argument("--rounds", type=int, default=3, help="passes over the queries")
     parser.add_argument(
         "--item-cache", type=int, default=None, help="items kept in memory (0: none)"
@@ -164,54 +233,83 @@ def main() -> None:
     parser.add_argument("--build-only", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build_only:
-        build_demo_catalogue(args.build_only, scale="france", today=date(2026, 11, 23))
+        build_demo_catalogue(args.build_only, scale=args.scale, today=date(2026, 11, 23))
         return
 
     path = args.catalogue
     build_seconds = None
     if path is None or not path.exists():
         # Built in a child process so that its memory does not count as the search process's.
-        path = path or Path(tempfile.mkdtemp()) / "france.sqlite"
+        path = path or Path(tempfile.mkdtemp()) / f"{args.scale}.sqlite"
         started = time.perf_counter()
-        subprocess.run([sys.executable, __file__, "--build-only", str(path)], check=True)
+        subprocess.run(
+            [sys.executable, __file__, "--build-only", str(path), "--scale", args.scale],
+            check=True,
+        )
         build_seconds = round(time.perf_counter() - started, 2)
 
     all_romes = sorted(m.code for m in load_metiers())
-    queries = make_queries(args.queries, all_romes)
+    labelled = make_queries(args.queries, all_romes)
+    labels = [label for label, _c in labelled]
+    queries = [criteria for _l, criteria in labelled]
     capacity = DEFAULT_CAPACITY if args.item_cache is None else args.item_cache
     rounds = [timed_round(path, queries, capacity) for _ in range(args.rounds)]
     # This machine is shared: one query's figure is its median over the rounds, so that a
     # moment of contention does not pass for the search's own cost.
     timings = [statistics.median(r[0][i] for r in rounds) for i in range(len(queries))]
-    every_sample = [t for r in rounds for t in r[0]]
-    result_sizes = rounds[0][1]
-    hits = sum(r[2] for r in rounds)
-    misses = sum(r[3] for r in rounds)
-    cold = None
-    if capacity:
-        cold_rounds = [timed_round(path, queries, 0) for _ in range(args.rounds)]
-        cold = [statistics.median(r[0][i] for r in cold_rounds) for i in range(len(queries))]
-    store = CatalogueStore(path)
-    store.item_cache = LruCache(capacity)
-    service = SearchService(store)
+    hits = sum(r[1] for r in rounds)
+    misses = sum(r[2] for r in rounds)
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    conn = sqlite3.connect(path)
-    rows = conn.execute("SELECT kind, lat, lon, romes FROM items").fetchall()
-    conn.close()
-    base_queries = queries[: args.baseline_queries]
-    base_timings, mismatches, fallbacks = [], 0, 0
-    for criteria in base_queries:
+    store = CatalogueStore(path)
+    service = SearchService(store)
+    geocoder = default_geocoder()
+    rows = load_rows(path)
+    today = date.today().isoformat()
+    naive_timings: dict[str, list[float]] = {kind: [] for kind in SEARCH_KINDS}
+    checked, different = 0, []
+    limit = len(queries) if args.check_queries is None else args.check_queries
+    for i, (label, criteria) in enumerate(labelled):
+        timed = len(naive_timings[label]) < args.baseline_queries
+        if not timed and i >= limit:
+            continue
         started = time.perf_counter()
-        naive = naive_search(rows, criteria)
-        base_timings.append((time.perf_counter() - started) * 1000)
+        expected, fallback = naive_search(rows, criteria, geocoder, today)
+        if timed:
+            naive_timings[label].append((time.perf_counter() - started) * 1000)
+        if i >= limit:
+            continue
         result = service.search(criteria)
-        if result.nearest_anywhere:
-            fallbacks += 1  # the naive scan has no "nearest anywhere": nothing to compare
-        elif len(naive) != len(result.hits):
-            mismatches += 1
-    same_queries = timings[: len(base_timings)]
+        got = {kind: [h.item.id for h in result.of_kind(kind)] for kind in Kind}
+        checked += 1
+        same = result.nearest_anywhere == fallback and all(
+            sorted(got[kind]) == sorted(expected[kind]) for kind in Kind
+        )
+        if not same:
+            different.append(
+                {
+                    "query": i,
+                    "kind": label,
+                    "service": {k.value: len(v) for k, v in got.items()},
+                    "naive": {k.value: len(v) for k, v in expected.items()},
+                    "same_counts": all(len(got[k]) == len(expected[k]) for k in Kind),
+                }
+            )
+    store.close()
 
+    grouped = by_kind(labels, timings)
+    per_kind = {}
+    for kind in SEARCH_KINDS:
+        service_figures = figures(grouped[kind])
+        naive_figures = figures(naive_timings[kind])
+        per_kind[kind] = {
+            "service": service_figures,
+            "naive": naive_figures,
+            "speedup_p50": round(naive_figures["p50_ms"] / service_figures["p50_ms"], 1)
+            if naive_figures.get("n")
+            else None,
+        }
+    every_naive = [t for values in naive_timings.values() for t in values]
     print(
         json.dumps(
             {
@@ -220,25 +318,19 @@ def main() -> None:
                     "file_mb": round(path.stat().st_size / 1e6, 1),
                     "build_seconds": build_seconds,
                 },
-                "search_service": figures(timings),
                 "rounds": args.rounds,
-                "every_sample_of_every_round": figures(every_sample),
+                "all_kinds": {"service": figures(timings), "naive": figures(every_naive)},
+                "per_kind": per_kind,
                 "item_cache": {
                     "capacity": capacity,
                     "hit_rate": round(hits / max(1, hits + misses), 3),
                 },
-                "search_service_without_item_cache": figures(cold) if cold else None,
-                "results_per_query": {
-                    "p50": statistics.median(result_sizes),
-                    "max": max(result_sizes),
-                },
                 "peak_rss_mb_search_process": round(peak_rss_mb, 1),
-                "naive_baseline": figures(base_timings),
-                "speedup_p50_same_queries": round(
-                    statistics.median(base_timings) / statistics.median(same_queries), 1
-                ),
-                "baseline_result_count_mismatches": mismatches,
-                "baseline_queries_answered_by_nearest_anywhere": fallbacks,
+                "equal_to_naive_scan": {
+                    "queries_checked": checked,
+                    "different": len(different),
+                    "first_differences": different[:10],
+                },
             },
             indent=2,
             ensure_ascii=False,
