@@ -20,7 +20,6 @@ from lba_desktop.models import (
     MAX_RADIUS_KM,
     MAX_ROMES,
     Hit,
-    Item,
     Kind,
     Place,
     PlaceKind,
@@ -75,7 +74,7 @@ class SearchService:
                 hint="Retirez des métiers ou choisissez-en de plus précis.",
             )
         text = texte.strip()
-        if not codes and not text:
+        if not codes and not search_words(text):  # « ?! » holds no word to look for
             raise InvalidInput(
                 "Indiquez un métier (ou un mot-clé) pour lancer la recherche.",
                 hint="Par exemple « boulanger », « aide-soignant » ou le code ROME « D1102 ».",
@@ -155,7 +154,7 @@ class SearchService:
         return min(radius, MAX_RADIUS_KM)
 
     def _collect(self, criteria: SearchCriteria, area: Area, *, per_kind: int | None) -> list[Hit]:
-        fts = fts_query(criteria.text)
+        words = search_words(criteria.text)
         show_distance = criteria.place.kind is not PlaceKind.FRANCE
         today = date.today().isoformat()
         hits: list[Hit] = []
@@ -166,31 +165,17 @@ class SearchService:
             flt = ItemFilter(
                 kind=kind,
                 romes=criteria.romes,
-                fts_query=fts,
+                words=words,
                 diploma_level=criteria.diploma_level,
                 opco=criteria.opco,
                 # « Employeur handi-engagé » concerns employers: trainings stay listed.
                 handi_friendly_only=criteria.handi_friendly_only and kind is not Kind.FORMATION,
+                valid_on=today,
             )
+            # The store decides radius, filters and cap on exact distances, like a full scan.
             for item, d in self.store.nearest(area, flt, limit=limit):
-                # The SQL box is a square around the circle: drop its corners.
-                if area.radius_km is not None and d > area.radius_km:
-                    continue
-                if _expired(item, today):
-                    continue
                 hits.append(Hit(item=item, distance_km=round(d, 1) if show_distance else None))
         return hits
-
-
-def _expired(item: Item, today: str) -> bool:
-    """An offer whose publication ended since the sync is no longer shown (ISO dates compare
-    as text; an unreadable one reads as unknown, so the offer stays)."""
-    if item.kind is Kind.FORMATION or item.kind is Kind.ENTREPRISE:
-        return False
-    expiration = (item.details or {}).get("expiration")
-    if not isinstance(expiration, str) or len(expiration) < 10 or expiration[4] != "-":
-        return False
-    return expiration[:10] < today
 
 
 def _area_of(place: Place, radius_km: int, geocoder: Geocoder) -> Area:
@@ -205,8 +190,7 @@ def _hit_order(hit: Hit) -> tuple[float, str, str]:
     return (hit.distance_km if hit.distance_km is not None else 0.0, hit.item.kind, hit.item.id)
 
 
-def fts_query(text: str) -> str:
-    """An FTS5 expression where every typed word must start a word of the item (accents and
-    case ignored by the index); quoting each word keeps FTS syntax out of user input."""
-    words = fold(text).split()
-    return " AND ".join(f'"{w}"*' for w in words)
+def search_words(text: str) -> tuple[str, ...]:
+    """The words of a free-text search: each must start a word of the item (accents, case and
+    punctuation folded away, so FTS syntax typed by a person is only words)."""
+    return tuple(fold(text).split())

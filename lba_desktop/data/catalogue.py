@@ -13,12 +13,10 @@ longitudes only, not across the whole width of France.
 from __future__ import annotations
 
 import json
-import math
 import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import MappingProxyType
@@ -28,20 +26,22 @@ import orjson
 
 from lba_desktop.data.bulk import gc_paused
 from lba_desktop.data.catalogue_schema import (
-    ITEM_BAND,
+    CELL,
     SCHEMA_VERSION,
-    band_of,
     create_place_index,
+    ensure_math_functions,
     fill_rome_index,
+    fill_search_tables,
     migrate,
+    unit_vector_sql,
 )
+from lba_desktop.data.catalogue_search import Area, ItemFilter, NearestSearch
 from lba_desktop.data.insertion_store import join_insertion
 from lba_desktop.data.lru_cache import LruCache
 from lba_desktop.data.storage import catalogue_error as storage_error
 from lba_desktop.data.storage import translated
 from lba_desktop.data.territory import build_territory
 from lba_desktop.errors import CatalogueError
-from lba_desktop.geo import distance_km
 from lba_desktop.models import Item, Kind
 
 KM_PER_DEGREE = 111.195  # mean Earth radius 6371.0 km × π / 180
@@ -247,6 +247,7 @@ class CatalogueWriter:
         self.conn.execute("PRAGMA synchronous = OFF")
         self.conn.execute("PRAGMA cache_size = -65536")
         migrate(self.conn, target=schema_version)
+        ensure_math_functions(self.conn)
         self.conn.execute("BEGIN")
         # Built once at `finish()`, over rows already in place order: 0.1 s less per 67,000
         # items than keeping it up to date at every insert (bench_sync).
@@ -281,15 +282,17 @@ class CatalogueWriter:
         try:
             if self.schema_version >= 6:
                 join_insertion(conn)
-            _store_in_spatial_order(conn)
+            _store_in_spatial_order(conn, unit_vectors=self.schema_version >= 7)
             conn.execute("DELETE FROM item_romes")
             if self.schema_version >= 4:
                 create_place_index(conn)
             if self.schema_version >= 3:
-                fill_rome_index(conn)
+                fill_rome_index(conn, version=self.schema_version)
             if self.schema_version >= 5:
                 build_territory(conn, today=self.today)
             conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
+            if self.schema_version >= 7:
+                fill_search_tables(conn)
             conn.execute("COMMIT")
             conn.execute("ANALYZE")
             conn.execute("PRAGMA synchronous = FULL")
@@ -310,59 +313,25 @@ class CatalogueWriter:
         self.path.unlink(missing_ok=True)
 
 
-# Cells of 0.25° (about 25 km): rows of one cell are stored together.
-_CELL = "(CAST((lat + 90) * 4 AS INTEGER) * 2000 + CAST((lon + 180) * 4 AS INTEGER))"
-
-
-def _store_in_spatial_order(conn: sqlite3.Connection) -> None:
+def _store_in_spatial_order(conn: sqlite3.Connection, *, unit_vectors: bool) -> None:
     """Rewrite `items` ordered by kind and map cell. A search reads a few hundred rows around
     one place: stored side by side they share pages, instead of one page read per row
     scattered over the whole file (measured: p95 of a wide search 15 → 11 ms at france scale).
     The rows go through a temporary table so that the file reuses its own pages and does not
-    grow; this runs before the secondary indexes are filled, since rowids change."""
+    grow; this runs before the secondary indexes are filled, since rowids change. Each
+    position gets its unit vector on the way (schema 7)."""
     columns = ", ".join(ITEM_COLUMNS)
     conn.execute("DROP TABLE IF EXISTS temp.items_unsorted")
     conn.execute(f"CREATE TEMP TABLE items_unsorted AS SELECT {columns} FROM items")
     conn.execute("DELETE FROM main.items")
+    targets, values = columns, columns
+    if unit_vectors:
+        targets, values = f"{columns}, x, y, z", f"{columns}, {unit_vector_sql()}"
     conn.execute(
-        f"INSERT INTO main.items ({columns}) SELECT {columns} FROM temp.items_unsorted "
-        f"ORDER BY kind, lat IS NULL, {_CELL}, lat, lon"
+        f"INSERT INTO main.items ({targets}) SELECT {values} FROM temp.items_unsorted "
+        f"ORDER BY kind, lat IS NULL, {CELL}, lat, lon"
     )
     conn.execute("DROP TABLE temp.items_unsorted")
-
-
-@dataclass(frozen=True, slots=True)
-class Area:
-    """Where to look: a bounding box around a point, or a set of départements, or everywhere."""
-
-    centre_lat: float
-    centre_lon: float
-    radius_km: float | None = None  # None: no distance limit
-    departements: tuple[str, ...] = ()
-
-    def bbox(self) -> tuple[float, float, float, float] | None:
-        if self.radius_km is None:
-            return None
-        dlat = self.radius_km / KM_PER_DEGREE
-        dlon = self.radius_km / (KM_PER_DEGREE * max(math.cos(math.radians(self.centre_lat)), 0.01))
-        return (
-            self.centre_lat - dlat,
-            self.centre_lat + dlat,
-            self.centre_lon - dlon,
-            self.centre_lon + dlon,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class ItemFilter:
-    """Filters on indexed columns, applied in SQL."""
-
-    kind: Kind
-    romes: tuple[str, ...] = ()
-    fts_query: str = ""  # an FTS5 MATCH expression, already escaped
-    diploma_level: int | None = None
-    opco: str = ""
-    handi_friendly_only: bool = False
 
 
 class CatalogueStore:
@@ -391,11 +360,10 @@ class CatalogueStore:
             upgrade_in_place(path)
             self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self.conn.execute("PRAGMA cache_size = -32768")
-        self._sql_distance = _has_math_functions(self.conn)
-        self._distance_sql = _DISTANCE_SQL if self._sql_distance else "NULL"
         self.conn.execute("PRAGMA mmap_size = 0")
         self.lock = threading.Lock()
         self.item_cache: LruCache[int, Item] = LruCache()
+        self._search = NearestSearch(self.conn, self._fetch)
 
     def close(self) -> None:
         self.conn.close()
@@ -464,178 +432,26 @@ class CatalogueStore:
 
     @translated
     def nearest(self, area: Area, flt: ItemFilter, *, limit: int) -> list[tuple[Item, float]]:
-        """Up to `limit` items matching `flt` in `area`, nearest first, with their great-circle
-        distance in km from the area's centre. Ranking uses an equirectangular approximation
-        (plain SQL arithmetic); the square box around a radius may keep corners beyond it.
-        """
-        index_only = not (flt.fts_query or flt.opco or flt.handi_friendly_only or area.departements)
-        if flt.romes and index_only:
-            return self._nearest_by_rome(area, flt, limit)
-        sql, params = self._nearest_sql(area, flt, limit)
+        """Up to `limit` items matching `flt` in `area`, nearest first (ties by id), with their
+        great-circle distance in km from the area's centre: the same items a scan of every
+        row would keep (catalogue_search)."""
         with self.lock:
-            rows = self.conn.execute(sql, params).fetchall()
-        return [(row_to_item(r[:-1]), self._distance(area, r)) for r in rows]
+            return self._search.nearest(area, flt, limit)
 
-    def _distance_params(self, area: Area) -> list[float]:
-        if not self._sql_distance:
-            return []
-        lat, lon = area.centre_lat, area.centre_lon
-        return [lat, lat, lat, lon, lon]
-
-    def _distance(self, area: Area, row: Sequence[Any]) -> float:
-        # Without SQLite's math functions the distance column is NULL: compute it here.
-        if self._sql_distance:
-            return row[-1]
-        return distance_km(area.centre_lat, area.centre_lon, row[_LAT], row[_LON])
-
-    def _nearest_by_rome(self, area: Area, flt: ItemFilter, limit: int) -> list[tuple[Item, float]]:
-        """The common case (métier around a point, maybe a level) in two steps: rank on the
-        covering ROME index alone, then read only the winning rows of `items` that the item
-        cache does not hold yet."""
-        with self.lock:
-            ranked = self._rank_by_rome(area, flt, limit)
-            items = self.item_cache.get_many(rowid for rowid, _d2 in ranked)
-            missing = [rowid for rowid, item in items.items() if item is None]
-            if missing:
-                marks = ", ".join("?" for _ in missing)
-                rows = self.conn.execute(
-                    f"{_SELECT_ITEM}, i.rowid FROM items i WHERE i.rowid IN ({marks})", missing
-                ).fetchall()
-                for row in rows:
-                    item = items[row[-1]] = row_to_item(row[:-1])
-                    self.item_cache.put(row[-1], item)
-        lat, lon = area.centre_lat, area.centre_lon
-        # Every item of the ROME index has a position (rows without one are not indexed).
-        return [
-            (item, distance_km(lat, lon, item.lat, item.lon))  # type: ignore[arg-type]
-            for item in items.values()
-        ]
-
-    def _rank_by_rome(self, area: Area, flt: ItemFilter, limit: int) -> list[tuple[int, float]]:
-        if area.radius_km is not None:
-            # In a dense place (a city, a common métier) the nearest `limit` items often lie in
-            # a much smaller circle: try it first. Everything outside the small box is farther
-            # than its radius, so if the small circle holds `limit` items they are the answer.
-            for fraction in (0.25, 0.5):
-                inner = replace(area, radius_km=area.radius_km * fraction)
-                ranked = self._rank_in_box(inner, flt, limit)
-                if len(ranked) == limit and ranked[-1][1] <= (inner.radius_km / KM_PER_DEGREE) ** 2:
-                    return ranked
-        return self._rank_in_box(area, flt, limit)
-
-    def _rank_in_box(self, area: Area, flt: ItemFilter, limit: int) -> list[tuple[int, float]]:
-        dist, params = _squared_distance(area, "")
-        marks = ", ".join("?" for _ in flt.romes)
-        where = [f"rome IN ({marks})", "kind = ?"]
-        params += [*flt.romes, flt.kind.value]
-        bbox = area.bbox()
-        if bbox:
-            box_sql, box_params = _box_condition(bbox, "band", "lat", "lon")
-            where.append(box_sql)
-            params += box_params
-        if flt.diploma_level is not None:
-            where.append(_level_condition(flt.kind, "diploma_level"))
-            params.append(flt.diploma_level)
-        # An item listed under several of the requested codes appears once per code: keep one.
-        sql = (
-            f"SELECT item, min({dist}) AS d2 "
-            f"FROM item_romes WHERE {' AND '.join(where)} GROUP BY item ORDER BY d2 LIMIT ?"
-        )
-        return self.conn.execute(sql, [*params, limit]).fetchall()
-
-    def _nearest_sql(self, area: Area, flt: ItemFilter, limit: int) -> tuple[str, list[Any]]:
-        dist, params = _squared_distance(area, "i.")
-        where = ["i.kind = ?", "i.lat IS NOT NULL"]
-        where_params: list[Any] = [flt.kind.value]
-        bbox = area.bbox()
-
-        if flt.romes:
-            marks = ", ".join("?" for _ in flt.romes)
-            sub = f"SELECT item FROM item_romes WHERE rome IN ({marks}) AND kind = ?"
-            sub_params: list[Any] = [*flt.romes, flt.kind.value]
-            if bbox:
-                box_sql, box_params = _box_condition(bbox, "band", "lat", "lon")
-                sub += f" AND {box_sql}"
-                sub_params += box_params
-            where.append(f"i.rowid IN ({sub})")
-            where_params += sub_params
-        elif bbox:
-            # The same expression as idx_items_place, so that SQLite reads that index.
-            box_sql, box_params = _box_condition(bbox, ITEM_BAND, "i.lat", "i.lon")
-            where.append(box_sql)
-            where_params += box_params
-        if flt.fts_query:
-            where.append("i.rowid IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
-            where_params.append(flt.fts_query)
-        if area.departements:
-            marks = ", ".join("?" for _ in area.departements)
-            where.append(f"i.departement IN ({marks})")
-            where_params += list(area.departements)
-        if flt.diploma_level is not None:
-            where.append(_level_condition(flt.kind, "i.diploma_level"))
-            where_params.append(flt.diploma_level)
-        if flt.opco:
-            where.append("i.opco = ? COLLATE NOCASE")
-            where_params.append(flt.opco)
-        if flt.handi_friendly_only:
-            where.append("i.handi_friendly = 1")
-
-        nearest = (
-            f"{_SELECT_ITEM}, {dist} AS d2 FROM items i "
-            f"WHERE {' AND '.join(where)} ORDER BY d2 LIMIT ?"
-        )
-        sql = f"SELECT {', '.join(ITEM_COLUMNS)}, {self._distance_sql} FROM ({nearest}) ORDER BY d2"
-        return sql, [*self._distance_params(area), *params, *where_params, limit]
-
-
-# Haversine in SQL: per row it costs a fraction of a Python call, which matters for the
-# ~1,000 rows of a wide search. Parameters: centre latitude twice, then longitude twice.
-_DISTANCE_SQL = (
-    "2 * 6371.0 * asin(min(1.0, sqrt("
-    "sin(radians(lat - ?) / 2) * sin(radians(lat - ?) / 2) + "
-    "cos(radians(?)) * cos(radians(lat)) * "
-    "sin(radians(lon - ?) / 2) * sin(radians(lon - ?) / 2))))"
-)
-_LAT = ITEM_COLUMNS.index("lat")
-_LON = ITEM_COLUMNS.index("lon")
-
-
-def _squared_distance(area: Area, table: str) -> tuple[str, list[Any]]:
-    """A squared distance to the area's centre in degrees (longitudes shrunk by the cosine of
-    the latitude): plain arithmetic SQLite evaluates in C, enough to rank; the exact
-    distance is computed for the winners only. `table` prefixes the columns ("i.")."""
-    lat, lon = f"{table}lat", f"{table}lon"
-    coslat = math.cos(math.radians(area.centre_lat))
-    sql = f"(({lat} - ?) * ({lat} - ?) + ({lon} - ?) * ({lon} - ?) * ?)"
-    return sql, [area.centre_lat, area.centre_lat, area.centre_lon, area.centre_lon, coslat**2]
-
-
-def _box_condition(
-    bbox: tuple[float, float, float, float], band: str, lat: str, lon: str
-) -> tuple[str, list[Any]]:
-    """The conditions selecting a box on an index (…, band, lon, lat): its bands listed one
-    by one (SQLite seeks each band, then reads only the box's longitudes), then the box."""
-    min_lat, max_lat, min_lon, max_lon = bbox
-    bands = list(range(band_of(max(min_lat, -90.0)), band_of(min(max_lat, 90.0)) + 1))
-    marks = ", ".join("?" for _ in bands)
-    sql = f"{band} IN ({marks}) AND {lon} BETWEEN ? AND ? AND {lat} BETWEEN ? AND ?"
-    return sql, [*bands, min_lon, max_lon, min_lat, max_lat]
-
-
-def _has_math_functions(conn: sqlite3.Connection) -> bool:
-    # Python's SQLite usually has them (SQLITE_ENABLE_MATH_FUNCTIONS) but not every build.
-    try:
-        conn.execute("SELECT asin(sin(radians(1.0)))").fetchone()
-    except sqlite3.OperationalError:
-        return False
-    return True
-
-
-def _level_condition(kind: Kind, column: str) -> str:
-    if kind is Kind.FORMATION:
-        return f"{column} = ?"
-    # An offer open to any level ("Indifférent") matches every requested level.
-    return f"({column} = ? OR {column} IS NULL)"
+    def _fetch(self, rowids: Sequence[int]) -> dict[int, Item]:
+        """Items by rowid, read once (then from the item cache); called under the lock."""
+        items = self.item_cache.get_many(rowids)
+        missing = [rowid for rowid, item in items.items() if item is None]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.conn.execute(
+                f"{_SELECT_ITEM}, i.rowid FROM items i WHERE i.rowid IN ({marks})", chunk
+            ).fetchall()
+            for row in rows:
+                item = items[row[-1]] = row_to_item(row[:-1])
+                self.item_cache.put(row[-1], item)
+        return items  # type: ignore[return-value]
 
 
 def upgrade_in_place(path: Path) -> None:

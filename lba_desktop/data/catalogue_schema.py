@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sqlite3
 
 import sqlite_utils
@@ -10,23 +11,47 @@ from lba_desktop.data.insertion_store import create_insertion_table
 from lba_desktop.data.territory import build_territory
 from lba_desktop.errors import CatalogueError
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # Latitude strips of 0.25° (about 28 km) for the ROME index.
 BANDS_PER_DEGREE = 4
 _BAND = f"CAST((lat + 90) * {BANDS_PER_DEGREE} AS INTEGER)"
 ITEM_BAND = f"CAST((i.lat + 90) * {BANDS_PER_DEGREE} AS INTEGER)"
+# Map cells: a band cut every 0.25° of longitude. Rows of `items` are stored by kind and cell,
+# so the cells of a box are a few rowid ranges (`item_cells`).
+CELLS_PER_BAND = 2000
+CELL = f"({_BAND} * {CELLS_PER_BAND} + CAST((lon + 180) * {BANDS_PER_DEGREE} AS INTEGER))"
+# The unit vector of a position (catalogue_search ranks by the chord between two of them).
+UNIT_VECTOR = (
+    "cos(radians(lat)) * cos(radians(lon))",
+    "cos(radians(lat)) * sin(radians(lon))",
+    "sin(radians(lat))",
+)
 
 
 def band_of(lat: float) -> int:
     return int((lat + 90) * BANDS_PER_DEGREE)
 
 
+def lon_cell_of(lon: float) -> int:
+    return int((lon + 180) * BANDS_PER_DEGREE)
+
+
+def ensure_math_functions(conn: sqlite3.Connection) -> None:
+    """Give `conn` the SQL math functions the unit vectors are computed with, when this build
+    of SQLite lacks them (they are optional at compile time)."""
+    try:
+        conn.execute("SELECT cos(radians(1.0)) + sin(1.0)").fetchone()
+    except sqlite3.OperationalError:
+        for name, function in (("cos", math.cos), ("sin", math.sin), ("radians", math.radians)):
+            conn.create_function(name, 1, function, deterministic=True)
+
+
 def create_place_index(conn: sqlite3.Connection) -> None:
     conn.execute(f"CREATE INDEX idx_items_place ON items (kind, {_BAND}, lon, lat)")
 
 
-def create_rome_index(conn: sqlite3.Connection) -> None:
+def _create_rome_index_v4(conn: sqlite3.Connection) -> None:
     # One row per (item, ROME code); WITHOUT ROWID so the primary key *is* the covering index.
     conn.execute(
         "CREATE TABLE item_romes (rome TEXT NOT NULL, kind TEXT NOT NULL, band INTEGER NOT NULL, "
@@ -35,24 +60,68 @@ def create_rome_index(conn: sqlite3.Connection) -> None:
     )
 
 
-def fill_rome_index(conn: sqlite3.Connection) -> None:
+def create_rome_index(conn: sqlite3.Connection) -> None:
+    # Version 7: each row also carries what a search filters and ranks on (unit vector,
+    # département, OPCO, handi), so that no search reads `items` to rank.
+    conn.execute(
+        "CREATE TABLE item_romes (rome TEXT NOT NULL, kind TEXT NOT NULL, band INTEGER NOT NULL, "
+        "lon REAL NOT NULL, lat REAL NOT NULL, item INTEGER NOT NULL, diploma_level INTEGER, "
+        "x REAL NOT NULL, y REAL NOT NULL, z REAL NOT NULL, departement TEXT, opco TEXT, "
+        "handi_friendly INTEGER, "
+        "PRIMARY KEY (rome, kind, band, lon, lat, item)) WITHOUT ROWID"
+    )
+
+
+def _split_romes_sql(columns: str, insert_columns: str) -> str:
     # Split the space-separated codes in SQL: twice as fast as a Python loop at france scale,
     # and the sorted insert fills the index pages in order.
-    conn.execute(
-        f"""
-        WITH RECURSIVE split(item, kind, band, lon, lat, level, code, rest) AS (
-            SELECT rowid, kind, {_BAND}, lon, lat, diploma_level, '', romes || ' ' FROM items
-            WHERE lat IS NOT NULL AND lon IS NOT NULL AND romes != ''
+    return f"""
+        WITH RECURSIVE split(item, kind, band, lon, lat, level, {columns}code, rest) AS (
+            SELECT rowid, kind, {_BAND}, lon, lat, diploma_level, {columns}'', romes || ' '
+            FROM items WHERE lat IS NOT NULL AND lon IS NOT NULL AND romes != ''
             UNION ALL
-            SELECT item, kind, band, lon, lat, level, substr(rest, 1, instr(rest, ' ') - 1),
-                   substr(rest, instr(rest, ' ') + 1)
+            SELECT item, kind, band, lon, lat, level, {columns}
+                   substr(rest, 1, instr(rest, ' ') - 1), substr(rest, instr(rest, ' ') + 1)
             FROM split WHERE rest != ''
         )
         INSERT OR IGNORE INTO item_romes
-        SELECT code, kind, band, lon, lat, item, level FROM split WHERE code != ''
+        SELECT code, kind, band, lon, lat, item, level{insert_columns} FROM split WHERE code != ''
         ORDER BY 1, 2, 3, 4, 5, 6
         """
+
+
+def fill_rome_index(conn: sqlite3.Connection, *, version: int = SCHEMA_VERSION) -> None:
+    """Fill the ROME index in the shape of schema `version` (empty before)."""
+    columns = "x, y, z, departement, opco, handi_friendly, " if version >= 7 else ""
+    conn.execute(_split_romes_sql(columns, (", " + columns.rstrip(", ")) if columns else ""))
+
+
+def unit_vector_sql() -> str:
+    """The SQL of the three components of the unit vector of (lat, lon), NULL without them."""
+    return ", ".join(
+        f"CASE WHEN lat IS NULL OR lon IS NULL THEN NULL ELSE {expr} END" for expr in UNIT_VECTOR
     )
+
+
+def fill_search_tables(conn: sqlite3.Connection) -> None:
+    """The small tables a search reads before its indexes (version 7): rowid ranges per kind
+    and map cell, the box of each département's items, and the terms of the full-text index
+    (a typed word is matched against the exact terms it starts)."""
+    for table in ("item_cells", "departement_extents", "item_terms"):
+        conn.execute(f"DELETE FROM {table}")
+    conn.execute(
+        f"INSERT INTO item_cells SELECT kind, {CELL}, min(rowid), max(rowid) FROM items "
+        "WHERE lat IS NOT NULL AND lon IS NOT NULL GROUP BY 1, 2"
+    )
+    conn.execute(
+        "INSERT INTO departement_extents SELECT coalesce(departement, ''), min(lat), max(lat), "
+        "min(lon), max(lon) FROM items WHERE lat IS NOT NULL AND lon IS NOT NULL GROUP BY 1"
+    )
+    conn.execute("CREATE VIRTUAL TABLE temp.items_fts_terms USING fts5vocab(main, items_fts, row)")
+    try:
+        conn.execute("INSERT INTO item_terms SELECT term FROM temp.items_fts_terms")
+    finally:
+        conn.execute("DROP TABLE temp.items_fts_terms")
 
 
 # --- Reading -----------------------------------------------------------------------------
@@ -135,8 +204,8 @@ def _rebuild_rome_index(db: sqlite_utils.Database) -> None:
     # Version 3 added the diploma level ("métier + niveau" answered from the index alone);
     # version 4 the latitude band (a box is read over its own longitudes only).
     db.execute("DROP TABLE IF EXISTS item_romes")
-    create_rome_index(db.conn)
-    fill_rome_index(db.conn)
+    _create_rome_index_v4(db.conn)
+    fill_rome_index(db.conn, version=4)
 
 
 def _migrate_v3_to_v4(db: sqlite_utils.Database) -> None:
@@ -158,6 +227,33 @@ def _migrate_v5_to_v6(db: sqlite_utils.Database) -> None:
     create_insertion_table(db.conn)
 
 
+def _migrate_v6_to_v7(db: sqlite_utils.Database) -> None:
+    # Exact ranking with no trigonometry per row: every position gets its unit vector, the
+    # ROME index carries it with the filtered columns, and the small search tables appear.
+    conn = db.conn
+    ensure_math_functions(conn)
+    for column in ("x", "y", "z"):
+        conn.execute(f"ALTER TABLE items ADD COLUMN {column} REAL")
+    conn.execute(f"UPDATE items SET (x, y, z) = ({unit_vector_sql()})")
+    conn.execute("DROP TABLE IF EXISTS item_romes")
+    create_rome_index(conn)
+    fill_rome_index(conn)
+    create_search_tables(conn)
+    fill_search_tables(conn)
+
+
+def create_search_tables(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "CREATE TABLE item_cells (kind TEXT NOT NULL, cell INTEGER NOT NULL, "
+        "first INTEGER NOT NULL, last INTEGER NOT NULL, PRIMARY KEY (kind, cell)) WITHOUT ROWID"
+    )
+    conn.execute(
+        "CREATE TABLE departement_extents (departement TEXT PRIMARY KEY, min_lat REAL, "
+        "max_lat REAL, min_lon REAL, max_lon REAL)"
+    )
+    conn.execute("CREATE TABLE item_terms (term TEXT PRIMARY KEY) WITHOUT ROWID")
+
+
 # Index i creates version i + 1 from version i; version 0 is an empty file.
 MIGRATIONS = (
     _create_v1,
@@ -166,6 +262,7 @@ MIGRATIONS = (
     _migrate_v3_to_v4,
     _migrate_v4_to_v5,
     _migrate_v5_to_v6,
+    _migrate_v6_to_v7,
 )
 
 

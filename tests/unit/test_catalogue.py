@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -127,7 +128,7 @@ def test_opco_handi_and_text_filters(store: CatalogueStore) -> None:
     assert _ids(
         store.nearest(area, ItemFilter(Kind.ENTREPRISE, handi_friendly_only=True), limit=9)
     ) == ["handi"]
-    text = store.nearest(area, ItemFilter(Kind.OFFRE, fts_query='"boulang"*'), limit=9)
+    text = store.nearest(area, ItemFilter(Kind.OFFRE, words=("boulang",)), limit=9)
     assert _ids(text) == ["any-level"]
 
 
@@ -186,7 +187,13 @@ def test_writer_builds_the_indexes_a_search_uses(tmp_path: Path) -> None:
     # Items over mainland France, so that the planner's statistics look like a real catalogue.
     items = [
         _item(
-            kind, f"{kind.value}{i}", 42.5 + (i % 80) / 10, -4.0 + (i // 80) / 5, romes=("A1", "B2")
+            kind,
+            f"{kind.value}{i}",
+            42.5 + (i % 80) / 10,
+            -4.0 + (i // 80) / 5,
+            romes=("A1", "B2"),
+            title=f"Offre {i}",
+            departement="29",
         )
         for kind in Kind
         for i in range(2000)
@@ -195,12 +202,26 @@ def test_writer_builds_the_indexes_a_search_uses(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT count(*) FROM item_romes").fetchone()[0] == 2 * len(items)
     store = CatalogueStore(path)
-    for flt in (ItemFilter(Kind.OFFRE, ("A1",)), ItemFilter(Kind.OFFRE)):
-        sql, params = store._nearest_sql(Area(45.0, 2.0, radius_km=30), flt, 10)
-        plan = " ".join(str(r) for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
-        # The box is read through an index (ROME or place), band by band: never a full scan.
-        assert "band=?" in plan or "<expr>=?" in plan, plan
-        assert "SCAN i " not in plan and "SCAN items" not in plan, plan
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)  # each statement, values filled in
+    around = Area(45.0, -2.0, radius_km=30)
+    searches = [
+        (around, ItemFilter(Kind.OFFRE, ("A1",))),
+        (around, ItemFilter(Kind.OFFRE, ("A1", "B2"), diploma_level=None)),
+        (around, ItemFilter(Kind.OFFRE)),
+        (around, ItemFilter(Kind.OFFRE, words=("offre",))),
+        (Area(45.0, -2.0, departements=("29",)), ItemFilter(Kind.OFFRE, ("A1",))),
+    ]
+    for area, flt in searches:
+        assert store.nearest(area, flt, limit=10)
+    ranking = [sql for sql in statements if "ORDER BY d2" in sql]
+    assert len(ranking) >= len(searches)
+    for sql in ranking:
+        plan = " ".join(str(r) for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+        # The box is read through an index (ROME, place or full text), never a full scan;
+        # the full-text index over rowid ranges (`><`), the cells of the box.
+        assert not re.search(r"SCAN (i|items|item_romes)\b(?!_)", plan), plan
+        assert "items_fts" not in plan or "><" in plan, plan
 
 
 def test_distances_are_great_circle_with_or_without_sqlite_math(store: CatalogueStore) -> None:
@@ -215,7 +236,7 @@ def test_distances_are_great_circle_with_or_without_sqlite_math(store: Catalogue
     store._sql_distance, store._distance_sql = False, "NULL"
     without = store.nearest(area, flt, limit=10)
     assert [(i.id, round(d, 6)) for i, d in without] == [(i.id, round(d, 6)) for i, d in with_math]
-    text = store.nearest(area, ItemFilter(Kind.OFFRE, fts_query='"boulang"*'), limit=9)
+    text = store.nearest(area, ItemFilter(Kind.OFFRE, words=("boulang",)), limit=9)
     assert text[0][1] == pytest.approx(distance_km(*AURILLAC, text[0][0].lat, text[0][0].lon))
 
 

@@ -12,7 +12,7 @@ from lba_desktop.errors import InvalidInput, MetierNotFound, PlaceNotFound
 from lba_desktop.geo import distance_km
 from lba_desktop.geocoding import default_geocoder
 from lba_desktop.models import Item, Kind, PlaceKind
-from lba_desktop.search import NEAREST_ANYWHERE_PER_KIND, SearchService, fts_query
+from lba_desktop.search import NEAREST_ANYWHERE_PER_KIND, SearchService, search_words
 
 
 def _at(km_north: float, km_east: float = 0.0) -> tuple[float, float]:
@@ -126,7 +126,12 @@ def test_kinds_opco_and_handi_filters(service: SearchService) -> None:
 def test_free_text_ignores_accents_and_case(service: SearchService) -> None:
     result = service.search(service.build_criteria(texte="métiers COIFFURE", lieu="Aurillac"))
     assert _ids(result) == ["coiffure-1km"]
-    assert fts_query('boul" OR x') == '"boul"* AND "or"* AND "x"*'
+    # FTS syntax typed in the box is only words; punctuation alone is no search at all.
+    assert search_words('boul" OR x*') == ("boul", "or", "x")
+    typed = service.search(service.build_criteria(texte='coiff" OR* (', lieu="Aurillac"))
+    assert _ids(typed) == ["coiffure-1km"]  # "or" starts the word "Org"
+    with pytest.raises(InvalidInput):
+        service.build_criteria(texte=' "?! ', lieu="Aurillac")
 
 
 def test_nothing_in_radius_shows_nearest_anywhere(service: SearchService) -> None:

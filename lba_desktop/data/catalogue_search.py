@@ -1,0 +1,458 @@
+"""How a search reads the catalogue: the items nearest a point, ranked by exact great-circle
+distance, through the ROME index, the full-text index restricted to the map cells of the
+area, or the place index.
+
+Every position is stored with its unit vector (x, y, z): the squared chord between two unit
+vectors grows with the great-circle distance, so plain SQL arithmetic ranks exactly, with no
+trigonometry per row. Boxes only prefilter (they hold every point of their circle); the
+decision, distance and cap, is taken on the exact figures.
+
+An area without a radius (France, a département, a région) is read in growing circles around
+its centre: once a circle holds `limit` items, nothing outside it can be nearer, so most
+searches never read the whole country.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lba_desktop.data.catalogue_schema import ITEM_BAND, band_of, lon_cell_of
+from lba_desktop.geo import EARTH_RADIUS_KM, distance_km
+from lba_desktop.models import Item, Kind
+
+Box = tuple[float, float, float, float]  # min_lat, max_lat, min_lon, max_lon
+
+# Rows ranked beyond `limit`, so that ties and rounding at the cap are decided exactly.
+_SLACK = 32
+# Relative margin between the SQL figure and the exact one: far above rounding (1e-16),
+# far below any real difference of distance.
+_MARGIN = 1e-9
+# Circles tried around the centre of an area without a radius (km); the last step reads the
+# area whole (its box for départements, everything for France).
+_FIRST_CIRCLE_KM = 12.5
+_LAST_CIRCLE_KM = 1600.0
+# Beyond this many latitude bands the full-text index is read over the kind's whole range:
+# one read costs less than that many.
+_MAX_TEXT_BANDS = 24
+# A typed word standing for more index terms than this is matched as a prefix by FTS itself.
+_MAX_TERMS_PER_WORD = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """Where to look: a circle around a point, or a set of départements, or everywhere.
+
+    Without a radius, items are ranked by their distance from the centre."""
+
+    centre_lat: float
+    centre_lon: float
+    radius_km: float | None = None  # None: no distance limit
+    departements: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ItemFilter:
+    """What an item must be to be found (all applied before the cap)."""
+
+    kind: Kind
+    romes: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()  # folded words; each must start a word of the item
+    diploma_level: int | None = None
+    opco: str = ""
+    handi_friendly_only: bool = False
+    valid_on: str = ""  # ISO date: offers whose publication ended before it are left out
+
+
+# --- Geometry ----------------------------------------------------------------------------
+
+
+def unit_vector(lat: float, lon: float) -> tuple[float, float, float]:
+    p, la = math.radians(lat), math.radians(lon)
+    return (math.cos(p) * math.cos(la), math.cos(p) * math.sin(la), math.sin(p))
+
+
+def chord2_of_km(distance: float) -> float:
+    """The squared chord between unit vectors `distance` km apart on the sphere."""
+    return (2 * math.sin(min(distance / EARTH_RADIUS_KM, math.pi) / 2)) ** 2
+
+
+def box_around(lat: float, lon: float, radius_km: float) -> Box | None:
+    """The latitude/longitude box that holds every point within `radius_km` of the centre;
+    None when it would reach a pole or cross the ±180° meridian (read everything then)."""
+    rho = radius_km / EARTH_RADIUS_KM
+    dlat = math.degrees(rho)
+    if abs(lat) + dlat >= 89.0:
+        return None
+    # The widest longitude of a spherical cap: wider than radius / cos(latitude).
+    dlon = math.degrees(math.asin(min(1.0, math.sin(rho) / math.cos(math.radians(lat)))))
+    edge = 1e-7  # degrees (1 cm): float rounding never cuts an item on the edge
+    box = (lat - dlat - edge, lat + dlat + edge, lon - dlon - edge, lon + dlon + edge)
+    if box[2] < -180.0 or box[3] > 180.0 or dlon >= 90.0:
+        return None
+    return box
+
+
+def _contains(outer: Box, inner: Box) -> bool:
+    return (
+        outer[0] <= inner[0]
+        and inner[1] <= outer[1]
+        and outer[2] <= inner[2]
+        and inner[3] <= outer[3]
+    )
+
+
+def _chord2_sql(table: str) -> str:
+    x, y, z = f"{table}x", f"{table}y", f"{table}z"
+    return f"(({x} - ?) * ({x} - ?) + ({y} - ?) * ({y} - ?) + ({z} - ?) * ({z} - ?))"
+
+
+def _chord2_params(area: Area) -> list[float]:
+    x, y, z = unit_vector(area.centre_lat, area.centre_lon)
+    return [x, x, y, y, z, z]
+
+
+def _level_condition(kind: Kind, column: str) -> str:
+    if kind is Kind.FORMATION:
+        return f"{column} = ?"
+    # An offer open to any level ("Indifférent") matches every requested level.
+    return f"({column} = ? OR {column} IS NULL)"
+
+
+def expired(item: Item, today: str) -> bool:
+    """An offer whose publication ended since the sync is no longer shown (ISO dates compare
+    as text; an unreadable one reads as unknown, so the offer stays)."""
+    if not today or item.kind is Kind.FORMATION or item.kind is Kind.ENTREPRISE:
+        return False
+    expiration = (item.details or {}).get("expiration")
+    if not isinstance(expiration, str) or len(expiration) < 10 or expiration[4] != "-":
+        return False
+    return expiration[:10] < today
+
+
+# --- The search --------------------------------------------------------------------------
+
+Ranked = list[tuple[int, float]]  # (rowid, squared chord), nearest first
+Fetch = Callable[[Sequence[int]], dict[int, Item]]
+
+
+class NearestSearch:
+    """The nearest items of one kind: ranks rowids in SQL, decides on exact distances.
+
+    `conn` is used under the caller's lock; `fetch` reads items by rowid (with its cache)."""
+
+    def __init__(self, conn: sqlite3.Connection, fetch: Fetch) -> None:
+        self.conn = conn
+        self.fetch = fetch
+        self._cells: dict[str, tuple[list[int], list[int], list[int]]] | None = None
+        self._extents: dict[str, Box] | None = None
+        self._terms: dict[str, tuple[str, ...] | None] = {}
+
+    def nearest(self, area: Area, flt: ItemFilter, limit: int) -> list[tuple[Item, float]]:
+        """Up to `limit` items matching `flt` in `area`, nearest first (ties by id), each with
+        its great-circle distance in km from the area's centre."""
+        if limit <= 0:
+            return []
+        if area.radius_km is not None:
+            radius = float(area.radius_km)
+            # In a dense place the nearest `limit` items often lie in a much smaller circle.
+            circles: list[float | None] = [radius / 4, radius / 2]
+            last: tuple[float | None, Box | None] = (radius, box_around(*_centre(area), radius))
+        else:
+            circles = []
+            circle = _FIRST_CIRCLE_KM
+            while circle <= _LAST_CIRCLE_KM:
+                circles.append(circle)
+                circle *= 2
+            last = (None, self._extent_of(area.departements) if area.departements else None)
+            if area.departements and last[1] is None:
+                return []  # no item in these départements has a position
+        circle_index = 0
+        while circle_index < len(circles):
+            circle = circles[circle_index]
+            assert circle is not None
+            box = box_around(*_centre(area), circle)
+            if box is None or (last[1] is not None and _contains(box, last[1])):
+                break  # this circle reads as much as the last step
+            found, count = self._within(area, flt, limit, circle, box)
+            if found is not None:
+                return found
+            # Fewer than `limit` items inside: jump to a circle that should hold them.
+            wanted = circle * math.sqrt(limit / max(count, 1)) * 1.2
+            while circle_index < len(circles) and (circles[circle_index] or 0) < wanted:
+                circle_index += 1
+        found, _count = self._within(area, flt, limit, last[0], last[1], final=True)
+        assert found is not None
+        return found
+
+    def _within(
+        self,
+        area: Area,
+        flt: ItemFilter,
+        limit: int,
+        circle: float | None,
+        box: Box | None,
+        *,
+        final: bool = False,
+    ) -> tuple[list[tuple[Item, float]] | None, int]:
+        """The `limit` nearest within `circle` (km, None: anywhere in `box`), or None and the
+        count found when the circle holds fewer and is not the last step."""
+        asked = limit + _SLACK
+        while True:
+            ranked = self._rank(area, flt, circle, box, asked)
+            complete = len(ranked) < asked
+            if complete and not final and len(ranked) < limit:
+                return None, len(ranked)  # too few, whatever they are: no need to read them
+            if not complete:
+                # Rows not returned rank at or beyond the last one: keep only those surely
+                # before it, the others are decided with a longer list.
+                boundary = ranked[-1][1] * (1 - _MARGIN)
+                ranked = [row for row in ranked if row[1] < boundary]
+            kept = self._decide(area, flt, limit, circle, ranked)
+            if len(kept) >= limit:
+                return kept[:limit], len(kept)
+            if complete:
+                return (kept if final else None), len(kept)
+            asked *= 4
+
+    def _decide(
+        self, area: Area, flt: ItemFilter, limit: int, circle: float | None, ranked: Ranked
+    ) -> list[tuple[Item, float]]:
+        """The exact answer among `ranked` (every candidate ranking before the others): items
+        read for the first `limit` and whatever ties with them, more if some drop out."""
+        lat0, lon0 = _centre(area)
+        head = len(ranked) if len(ranked) <= limit else limit
+        if head < len(ranked):
+            edge = ranked[head - 1][1] * (1 + _MARGIN) + 1e-18
+            while head < len(ranked) and ranked[head][1] <= edge:
+                head += 1
+        kept: list[tuple[Item, float]] = []
+        for part in (ranked[:head], ranked[head:]):
+            if not part or len(kept) >= limit:
+                break
+            items = self.fetch([rowid for rowid, _c2 in part])
+            for rowid, _c2 in part:
+                item = items[rowid]
+                d = distance_km(lat0, lon0, item.lat, item.lon)  # type: ignore[arg-type]
+                if circle is not None and d > circle:
+                    continue
+                if expired(item, flt.valid_on):
+                    continue
+                kept.append((item, d))
+        kept.sort(key=lambda pair: (pair[1], pair[0].id))
+        return kept
+
+    # -- ranking in SQL
+
+    def _rank(
+        self, area: Area, flt: ItemFilter, circle: float | None, box: Box | None, n: int
+    ) -> Ranked:
+        if flt.words:
+            return self._rank_text(area, flt, circle, box, n)
+        if flt.romes:
+            return self._rank_rome(area, flt, circle, box, n)
+        return self._rank_place(area, flt, circle, box, n)
+
+    def _rank_rome(
+        self, area: Area, flt: ItemFilter, circle: float | None, box: Box | None, n: int
+    ) -> Ranked:
+        """On the covering ROME index alone: no row of `items` is read to rank."""
+        c2 = _chord2_sql("")
+        marks = ", ".join("?" for _ in flt.romes)
+        where = [f"rome IN ({marks})", "kind = ?"]
+        params: list[Any] = [*flt.romes, flt.kind.value]
+        if box:
+            bands = _bands(box)
+            where.append(
+                f"band IN ({', '.join('?' for _ in bands)}) "
+                "AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?"
+            )
+            params += [*bands, box[2], box[3], box[0], box[1]]
+        where, params = self._common(area, flt, circle, "", where, params)
+        if len(flt.romes) == 1:
+            sql = f"SELECT item, {c2} AS d2 FROM item_romes WHERE {' AND '.join(where)}"
+        else:
+            # An item listed under several of the requested codes appears once per code.
+            sql = (
+                f"SELECT item, min({c2}) AS d2 FROM item_romes "
+                f"WHERE {' AND '.join(where)} GROUP BY item"
+            )
+        sql += " ORDER BY d2, item LIMIT ?"
+        return self.conn.execute(sql, [*_chord2_params(area), *params, n]).fetchall()
+
+    def _rank_text(
+        self, area: Area, flt: ItemFilter, circle: float | None, box: Box | None, n: int
+    ) -> Ranked:
+        """Full-text matches read only over the rowids of the area's map cells (items are
+        stored by kind and cell, so a box is one rowid range per latitude band)."""
+        match = self._match(flt.words)
+        if match is None:
+            return []
+        ranges = self._rowid_ranges(flt.kind, box)
+        if not ranges:
+            return []
+        sub = " UNION ALL ".join(
+            "SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid BETWEEN ? AND ?"
+            for _ in ranges
+        )
+        sub_params: list[Any] = [v for first, last in ranges for v in (match, first, last)]
+        # `+` keeps the planner on the rowid list rather than an index of the kind.
+        where = [f"i.rowid IN ({sub})", "+i.kind = ?", "i.x IS NOT NULL"]
+        params: list[Any] = [*sub_params, flt.kind.value]
+        if box:
+            where.append("i.lat BETWEEN ? AND ? AND i.lon BETWEEN ? AND ?")
+            params += list(box)
+        if flt.romes:
+            where.append(
+                "(" + " OR ".join("instr(' ' || i.romes || ' ', ?) > 0" for _ in flt.romes) + ")"
+            )
+            params += [f" {code} " for code in flt.romes]
+        where, params = self._common(area, flt, circle, "i.", where, params)
+        c2 = _chord2_sql("i.")
+        sql = (
+            f"SELECT i.rowid, {c2} AS d2 FROM items i WHERE {' AND '.join(where)} "
+            "ORDER BY d2, i.rowid LIMIT ?"
+        )
+        return self.conn.execute(sql, [*_chord2_params(area), *params, n]).fetchall()
+
+    def _rank_place(
+        self, area: Area, flt: ItemFilter, circle: float | None, box: Box | None, n: int
+    ) -> Ranked:
+        """Everything of a kind around a point, on the place index (kind, band, lon, lat)."""
+        where = ["i.kind = ?", "i.x IS NOT NULL"]
+        params: list[Any] = [flt.kind.value]
+        if box:
+            bands = _bands(box)
+            where.append(
+                f"{ITEM_BAND} IN ({', '.join('?' for _ in bands)}) "
+                "AND i.lon BETWEEN ? AND ? AND i.lat BETWEEN ? AND ?"
+            )
+            params += [*bands, box[2], box[3], box[0], box[1]]
+        where, params = self._common(area, flt, circle, "i.", where, params)
+        c2 = _chord2_sql("i.")
+        sql = (
+            f"SELECT i.rowid, {c2} AS d2 FROM items i WHERE {' AND '.join(where)} "
+            "ORDER BY d2, i.rowid LIMIT ?"
+        )
+        return self.conn.execute(sql, [*_chord2_params(area), *params, n]).fetchall()
+
+    @staticmethod
+    def _common(
+        area: Area,
+        flt: ItemFilter,
+        circle: float | None,
+        table: str,
+        where: list[str],
+        params: list[Any],
+    ) -> tuple[list[str], list[Any]]:
+        """The conditions every index carries: circle, départements, level, OPCO, handi."""
+        where, params = list(where), list(params)
+        if circle is not None:
+            where.append(f"{_chord2_sql(table)} <= ?")
+            params += [*_chord2_params(area), chord2_of_km(circle) * (1 + _MARGIN) + 1e-18]
+        if area.departements:
+            marks = ", ".join("?" for _ in area.departements)
+            where.append(f"{table}departement IN ({marks})")
+            params += list(area.departements)
+        if flt.diploma_level is not None:
+            where.append(_level_condition(flt.kind, f"{table}diploma_level"))
+            params.append(flt.diploma_level)
+        if flt.opco:
+            where.append(f"{table}opco = ? COLLATE NOCASE")
+            params.append(flt.opco)
+        if flt.handi_friendly_only:
+            where.append(f"{table}handi_friendly = 1")
+        return where, params
+
+    # -- what the area and the words stand for in the indexes
+
+    def _rowid_ranges(self, kind: Kind, box: Box | None) -> list[tuple[int, int]]:
+        cells, firsts, lasts = self._cells_of(kind)
+        if not cells:
+            return []
+        if box is None or band_of(box[1]) - band_of(box[0]) >= _MAX_TEXT_BANDS:
+            return [(min(firsts), max(lasts))]
+        lo_cell, hi_cell = lon_cell_of(box[2]), lon_cell_of(box[3])
+        ranges = []
+        for band in _bands(box):
+            start = bisect.bisect_left(cells, band * 2000 + lo_cell)
+            end = bisect.bisect_right(cells, band * 2000 + hi_cell)
+            if start < end:
+                ranges.append((min(firsts[start:end]), max(lasts[start:end])))
+        return ranges
+
+    def _cells_of(self, kind: Kind) -> tuple[list[int], list[int], list[int]]:
+        if self._cells is None:
+            cells: dict[str, tuple[list[int], list[int], list[int]]] = {
+                k.value: ([], [], []) for k in Kind
+            }
+            rows = self.conn.execute(
+                "SELECT kind, cell, first, last FROM item_cells ORDER BY kind, cell"
+            )
+            for kind_value, cell, first, last in rows:
+                if kind_value in cells:
+                    lists = cells[kind_value]
+                    lists[0].append(cell)
+                    lists[1].append(first)
+                    lists[2].append(last)
+            self._cells = cells
+        return self._cells[kind.value]
+
+    def _extent_of(self, departements: Sequence[str]) -> Box | None:
+        if self._extents is None:
+            self._extents = {
+                dep: (a, b, c, d)
+                for dep, a, b, c, d in self.conn.execute(
+                    "SELECT departement, min_lat, max_lat, min_lon, max_lon "
+                    "FROM departement_extents"
+                )
+            }
+        boxes = [self._extents[d] for d in departements if d in self._extents]
+        if not boxes:
+            return None
+        return (
+            min(b[0] for b in boxes),
+            max(b[1] for b in boxes),
+            min(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
+
+    def _match(self, words: Sequence[str]) -> str | None:
+        """An FTS5 expression where each word stands for the index terms it starts (read in
+        `item_terms`): exact terms are read over a rowid range without loading the whole
+        doclist, as a prefix query would. None when a word starts no term at all."""
+        groups = []
+        for word in words:
+            terms = self._terms_of(word)
+            if terms is None:
+                groups.append(f'"{word}"*')  # too many terms: FTS merges them itself
+            elif not terms:
+                return None
+            else:
+                groups.append("(" + " OR ".join(f'"{t}"' for t in terms) + ")")
+        return " AND ".join(groups)
+
+    def _terms_of(self, word: str) -> tuple[str, ...] | None:
+        if word not in self._terms:
+            upper = word[:-1] + chr(ord(word[-1]) + 1)
+            rows = self.conn.execute(
+                "SELECT term FROM item_terms WHERE term >= ? AND term < ? LIMIT ?",
+                (word, upper, _MAX_TERMS_PER_WORD + 1),
+            ).fetchall()
+            terms = tuple(t for (t,) in rows if t.startswith(word) and '"' not in t)
+            if len(self._terms) > 10_000:
+                self._terms.clear()
+            self._terms[word] = None if len(rows) > _MAX_TERMS_PER_WORD else terms
+        return self._terms[word]
+
+
+def _centre(area: Area) -> tuple[float, float]:
+    return area.centre_lat, area.centre_lon
+
+
+def _bands(box: Box) -> list[int]:
+    return list(range(band_of(box[0]), band_of(box[1]) + 1))
