@@ -19,6 +19,7 @@ from lba_desktop import paths
 from lba_desktop.data.apprentissage_client import ApprentissageClient
 from lba_desktop.data.catalogue import CatalogueWriter, now_iso, storage_error
 from lba_desktop.data.http import RetryPolicy, Sleep
+from lba_desktop.data.inserjeunes_client import InserJeunesClient
 from lba_desktop.data.lba_client import LbaClient
 from lba_desktop.data.parsers import Locate, dedupe, parse_formations, parse_jobs_search
 from lba_desktop.data.referentials import load_communes, load_departements
@@ -40,7 +41,9 @@ from lba_desktop.local_catalogue import swap_in
 from lba_desktop.models import Item, Kind
 from lba_desktop.settings_env import ApiSettings, read_api_settings
 from lba_desktop.sync_handi import HandiPass
+from lba_desktop.sync_insertion import InsertionFetch, fetch_insertion, write_insertion
 from lba_desktop.sync_plan import (
+    INSERJEUNES,
     SOURCES,
     Call,
     SyncScope,
@@ -98,6 +101,8 @@ class SyncReport:
     duration_s: float = 0.0
     rate_wait_s: float = 0.0  # time spent waiting on the client rate limiters
     demo_removed: bool = False  # the previous catalogue was demo data, now gone
+    insertion_rows: dict[str, int] = field(default_factory=dict)  # InserJeunes rows per level
+    insertion_millesime: str = ""
     # The typed failure behind `errors`, so a window can show its message and hint apart.
     failure: LbaError | None = field(default=None, repr=False)
 
@@ -122,6 +127,14 @@ class SyncReport:
                 "Reçus : "
                 + ", ".join(f"{k.plural_fr.lower()} {self.counts.get(k, 0)}" for k in Kind)
                 + "."
+            )
+        if self.status == "ok" and self.insertion_rows:
+            lines.append(
+                "Taux d'insertion InserJeunes : "
+                f"{self.insertion_rows.get('etablissement', 0)} CFA × diplôme, "
+                f"{self.insertion_rows.get('region', 0)} région × diplôme, "
+                f"{self.insertion_rows.get('national', 0)} diplômes en France"
+                + (f" (cumul {self.insertion_millesime})." if self.insertion_millesime else ".")
             )
         calls = f"Appels au service : {self.calls_made}"
         if self.calls_skipped:
@@ -225,6 +238,7 @@ class SyncService:
         *,
         lba: LbaClient,
         jobs: ApprentissageClient,
+        inserjeunes: InserJeunesClient | None = None,
         catalogue_path: Path | None = None,
         state_path: Path | None = None,
         locate: Locate | None = referential_locate,
@@ -233,6 +247,7 @@ class SyncService:
     ) -> None:
         self.lba = lba
         self.jobs = jobs
+        self.inserjeunes = inserjeunes
         self.catalogue_path = catalogue_path or paths.catalogue_path()
         self.state_path = state_path or self.catalogue_path.parent / STATE_FILE
         self.locate = locate
@@ -254,6 +269,9 @@ class SyncService:
         common: dict[str, Any] = {"sleep": sleep, "timeout": timeout, "retry": retry}
         lba = LbaClient(s.lba_url, s.caller, **common)
         jobs = ApprentissageClient(s.apprentissage_url, s.api_key, caller=s.caller, **common)
+        # Its own timeouts: a whole file is longer to read than an API answer.
+        inserjeunes = InserJeunesClient(s.inserjeunes_url, s.caller, sleep=sleep, retry=retry)
+        kwargs.setdefault("inserjeunes", inserjeunes)
         return cls(lba=lba, jobs=jobs, **kwargs)
 
     # -- running
@@ -274,14 +292,19 @@ class SyncService:
         staging = self.catalogue_path.with_name(self.catalogue_path.name + STAGING_SUFFIX)
         staging.unlink(missing_ok=True)  # left by a killed run: never trusted
         restore = _wrap_limiters(self.lba, result) + _wrap_limiters(self.jobs, result)
+        if self.inserjeunes is not None:
+            restore += _wrap_limiters(self.inserjeunes, result)
         store: ResumeStore | None = None
         try:
             store = ResumeStore(self.state_path)
             store.begin(scope.key(), restart=restart)
             items, failed_pairs, explicit = self._fetch(scope, store, result, report, cancelled)
+            insertion = self._fetch_insertion(scope, result, report, cancelled)
             total = result.calls_made + result.calls_skipped + 1
             report(total - 1, total, "Écriture du nouveau catalogue")
-            self._build(scope, staging, items, failed_pairs, explicit, store, result, cancelled)
+            self._build(
+                scope, staging, items, failed_pairs, explicit, store, result, cancelled, insertion
+            )
             if cancelled():
                 raise SyncCancelled
             swap_in(staging, self.catalogue_path)
@@ -416,6 +439,28 @@ class SyncService:
         result.warnings.extend(handi_warnings)
         return dedupe(items), failed, answered - failed
 
+    def _fetch_insertion(
+        self, scope: SyncScope, result: SyncReport, report: Report, cancelled: Cancelled
+    ) -> InsertionFetch | None:
+        """The InserJeunes files when the scope names them; None keeps the held rates."""
+        if INSERJEUNES not in scope.sources:
+            return None
+        if self.inserjeunes is None:
+            result.warnings.append("InserJeunes : aucune adresse configurée, taux non mis à jour.")
+            return None
+        done = result.calls_made + result.calls_skipped
+
+        def step(label: str) -> None:
+            report(done + fetched_calls[0], done + 4, label)
+            fetched_calls[0] += 1
+
+        fetched_calls = [0]
+        fetched = fetch_insertion(self.inserjeunes, report=step, cancelled=cancelled)
+        if cancelled():
+            raise SyncCancelled
+        result.calls_made += fetched.calls
+        return fetched
+
     @staticmethod
     def _placed(found: tuple[Item, ...], call: Call) -> list[Item]:
         """An item the upstream gave for a département belongs to it unless it says more; a
@@ -453,6 +498,7 @@ class SyncService:
         store: ResumeStore,
         result: SyncReport,
         cancelled: Cancelled,
+        insertion: InsertionFetch | None = None,
     ) -> None:
         old = self._usable_previous(result)
         before = catalogue_breakdown(old) if old else {}
@@ -470,6 +516,13 @@ class SyncService:
                 if cancelled():
                     raise SyncCancelled
                 writer.add_items(items[i : i + CHUNK])
+            received, insertion_warnings = write_insertion(writer, old, insertion)
+            result.insertion_rows = received
+            if insertion is not None:
+                result.insertion_millesime = max(
+                    (o.millesime for o in insertion.outcomes.values()), default=""
+                )
+            result.warnings.extend(insertion_warnings)
             after = staging_breakdown(writer)
             self._check_not_emptied(before, after, replaced, answered)
             when = now_iso()

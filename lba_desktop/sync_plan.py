@@ -15,10 +15,13 @@ from lba_desktop.errors import InvalidInput
 from lba_desktop.metiers import default_metier_index
 from lba_desktop.models import MAX_ROMES, Item, Kind
 
-SOURCES: tuple[str, ...] = ("formations", "offres")
+SOURCES: tuple[str, ...] = ("formations", "offres")  # what a sync brings unless told
+INSERJEUNES = "inserjeunes"  # the insertion rates' files: asked by name, not per département
+KNOWN_SOURCES: tuple[str, ...] = (*SOURCES, INSERJEUNES)
 FAMILY_KINDS: dict[str, tuple[Kind, ...]] = {
     "formations": (Kind.FORMATION,),
     "offres": (Kind.OFFRE, Kind.ENTREPRISE, Kind.PARTENARIAT),
+    INSERJEUNES: (),  # no items: rates joined onto the trainings
 }
 DIPLOMA_SPLIT = (3, 4, 5, 6, 7)
 
@@ -90,14 +93,16 @@ def make_scope(
         if name not in FAMILY_KINDS:
             raise InvalidInput(
                 f"Source inconnue : « {raw.strip()} ».",
-                hint="Sources possibles : " + ", ".join(SOURCES) + ".",
+                hint="Sources possibles : " + ", ".join(KNOWN_SOURCES) + ".",
             )
         if name not in chosen:
             chosen.append(name)
     if not chosen:
-        raise InvalidInput("Aucune source à synchroniser.", hint="Sources : formations, offres.")
+        raise InvalidInput(
+            "Aucune source à synchroniser.", hint="Sources : " + ", ".join(KNOWN_SOURCES) + "."
+        )
     codes = tuple(dict.fromkeys(r.strip().upper() for r in romes if r.strip()))
-    return SyncScope(tuple(sorted(deps)), tuple(s for s in SOURCES if s in chosen), codes)
+    return SyncScope(tuple(sorted(deps)), tuple(s for s in KNOWN_SOURCES if s in chosen), codes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +172,8 @@ def initial_calls(scope: SyncScope) -> list[Call]:
     Each jobs call is followed by its handicap-engaged twin (the items no longer say it)."""
     calls: list[Call] = []
     for family in scope.sources:
+        if family == INSERJEUNES:
+            continue  # three national files, fetched apart (sync_insertion)
         for dep in scope.departements:
             step = range(0, len(scope.romes), MAX_ROMES)
             chunks = [scope.romes[i : i + MAX_ROMES] for i in step] if scope.romes else [()]

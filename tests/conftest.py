@@ -34,8 +34,11 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "LBA_CALLER",
         "LBA_API_KEY",
         "LBA_USER_DB",
+        "LBA_INSERJEUNES_DATASETS",
     ):
         monkeypatch.delenv(var, raising=False)
+    # Nothing listens there: a test that forgets the fake portal fails, never downloads.
+    monkeypatch.setenv("LBA_INSERJEUNES_URL", "http://127.0.0.1:9/datasets")
     return home
 
 

@@ -26,7 +26,9 @@ def add_commands(sub: argparse._SubParsersAction) -> dict[str, Handler]:  # type
         "--departements", required=True, help="codes de département séparés par des virgules"
     )
     sync.add_argument(
-        "--sources", default="formations,offres", help="formations,offres (les deux par défaut)"
+        "--sources",
+        default="formations,offres",
+        help="formations,offres (les deux par défaut), inserjeunes (taux d'insertion des CFA)",
     )
     sync.add_argument("--metiers", default="", help="limiter à un métier (texte ou codes ROME)")
     group = sync.add_mutually_exclusive_group()

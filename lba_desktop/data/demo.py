@@ -15,12 +15,13 @@ from pathlib import Path
 
 from lba_desktop.data.catalogue import CatalogueWriter
 from lba_desktop.data.demo_companies import make_companies, make_offers
+from lba_desktop.data.demo_insertion import DEMO_MILLESIME, write_demo_insertion
 from lba_desktop.data.demo_trainings import make_trainings
 from lba_desktop.data.demo_world import DemoCompany, DemoWorld
 from lba_desktop.data.storage import catalogue_error
 from lba_desktop.models import Item, Kind
 
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"  # 3: fictitious InserJeunes rates
 DEFAULT_SEED = 20261123
 LABEL_FR = "Données de démonstration (fictives)"
 CHUNK = 20_000
@@ -116,6 +117,7 @@ def build_demo_catalogue(
             Kind.PARTENARIAT,
         )
 
+        write_demo_insertion(writer.conn, seed=seed)  # joined onto the trainings at finish()
         updated_at = f"{today.isoformat()}T06:00:00+00:00"
         for (source, dept), n in sorted(freshness.items()):
             writer.set_freshness(source, dept, updated_at, n)
@@ -130,6 +132,8 @@ def build_demo_catalogue(
                 "generator": f"lba_desktop.data.demo {GENERATOR_VERSION}",
                 "generator_version": GENERATOR_VERSION,
                 "fictitious": "1",
+                "inserjeunes_millesime": DEMO_MILLESIME,
+                "inserjeunes_fictitious": "1",
             }
         )
         if report:

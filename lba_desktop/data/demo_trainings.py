@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from lba_desktop.data import demo_vocabulary as voc
+from lba_desktop.data.demo_insertion import demo_cfd
 from lba_desktop.data.demo_world import (
     CFA_FAMILY_WEIGHTS,
     CFA_MAIL,
@@ -169,6 +170,7 @@ def _training_item(
         details={
             "cfa": cfa.name,
             "uai": cfa.uai,
+            "cfd": demo_cfd(title, level),
             "diploma": title,
             "cle_ministere_educatif": key,
             "sessions": sessions,

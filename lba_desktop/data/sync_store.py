@@ -15,6 +15,8 @@ from typing import Any
 import orjson
 
 from lba_desktop.data.catalogue import ITEM_COLUMNS, CatalogueWriter, storage_error
+from lba_desktop.data.insertion_store import TABLE as INSERTION_TABLE
+from lba_desktop.data.insertion_store import copy_insertion
 from lba_desktop.errors import StorageDamaged
 
 # A resume state older than this is not trusted: upstream data has moved on since.
@@ -232,6 +234,22 @@ def catalogue_meta(path: Path) -> dict[str, str]:
         conn.close()
 
 
+def held_insertion_millesimes(path: Path) -> dict[str, str]:
+    """The latest millésime of InserJeunes rates per level a catalogue file holds."""
+    conn = _open_ro(path)
+    try:
+        if not conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = ?", (INSERTION_TABLE,)
+        ).fetchone():
+            return {}
+        rows = conn.execute(
+            f"SELECT level, max(millesime) FROM {INSERTION_TABLE} GROUP BY level"
+        ).fetchall()
+    finally:
+        conn.close()
+    return {level: millesime for level, millesime in rows}
+
+
 def read_journal(path: Path, *, limit: int = 20) -> list[JournalEntry]:
     """The latest journal entries of a catalogue file, newest first."""
     conn = _open_ro(path)
@@ -308,6 +326,12 @@ def copy_kept_rows(
         conn.execute("DROP TABLE temp.replaced_items")
         conn.execute("DROP TABLE temp.replaced_fresh")
     return copied
+
+
+def copy_insertion_rows(writer: CatalogueWriter, old: Path, *, levels: Iterable[str]) -> int:
+    """Keep the InserJeunes rates of these levels from the current catalogue."""
+    with _attached(writer, old) as conn:
+        return copy_insertion(conn, "old", levels=levels)
 
 
 def add_journal_entries(writer: CatalogueWriter, entries: Iterable[JournalEntry]) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from lba_desktop.errors import InvalidInput
 from lba_desktop.exports.common import DEFAULT_STRUCTURE, Handout
+from lba_desktop.exports.trainings import catalogue_trainings
 from lba_desktop.files import check_output
 from lba_desktop.settings import load_settings
 
@@ -27,11 +28,13 @@ def build_handout(
     """What every export shows: one person and their shortlist, nobody else's. The structure
     named in the header is the one given, else the settings' one, else « Mission Locale »."""
     person = service.get_person(person_id)
+    entries = tuple(service.shortlist(person_id))
     return Handout(
         person=person,
-        entries=tuple(service.shortlist(person_id)),
+        entries=entries,
         structure=structure.strip() or load_settings().structure_name or DEFAULT_STRUCTURE,
         today=today or date.today(),
+        trainings=catalogue_trainings(entries),
     )
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from lba_desktop.models import DIPLOMA_LABELS_FR
+from lba_desktop.insertion import export_text
+from lba_desktop.models import DIPLOMA_LABELS_FR, Item, Kind
 from lba_desktop.people import Person, ShortlistEntry
 
 DEFAULT_STRUCTURE = "Mission Locale"
@@ -38,6 +39,12 @@ class Handout:
     entries: tuple[ShortlistEntry, ...]
     structure: str
     today: date
+    # The catalogue's trainings of the shortlist by id (their InserJeunes rates); a training
+    # no longer in the catalogue, or an export made without one, has none.
+    trainings: Mapping[str, Item] = field(default_factory=dict)
+
+    def training(self, entry: ShortlistEntry) -> Item | None:
+        return self.trainings.get(entry.item_id) if entry.kind is Kind.FORMATION else None
 
     @property
     def title_fr(self) -> str:
@@ -118,7 +125,15 @@ COLUMNS: tuple[Column, ...] = (
     ("Latitude", lambda n, e: e.lat, 10),
     ("Longitude", lambda n, e: e.lon, 10),
 )
-HEADERS: tuple[str, ...] = tuple(c[0] for c in COLUMNS)
+INSERTION_HEADER = "Taux d'insertion (InserJeunes)"
+HEADERS: tuple[str, ...] = (*(c[0] for c in COLUMNS), INSERTION_HEADER)
+INSERTION_WIDTH = 60
+
+
+def insertion_fr(handout: Handout, entry: ShortlistEntry) -> str:
+    """The rates with their cohorts (or why there are none) of a training; "" otherwise."""
+    training = handout.training(entry)
+    return export_text(training) if training is not None else ""
 
 
 # Spreadsheets run a cell starting with one of these as a formula: typed text must stay text.
@@ -133,4 +148,7 @@ def neutralise_formula(value: Any) -> Any:
 
 def table_rows(handout: Handout, *, neutralise: bool = True) -> list[list[Any]]:
     clean = neutralise_formula if neutralise else (lambda value: value)
-    return [[clean(get(n, e)) for _, get, _ in COLUMNS] for n, e in enumerate(handout.entries, 1)]
+    return [
+        [*(clean(get(n, e)) for _, get, _ in COLUMNS), clean(insertion_fr(handout, e))]
+        for n, e in enumerate(handout.entries, 1)
+    ]

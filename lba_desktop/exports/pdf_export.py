@@ -26,6 +26,7 @@ from lba_desktop.exports.common import (
 )
 from lba_desktop.exports.pdf_map import badge, draw_map
 from lba_desktop.files import write_file
+from lba_desktop.insertion import insertion_lines
 from lba_desktop.links import web_link
 from lba_desktop.map_background import export_tiles
 from lba_desktop.people import ShortlistEntry
@@ -279,6 +280,9 @@ def _block(pdf: HandoutPdf, number: int, entry: ShortlistEntry, text_w: float, *
     if not entry.available:
         rows.insert(0, (f"{UNAVAILABLE_FR.upper()} (retirée du catalogue)", 8, True))
     rows += _lines(entry)
+    training = pdf.handout.training(entry)
+    if training is not None:
+        rows += [(text, 7.5, False) for text in insertion_lines(training)]
     x0 = MARGIN + 10
     y0 = pdf.get_y() + 1.5
     height = 0.0

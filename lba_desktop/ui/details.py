@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from lba_desktop.links import mailto_link, safe_link, web_link
 from lba_desktop.models import HANDI_LABEL, Hit, Item, Kind
 from lba_desktop.safe_text import shorten
+from lba_desktop.ui.insertion_view import insertion_box
 from lba_desktop.ui.look import kind_colour, km
 from lba_desktop.ui.results_model import level_text
 
@@ -442,8 +443,12 @@ class DetailsPanel(QScrollArea):
             engaged = HANDI_LABEL if item.kind is not Kind.FORMATION else HANDI_CFA_FR
             self._row(form, "Handicap", engaged)
         self._row(form, "Codes ROME", ", ".join(item.romes))
+        insertion = insertion_box(item)  # after the contact, before the long texts
+        if insertion is not None:
+            form.addRow(insertion)
 
         details = dict(item.details or {})
+        details.pop("insertion", None)  # in its own box, above
         order = DETAIL_ORDER.get(item.kind, ())
         keys = [k for k in order if k in details] + sorted(k for k in details if k not in order)
         for key in keys:

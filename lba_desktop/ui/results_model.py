@@ -15,13 +15,16 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from lba_desktop.insertion import employment_6, sort_value
 from lba_desktop.map_page import marker_key
 from lba_desktop.models import ALL_KINDS, DIPLOMA_LABELS_FR, Hit, Kind
 from lba_desktop.ui.look import kind_icon, km
 from lba_desktop.ui.table_model import ListTableModel
 
 COL_KIND, COL_TITLE, COL_ORG, COL_COMMUNE, COL_DISTANCE, COL_LEVEL, COL_DATE = range(7)
-HEADERS = ("Type", "Intitulé", "Organisme / entreprise", "Commune", "Distance", "Niveau", "Date")
+COL_INSERTION = 7
+HEADERS = ("Type", "Intitulé", "Organisme / entreprise", "Commune", "Distance", "Niveau", "Date",
+           "Emploi 6 mois")  # fmt: skip
 HEADER_TIPS = (
     "Formation, offre d'emploi, entreprise ou partenariat",
     "Intitulé de la formation ou du poste",
@@ -30,6 +33,7 @@ HEADER_TIPS = (
     "Distance à vol d'oiseau depuis le lieu recherché",
     "Niveau de diplôme préparé ou visé",
     "Date de création ou de mise à jour",
+    "Apprentis de ce CFA en emploi 6 mois après ce diplôme (InserJeunes, avec la cohorte)",
 )
 # Orders kinds as the public site does in its groups.
 KIND_ORDER = {Kind.FORMATION: 0, Kind.OFFRE: 1, Kind.ENTREPRISE: 2, Kind.PARTENARIAT: 3}
@@ -112,7 +116,7 @@ class ResultsModel(ListTableModel):
             return self._sort_key(hit, col)
         if role == Qt.ItemDataRole.DecorationRole and col == COL_KIND:
             return kind_icon(item.kind)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_DISTANCE:
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_DISTANCE, COL_INSERTION):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -138,6 +142,8 @@ class ResultsModel(ListTableModel):
             if item.kind is Kind.ENTREPRISE:
                 return "—"  # a company is listed for a métier, not a diploma
             return level_text(item.diploma_level) if full else level_short(item.diploma_level)
+        if col == COL_INSERTION:
+            return employment_6(item)[1]
         if col == COL_DATE:
             day = self._date(hit)
             if day is None:
@@ -159,6 +165,8 @@ class ResultsModel(ListTableModel):
         if col == COL_DATE:
             day = self._date(hit)
             return day.toordinal() if day else 0
+        if col == COL_INSERTION:
+            return sort_value(item)
         return self._display(hit, col).casefold()
 
 

@@ -14,6 +14,7 @@ from lba_desktop.ui.results_model import (
     COL_COMMUNE,
     COL_DATE,
     COL_DISTANCE,
+    COL_INSERTION,
     COL_KIND,
     COL_LEVEL,
     COL_ORG,
@@ -21,8 +22,11 @@ from lba_desktop.ui.results_model import (
     ResultsProxy,
 )
 
-# Below this width the date column gives its room to the title (it is in the details).
+# Below these widths the date, then the insertion rate, give their room to the title (both
+# are in the details).
 NARROW_WIDTH = 760
+VERY_NARROW_WIDTH = 560
+FITTED = (COL_KIND, COL_DISTANCE, COL_LEVEL, COL_DATE, COL_INSERTION)
 
 
 class ResultsTable(QTableView):
@@ -48,7 +52,7 @@ class ResultsTable(QTableView):
         header.setTextElideMode(Qt.TextElideMode.ElideRight)  # « Organisme / entr… », not cut
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        for col in (COL_KIND, COL_DISTANCE, COL_LEVEL, COL_DATE):
+        for col in FITTED:
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setMinimumSectionSize(28)
         self.apply_row_height()
@@ -68,18 +72,19 @@ class ResultsTable(QTableView):
 
     def _update_columns(self) -> None:
         narrow = self.width() < NARROW_WIDTH
+        very_narrow = self.width() < VERY_NARROW_WIDTH
         for col in range(self.model().columnCount()):
-            hide = col in self._forced or (col == COL_DATE and narrow)
+            hide = (
+                col in self._forced
+                or (col == COL_DATE and narrow)
+                or (col == COL_INSERTION and very_narrow)
+            )
             if self.isColumnHidden(col) != hide:
                 self.setColumnHidden(col, hide)
         # What the fitted columns leave is shared: the title (stretched) keeps about half,
         # organisation and commune the rest, so no column is squeezed to a few letters.
         header = self.horizontalHeader()
-        fitted = sum(
-            header.sectionSize(c)
-            for c in (COL_KIND, COL_DISTANCE, COL_LEVEL, COL_DATE)
-            if not self.isColumnHidden(c)
-        )
+        fitted = sum(header.sectionSize(c) for c in FITTED if not self.isColumnHidden(c))
         free = self.viewport().width() - fitted
         if free > 0:
             # Without the organisation (presentation mode) the commune takes part of its share.

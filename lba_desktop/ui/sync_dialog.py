@@ -164,8 +164,14 @@ class SyncDialog(QDialog):
             "Offres d'emploi, entreprises (candidature spontanée) et partenariats ; "
             "demande la clé API Apprentissage"
         )
-        for check in (self.formations_box, self.offres_box):
-            check.setChecked(True)
+        self.insertion_box = QCheckBox("Taux d'insertion (InserJeunes)")
+        self.insertion_box.setToolTip(
+            "Devenir des apprentis par CFA et diplôme, par région et en France (open data "
+            "InserJeunes, trois fichiers pour toute la France) ; publiés une fois par an : "
+            "une synchronisation par millésime suffit"
+        )
+        for check in (self.formations_box, self.offres_box, self.insertion_box):
+            check.setChecked(check is not self.insertion_box)
             check.toggled.connect(self._update_selection)
             box.addWidget(check)
         return group
@@ -295,6 +301,8 @@ class SyncDialog(QDialog):
             chosen.append("formations")
         if self.offres_box.isChecked():
             chosen.append("offres")
+        if self.insertion_box.isChecked():
+            chosen.append("inserjeunes")
         return tuple(chosen)
 
     @Slot(str)
@@ -341,6 +349,7 @@ class SyncDialog(QDialog):
         self.set_departements(scope.departements)
         self.formations_box.setChecked("formations" in scope.sources)
         self.offres_box.setChecked("offres" in scope.sources)
+        self.insertion_box.setChecked("inserjeunes" in scope.sources)
         if scope.romes:
             self.metier_edit.setText(", ".join(scope.romes))
 
