@@ -501,6 +501,13 @@ class SyncService:
         insertion: InsertionFetch | None = None,
     ) -> None:
         old = self._usable_previous(result)
+        if old is None and not scope.replaced_pairs():
+            # Rates alone over demo data (or no catalogue) would leave no training at all.
+            raise InvalidInput(
+                "Les taux InserJeunes s'ajoutent aux formations synchronisées : il n'y en a "
+                "pas encore, rien n'a été modifié.",
+                hint="Synchronisez aussi les formations (--sources formations,inserjeunes).",
+            )
         before = catalogue_breakdown(old) if old else {}
         replaced = scope.replaced_pairs() - failed
         writer = self.writer_factory(staging)

@@ -165,3 +165,15 @@ def test_a_data_pack_carries_the_rates(
     finally:
         conn.close()
     assert set(levels) == {"etablissement", "region", "national"}
+
+
+def test_rates_alone_over_demo_data_are_refused_and_change_nothing(
+    fake_upstream: FakeUpstream,  # noqa: F811
+    demo_home: Path,
+) -> None:
+    path = demo_home / "catalogue.sqlite"
+    before = path.read_bytes()
+    report = _sync(fake_upstream, path, ["inserjeunes"])
+    assert report.status == "failed"
+    assert "formations,inserjeunes" in report.summary_fr()
+    assert path.read_bytes() == before
