@@ -17,7 +17,7 @@ from psycopg import conninfo
 
 from lba_desktop.data import user_schema
 from lba_desktop.data.userdb import UserDbError
-from lba_desktop.data.userstore import Change, UserStore
+from lba_desktop.data.userstore import Change, ServerAway, UserStore
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ def server_error(exc: BaseException, label: str) -> UserDbError:
     """The French message for a failure talking to the server (never its raw text, which
     may quote the data)."""
     if isinstance(exc, psycopg.OperationalError):
-        return UserDbError(
+        return ServerAway(
             f"Le serveur des données partagées ne répond pas ({label}).",
             hint="Vérifiez le réseau ou demandez à votre support si le serveur est arrêté ; "
             "la recherche de formations continue de fonctionner.",
@@ -258,8 +258,9 @@ class PostgresStore(UserStore):
 
 class ChangeListener:
     """LISTEN on its own connection, in a daemon thread: each notification committed by any
-    machine calls `callback`. A lost server is retried every few seconds; when it is back
-    the callback hears a `Change("*", "reconnect", None)`, since changes made meanwhile were
+    machine calls `callback`. A lost server is heard as `Change("*", "lost", None)` and
+    retried every few seconds; when it is back the callback hears a
+    `Change("*", "reconnect", None)`, since changes made meanwhile were
     not notified to this machine (read everything again)."""
 
     POLL_S = 0.5
@@ -287,6 +288,9 @@ class ChangeListener:
                         for note in conn.notifies(timeout=self.POLL_S):
                             self._deliver(_change_of(note.payload))
             except psycopg.Error as exc:
+                if self.listening.is_set():
+                    # Heard at once by the window, rather than at the counsellor's next click.
+                    self._deliver(Change("*", "lost", None))
                 self.listening.clear()
                 log.info("Écoute des changements interrompue (%s)", type(exc).__name__)
                 self._stop.wait(self.RETRY_S)

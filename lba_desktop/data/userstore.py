@@ -19,6 +19,11 @@ USER_DB_ENV = "LBA_USER_DB"
 PG_SCHEMES = ("postgresql://", "postgres://")
 
 
+class ServerAway(userdb.UserDbError):
+    """The structure's server does not answer (stopped, network cut): the window switches
+    to its local copy rather than showing an error at each click."""
+
+
 class Cursor(Protocol):
     """What the services read back from a statement, on either engine."""
 

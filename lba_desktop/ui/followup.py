@@ -13,11 +13,13 @@ from PySide6.QtWidgets import QDockWidget, QMessageBox, QSplitter
 
 from lba_desktop.errors import LbaError
 from lba_desktop.map_page import home_pin
+from lba_desktop.people.offline import ServerAway
 from lba_desktop.settings import load_settings
 from lba_desktop.ui.backend import UserServices, open_user_services, refresh_shortlists
 from lba_desktop.ui.followup_appointments import AppointmentActions
 from lba_desktop.ui.followup_people import PersonActions
 from lba_desktop.ui.followup_picking import ShortlistPicking
+from lba_desktop.ui.followup_server import ServerLink
 from lba_desktop.ui.messages import plain_message
 from lba_desktop.ui.people_panel import PeoplePanel
 from lba_desktop.ui.saved_files import tell_saved
@@ -50,6 +52,9 @@ class FollowUp(QObject):
         self.people_actions = PersonActions(self)
         self.picking = ShortlistPicking(self)
         self.rdv = AppointmentActions(self)
+        self.link = ServerLink(self)
+        self.read_only = ""  # why the follow-up cannot be changed now (server away), or ""
+        self._ready = False
 
         self.panel = PeoplePanel()
         self.shortlist = ShortlistView()
@@ -207,30 +212,68 @@ class FollowUp(QObject):
 
     @Slot(object)
     def _on_services(self, services: UserServices) -> None:
+        self.open_with(services)
+
+    def open_with(self, services: UserServices) -> None:
+        """The store answered (at start, or the server back after starting away)."""
+        self.use_services(services)
+        self.panel.show_purge(self._inactive())
+        self.link.start(services)
+        self.rdv.start_sender(services.appointments)
+        self._started()
+
+    def _started(self) -> None:
+        if self.services is not None and not self._ready:
+            self._ready = True
+            self.window.installEventFilter(self)
+            self.ready.emit()
+
+    def use_services(self, services: UserServices) -> None:
+        """Work on `services`: the server's, or the local copy's while the server is away."""
         self.services = services
         self.shortlist.set_services(
             people=services.people, appointments=services.appointments, runner=self.window.runner
         )
         self.dock.setEnabled(True)
-        self.reload_people()
-        self.panel.show_purge(self._inactive())
-        self.rdv.start_sender(services.appointments)
-        self.window.installEventFilter(self)
-        self.ready.emit()
+        self.reload_people(keep=self.person.id if self.person is not None else None)
+        self.shortlist.reload()
+
+    def set_read_only(self, on: bool, why: str) -> None:
+        """While the server is away: no new person, line or request; notes and statuses
+        stay open (they wait on this computer)."""
+        self.read_only = why if on else ""
+        self.panel.set_read_only(on)
+        for action in (self.new_person_action, self.rdv_action, self.add_action):
+            action.setEnabled(not on)
+        self._title_dock()
+
+    def _title_dock(self) -> None:
+        person = self.person
+        title = f"Jeunes suivis — sélection de {person.display_name}" if person else "Jeunes suivis"
+        self.dock.setWindowTitle(
+            f"{title} — lecture seule (serveur injoignable)" if self.read_only else title
+        )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close:
             # Before the window's own close: no new send starts, the ones running end, then
             # user.sqlite is closed.
             self.rdv.stop_sender()
+            self.link.stop()
             self.window.runner.wait(10_000)
-            if self.services is not None:
-                self.services.close()
-                self.services = None
+            current, online = self.services, self.link.online
+            self.services = None
+            if current is not None:
+                current.close()
+            if online is not None and online is not current:
+                online.close()
         return False
 
     @Slot(object)
     def _on_services_failed(self, exc: Exception) -> None:
+        if isinstance(exc, ServerAway) and self.link.start_away():
+            self._started()
+            return
         message = exc.message if isinstance(exc, LbaError) else "Fichier des personnes illisible."
         self.dock.setToolTip(f"Suivi des jeunes indisponible : {message}")
         self.window.statusBar().showMessage(f"Suivi des jeunes indisponible : {message}", 10_000)
@@ -319,9 +362,7 @@ class FollowUp(QObject):
         self.person = person
         self.shortlist.set_person(person)
         name = person.first_name if person is not None else ""
-        self.dock.setWindowTitle(
-            f"Jeunes suivis — sélection de {person.display_name}" if person else "Jeunes suivis"
-        )
+        self._title_dock()
         self.add_action.setText(
             f"Ajouter à la &sélection de {name}" if name else "Ajouter à la &sélection"
         )
@@ -369,6 +410,9 @@ class FollowUp(QObject):
 
     @Slot(object)
     def show_error(self, exc: Any) -> None:
+        if isinstance(exc, ServerAway) and self.link.online is not None:
+            self.link.server_lost()  # said once, in the status bar and the panel
+            return
         if not isinstance(exc, LbaError):
             exc = LbaError("L'opération a échoué de façon inattendue.")
         plain_message(self.window, "LBA Desktop", f"{exc.message}\n\n{exc.hint}".strip())

@@ -58,6 +58,11 @@ class AppointmentActions(QObject):
 
     def open_appointment(self, *, item: Item | None = None, entry_id: int | None = None) -> None:
         follow = self.follow
+        if follow.read_only:
+            self.window.statusBar().showMessage(
+                f"{follow.read_only} : les demandes de rendez-vous attendent son retour.", 8000
+            )
+            return
         person = follow.require_person()
         if person is None or follow.services is None:
             return

@@ -43,6 +43,11 @@ class PersonActions(QObject):
         follow = self.follow
         if follow.services is None:
             return
+        if follow.read_only:
+            self.window.statusBar().showMessage(
+                f"{follow.read_only} : les fiches se modifient à son retour.", 8000
+            )
+            return
         backend = self.window.backend
         dialog = PersonDialog(
             follow.people,

@@ -120,6 +120,7 @@ class PeoplePanel(QWidget):
         self.model = PeopleModel(self)
         self._inactive: list[Any] = []
 
+        self.read_only = False
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText("Chercher une personne (nom, téléphone, e-mail)")
         self.search_edit.setClearButtonEnabled(True)
@@ -283,9 +284,17 @@ class PeoplePanel(QWidget):
     def hide_purge(self) -> None:
         self.banner.setVisible(False)
 
+    def set_read_only(self, on: bool) -> None:
+        """The server away: people can be read and exported, not created, edited or erased."""
+        self.read_only = on
+        self.new_button.setEnabled(not on)
+        self.erase_action.setEnabled(not on)
+        self.hide_purge()
+        self._update_buttons()
+
     def _update_buttons(self) -> None:
         chosen = self.current() is not None
-        self.edit_button.setEnabled(chosen)
+        self.edit_button.setEnabled(chosen and not self.read_only)
         self.more_button.setEnabled(chosen)
 
     # -- slots
