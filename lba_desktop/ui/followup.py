@@ -17,6 +17,7 @@ from lba_desktop.people.offline import ServerAway
 from lba_desktop.settings import load_settings
 from lba_desktop.ui.backend import UserServices, open_user_services, refresh_shortlists
 from lba_desktop.ui.followup_appointments import AppointmentActions
+from lba_desktop.ui.followup_conflicts import LineConflicts
 from lba_desktop.ui.followup_people import PersonActions
 from lba_desktop.ui.followup_picking import ShortlistPicking
 from lba_desktop.ui.followup_server import ServerLink
@@ -53,6 +54,7 @@ class FollowUp(QObject):
         self.picking = ShortlistPicking(self)
         self.rdv = AppointmentActions(self)
         self.link = ServerLink(self)
+        self.conflicts = LineConflicts(self)
         self.read_only = ""  # why the follow-up cannot be changed now (server away), or ""
         self._ready = False
 
@@ -412,6 +414,9 @@ class FollowUp(QObject):
     def show_error(self, exc: Any) -> None:
         if isinstance(exc, ServerAway) and self.link.online is not None:
             self.link.server_lost()  # said once, in the status bar and the panel
+            return
+        if self.conflicts.is_line_conflict(exc):
+            self.conflicts.ask(exc)  # both versions, side by side, to choose from
             return
         if not isinstance(exc, LbaError):
             exc = LbaError("L'opération a échoué de façon inattendue.")

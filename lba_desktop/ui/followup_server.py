@@ -112,7 +112,23 @@ class ServerLink(QObject):
         self.online = services
         if self._watch is None:
             self._watch = services.people.watch_changes(self.changeHeard.emit)
-        self._refresh_copy()
+        # What an earlier session typed while away (or left undecided) goes first, then the
+        # copy is taken afresh.
+        self.window.runner.start(
+            come_back,
+            self.copy_path,
+            self.server,
+            succeeded=self._on_caught_up,
+            failed=self._on_copy_failed,
+        )
+
+    @Slot(object)
+    def _on_caught_up(self, report: ReplayReport) -> None:
+        self.copied_at = datetime.now().astimezone()
+        if report.applied or report.gone:
+            self.window.statusBar().showMessage(report.summary_fr, 10_000)
+        for edit, conflict in report.conflicts:
+            self.follow.conflicts.ask(conflict, edit)
 
     def start_away(self) -> bool:
         """The application starts while the server is away: the copy, if there is one.
@@ -272,4 +288,6 @@ class ServerLink(QObject):
         self.window.statusBar().showMessage(
             f"Serveur du suivi de retour : {report.summary_fr}", 10_000
         )
+        for edit, conflict in report.conflicts:
+            self.follow.conflicts.ask(conflict, edit)
         self.cameBack.emit(report)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from lba_desktop.models import Item, Kind
 from lba_desktop.people import PeopleService
@@ -105,3 +106,67 @@ def test_the_server_away_shows_the_copy_and_keeps_what_is_typed(
     assert follow.panel.new_button.isEnabled()
     with PeopleService(shared, counsellor="Bruno") as bruno:
         assert bruno.get_entry(line.id).note == "Rappeler jeudi"
+
+
+def test_a_line_a_colleague_saved_first_shows_both_versions_to_choose(
+    qtbot: Any, shared: str, make_window: Any
+) -> None:
+    with PeopleService(shared, counsellor="Anne") as anne:
+        lea = anne.create_person(first_name="Léa", last_name="Martin")
+        line, _ = anne.add_to_shortlist(
+            lea.id, item=Item(Kind.FORMATION, "F1", title="CAP Boulanger")
+        )
+    window = make_window()
+    follow = opened(qtbot, window)
+    follow.panel.choose(lea.id)
+    model = follow.shortlist.model
+    note_col = next(
+        c
+        for c in range(model.columnCount())
+        if model.headerData(c, Qt.Orientation.Horizontal) == "Note"
+    )
+    with PeopleService(shared, counsellor="Bruno") as bruno:
+        bruno.set_note(line.id, "Rappelé par Bruno")
+        assert not model.setData(model.index(0, note_col), "Dossier complet")
+        dialog = follow.conflicts.dialog
+        assert dialog is not None and dialog.isVisible()
+        shown = " ".join(label.text() for label in dialog.findChildren(QLabel))
+        assert "modifiée par Bruno" in shown and "(note)" in shown
+        assert "Dossier complet" in shown and "Rappelé par Bruno" in shown
+        dialog.resize(dialog.sizeHint())
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        dialog.grab().save(str(SHOTS / "line_conflict.png"))
+        with qtbot.waitSignal(follow.conflicts.settled, timeout=10_000):
+            dialog.mine_button.click()
+        assert bruno.get_entry(line.id).note == "Dossier complet"
+        assert model.entries()[0].note == "Dossier complet"
+
+
+def test_an_edit_typed_while_away_that_conflicts_is_asked_at_the_next_start(
+    qtbot: Any, shared: str, make_window: Any
+) -> None:
+    from lba_desktop.people.offline import LocalCopy
+
+    with (
+        PeopleService(shared, counsellor="Anne") as anne,
+        PeopleService(shared, counsellor="Bruno") as bruno,
+    ):
+        lea = anne.create_person(first_name="Léa")
+        line, _ = anne.add_to_shortlist(lea.id, item=Item(Kind.FORMATION, "F1", title="CAP"))
+        copy = LocalCopy()
+        copy.refresh(anne)
+        offline = copy.people_service(counsellor="Anne", where="serveur")
+        offline.set_note(line.id, "Tapée hors connexion")
+        offline.close()
+        bruno.set_note(line.id, "Celle de Bruno")
+
+        window = make_window()
+        follow = opened(qtbot, window)
+        qtbot.waitUntil(lambda: follow.conflicts.dialog is not None, timeout=15_000)
+        dialog = follow.conflicts.dialog
+        shown = " ".join(label.text() for label in dialog.findChildren(QLabel))
+        assert "saisie hors connexion" in shown and "Celle de Bruno" in shown
+        with qtbot.waitSignal(follow.conflicts.settled, timeout=10_000):
+            dialog.theirs_button.click()
+        assert anne.get_entry(line.id).note == "Celle de Bruno"
+        assert LocalCopy(copy.path).pending() == []
