@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from lba_desktop import paths
-from lba_desktop.data import userdb
+from lba_desktop.data import keyring_store, userdb
 from lba_desktop.data.apprentissage_client import DEFAULT_APPRENTISSAGE_URL
 from lba_desktop.data.lba_client import DEFAULT_LBA_URL
 from lba_desktop.errors import LbaError
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 # The upstream refuses trainings calls without `caller`; this default still names the product.
 DEFAULT_CALLER = "lba-desktop"
-KEYRING_SERVICE = "lba-desktop"
+KEYRING_SERVICE = keyring_store.SERVICE
 KEYRING_USER = "cle-api-apprentissage"
 # Secrets never go through the generic key/value rows: the key has its own storage rules.
 SECRET_FIELDS = frozenset({"api_key"})
@@ -54,6 +54,10 @@ class Settings:
     tile_cache_mb: int = 500  # the tiles seen, least recently used dropped first
     serve_token: str = field(default="", repr=False)
     welcome_done: bool = False
+    # The structure's shared follow-up (issue 19): its server, without a password (that one
+    # is in the keyring), and the name this counsellor's changes are recorded under.
+    user_db: str = ""
+    counsellor_name: str = ""
 
     @property
     def effective_apprentissage_url(self) -> str:
@@ -77,50 +81,16 @@ class ApiKeyNotStored(LbaError):
 # --- Keyring --------------------------------------------------------------------------------
 
 
-def _keyring() -> Any | None:
-    """The OS keyring backend, or None when there is none worth trusting (the fail backend,
-    a missing package, a broken D-Bus session…)."""
-    try:
-        import keyring
-        from keyring.backends import fail
-
-        backend = keyring.get_keyring()
-    except Exception as exc:  # any failure here only means "no keyring"
-        log.info("Trousseau du système indisponible : %s", type(exc).__name__)
-        return None
-    if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 0) <= 0:
-        return None
-    return backend
-
-
 def keyring_available() -> bool:
-    return _keyring() is not None
+    return keyring_store.available()
 
 
 def _keyring_get() -> str:
-    backend = _keyring()
-    if backend is None:
-        return ""
-    try:
-        return backend.get_password(KEYRING_SERVICE, KEYRING_USER) or ""
-    except Exception as exc:
-        log.warning("Lecture de la clé d'API dans le trousseau impossible : %s", type(exc).__name__)
-        return ""
+    return keyring_store.get(KEYRING_USER)
 
 
 def _keyring_set(value: str) -> bool:
-    backend = _keyring()
-    if backend is None:
-        return False
-    try:
-        if value:
-            backend.set_password(KEYRING_SERVICE, KEYRING_USER, value)
-        elif backend.get_password(KEYRING_SERVICE, KEYRING_USER) is not None:
-            backend.delete_password(KEYRING_SERVICE, KEYRING_USER)
-    except Exception as exc:
-        log.warning("Écriture dans le trousseau impossible : %s", type(exc).__name__)
-        return False
-    return True
+    return keyring_store.put(KEYRING_USER, value)
 
 
 # --- Reading and writing --------------------------------------------------------------------
@@ -287,6 +257,15 @@ def validate(settings: Settings) -> dict[str, str]:
         errors["tile_cache_mb"] = f"Le cache de la carte va de {low} à {high} Mo."
     if settings.tile_provider not in PROVIDERS:
         errors["tile_provider"] = "Fond de carte inconnu : choisissez Plan IGN ou OpenStreetMap."
+    if settings.user_db:
+        from lba_desktop.people.account import check_server_address
+
+        try:
+            check_server_address(settings.user_db)
+        except LbaError as exc:
+            errors["user_db"] = f"{exc.message} {exc.hint}".strip()
+    if len(settings.counsellor_name) > 80:
+        errors["counsellor_name"] = "Le nom du conseiller dépasse 80 caractères."
     if any(ch.isspace() for ch in settings.api_key):
         errors["api_key"] = "La clé d'API ne contient pas d'espace : vérifiez le copier-coller."
     return errors

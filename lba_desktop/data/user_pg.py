@@ -15,9 +15,9 @@ from typing import Any
 import psycopg
 from psycopg import conninfo
 
-from lba_desktop.data import user_schema
+from lba_desktop.data import keyring_store, user_schema
 from lba_desktop.data.userdb import UserDbError
-from lba_desktop.data.userstore import Change, ServerAway, UserStore
+from lba_desktop.data.userstore import Change, ServerAway, SignInRefused, UserStore
 
 log = logging.getLogger(__name__)
 
@@ -111,14 +111,69 @@ def connection_settings(url: str) -> dict[str, Any]:
         )
     if remote and not mode:
         info["sslmode"] = "require"
+    if not info.get("password"):
+        password = _session_passwords.get(account_of(url)) or keyring_store.get(account_of(url))
+        if password:
+            info["password"] = password
     info.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
     info.setdefault("application_name", "lba-desktop")
     return info
 
 
+# Typed at sign-in on a computer without a keyring: kept in memory until the application ends.
+_session_passwords: dict[str, str] = {}
+
+
+def account_of(url: str) -> str:
+    """The keyring entry of a server account: role, host, port and database, no password."""
+    try:
+        info = conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "serveur:?"
+    role, base = info.get("user") or "", info.get("dbname") or ""
+    return f"serveur:{role}@{info.get('host') or 'localhost'}:{info.get('port') or 5432}/{base}"
+
+
+def written_password(url: str) -> bool:
+    """Whether the address itself holds a password (refused in the settings: it is a file)."""
+    try:
+        return bool(conninfo.conninfo_to_dict(url).get("password"))
+    except psycopg.ProgrammingError:
+        return False
+
+
+def role_of(url: str) -> str:
+    try:
+        return str(conninfo.conninfo_to_dict(url).get("user") or "")
+    except psycopg.ProgrammingError:
+        return ""
+
+
+def keep_password(url: str, password: str, *, in_keyring: bool) -> bool:
+    """Use `password` for `url` from now on; in the keyring when asked and possible (True),
+    else for this session only (False). Never written to a file."""
+    _session_passwords[account_of(url)] = password
+    return in_keyring and keyring_store.put(account_of(url), password)
+
+
+def _sign_in_refused(exc: psycopg.OperationalError) -> bool:
+    # libpq says it in the server's language; its codes are not passed for a refused login.
+    text = str(exc).lower()
+    return any(
+        word in text
+        for word in ("password", "authentication", "authentification", "mot de passe", "role")
+    )
+
+
 def server_error(exc: BaseException, label: str) -> UserDbError:
     """The French message for a failure talking to the server (never its raw text, which
     may quote the data)."""
+    if isinstance(exc, psycopg.OperationalError) and _sign_in_refused(exc):
+        return SignInRefused(
+            f"Le {label} a refusé la connexion : compte ou mot de passe incorrect.",
+            hint="Vérifiez le compte dans Fichier › Réglages › Suivi partagé et saisissez "
+            "votre mot de passe.",
+        )
     if isinstance(exc, psycopg.OperationalError):
         return ServerAway(
             f"Le serveur des données partagées ne répond pas ({label}).",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -95,6 +96,24 @@ def migrate(conn: sqlite3.Connection) -> int:
             rollback(conn)
             raise
     return USER_SCHEMA_VERSION
+
+
+def local_setting(key: str, path: Path | None = None) -> str:
+    """One text setting of this computer's user.sqlite, "" when absent (read without creating
+    the file: a first start has none)."""
+    path = path or paths.user_db_path()
+    if not path.exists():
+        return ""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    except sqlite3.Error:
+        return ""  # no settings table yet, or a damaged file the next open will report
+    try:
+        value = json.loads(row[0]) if row else ""
+    except ValueError:
+        return ""
+    return value.strip() if isinstance(value, str) else ""
 
 
 def connect(path: Path | None = None) -> sqlite3.Connection:

@@ -17,11 +17,16 @@ from lba_desktop.data import user_schema, userdb
 
 USER_DB_ENV = "LBA_USER_DB"
 PG_SCHEMES = ("postgresql://", "postgres://")
+SERVER_SETTING = "user_db"  # the settings key of the shared server's address
 
 
 class ServerAway(userdb.UserDbError):
     """The structure's server does not answer (stopped, network cut): the window switches
     to its local copy rather than showing an error at each click."""
+
+
+class SignInRefused(userdb.UserDbError):
+    """The server answered but refused this counsellor's role or password."""
 
 
 class Cursor(Protocol):
@@ -181,8 +186,8 @@ def is_server_url(target: object) -> bool:
 
 def configured_target() -> Path | str:
     """Where the user data is: `LBA_USER_DB` (a postgresql:// address or a file), else the
-    data folder's user.sqlite."""
-    value = os.environ.get(USER_DB_ENV, "").strip()
+    server chosen in the settings (kept in this computer's user.sqlite), else that file."""
+    value = os.environ.get(USER_DB_ENV, "").strip() or userdb.local_setting(SERVER_SETTING)
     if not value:
         return paths.user_db_path()
     return value if is_server_url(value) else Path(value).expanduser()

@@ -99,8 +99,13 @@ class JournalEvent:
 
 
 def current_counsellor() -> str:
-    """Who this machine records changes as: LBA_CONSEILLER, else the session's login."""
+    """Who this machine records changes as: LBA_CONSEILLER, else the name given in the
+    settings, else the session's login."""
     name = " ".join(os.environ.get(COUNSELLOR_ENV, "").split())
+    if not name:
+        from lba_desktop.data.userdb import local_setting
+
+        name = " ".join(local_setting("counsellor_name").split())
     if not name:
         try:
             name = getpass.getuser()

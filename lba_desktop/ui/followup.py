@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDockWidget, QMessageBox, QSplitter
 
 from lba_desktop.errors import LbaError
 from lba_desktop.map_page import home_pin
+from lba_desktop.people.account import SignInRefused
 from lba_desktop.people.offline import ServerAway
 from lba_desktop.settings import load_settings
 from lba_desktop.ui.backend import UserServices, open_user_services, refresh_shortlists
@@ -24,6 +25,7 @@ from lba_desktop.ui.followup_server import ServerLink
 from lba_desktop.ui.messages import plain_message
 from lba_desktop.ui.people_panel import PeoplePanel
 from lba_desktop.ui.saved_files import tell_saved
+from lba_desktop.ui.settings_shared import ask_password
 from lba_desktop.ui.shortlist_view import ShortlistView
 
 if TYPE_CHECKING:
@@ -275,6 +277,9 @@ class FollowUp(QObject):
     def _on_services_failed(self, exc: Exception) -> None:
         if isinstance(exc, ServerAway) and self.link.start_away():
             self._started()
+            return
+        if isinstance(exc, SignInRefused) and ask_password(self.window, exc.message):
+            self._open_services()  # once more, with the password just typed
             return
         message = exc.message if isinstance(exc, LbaError) else "Fichier des personnes illisible."
         self.dock.setToolTip(f"Suivi des jeunes indisponible : {message}")

@@ -43,6 +43,7 @@ from lba_desktop.settings import (
     validate,
 )
 from lba_desktop.ui.messages import plain_message
+from lba_desktop.ui.settings_shared import SharedTab, save_password
 
 ENV_OVERRIDES = {
     "lba_url": "LBA_API_URL",
@@ -84,6 +85,8 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._api_tab(settings), "Connexion aux API")
         self.tabs.addTab(self._data_tab(settings), "Données")
         self.tabs.addTab(self._server_tab(settings), "Serveur local")
+        self.shared = SharedTab(settings)
+        self.tabs.addTab(self.shared, "Suivi partagé")
 
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
@@ -288,6 +291,8 @@ class SettingsDialog(QDialog):
             retention_months=self.retention.value(),
             online_tiles=self.online_tiles.isChecked(),
             serve_token=self.serve_token.text().strip(),
+            user_db=self.shared.user_db.text().strip(),
+            counsellor_name=" ".join(self.shared.counsellor.text().split()),
         )
 
     def show_errors(self, errors: dict[str, str]) -> None:
@@ -300,6 +305,8 @@ class SettingsDialog(QDialog):
             "serve_token": (3, self.serve_token),
             "default_radius_km": (0, self.radius),
             "retention_months": (2, self.retention),
+            "user_db": (4, self.shared.user_db),
+            "counsellor_name": (4, self.shared.counsellor),
         }
         # Each message names its tab: the wrong field may not be on the tab shown.
         lines = [
@@ -347,6 +354,9 @@ class SettingsDialog(QDialog):
         except LbaError as exc:
             self.show_errors({"_": f"{exc.message} {exc.hint}".strip()})
             return
+        said = save_password(settings.user_db, self.shared.password.text())
+        if said:
+            QMessageBox.information(self, "Mot de passe du suivi partagé", said)
         self.saved = settings
         super().accept()
 
