@@ -209,6 +209,50 @@ def change_seen(url: str, rng: random.Random) -> dict[str, Any]:
     }
 
 
+def local_copy(url: str, folder: Path) -> dict[str, Any]:
+    """The copy kept for when the server is away: one counsellor's 200 people (2,000 lines)
+    out of the structure's 2,000, against copying the whole structure; then 100 notes typed
+    while away, sent back when the server answers."""
+    from lba_desktop.people.offline import LocalCopy
+
+    me = "Banc d'essai"
+    with PeopleService(url, counsellor=me) as people:
+        ids = [r[0] for r in people.store.read("SELECT id FROM people ORDER BY id")][:200]
+        with people.store.transaction() as conn:
+            conn.executemany(
+                "UPDATE people SET created_by = ? WHERE id = ?", [(me, i) for i in ids]
+            )
+        copy = LocalCopy(folder / "copie.sqlite")
+        mine = timed(lambda: copy.refresh(people), 5)
+        everyone = LocalCopy(folder / "copie-tout.sqlite")
+        with people.store.transaction() as conn:
+            conn.execute("UPDATE people SET created_by = ?", (me,))
+        naive = timed(lambda: everyone.refresh(people), 3)
+        with people.store.transaction() as conn:
+            conn.execute(
+                f"UPDATE people SET created_by = '' WHERE id NOT IN ({', '.join(map(str, ids))})"
+            )
+        copy.refresh(people)
+        offline = copy.people_service(counsellor=me, where="banc")
+        lines = [e.id for pid in ids[:100] for e in offline.shortlist(pid)[:1]]
+        for n, line in enumerate(lines):
+            offline.set_note(line, f"hors connexion {n}")
+        start = time.process_time()
+        report = copy.replay(people)
+        cpu_ms = (time.process_time() - start) * 1000
+        offline.close()
+        copy.close()
+        everyone.close()
+    return {
+        "copy_my_200_people": mine,
+        "copy_whole_structure_naive": naive,
+        "copy_ratio_to_naive": round(naive["p50_ms"] / mine["p50_ms"], 1),
+        "offline_notes_sent_back": report.applied,
+        "offline_notes_lost": len(lines) - report.applied,
+        "replay_cpu_ms_per_note": round(cpu_ms / max(1, len(lines)), 2),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--postgresql", default="", help="an empty database's address")
@@ -230,6 +274,7 @@ def main() -> int:
                     **reads(url, rng),
                     "editing": editing_at_once(url),
                     "change_seen": change_seen(url, rng),
+                    "local_copy": local_copy(url, Path(folder)),
                 },
             }
         for name in ("sqlite", "postgresql"):

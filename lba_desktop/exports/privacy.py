@@ -59,8 +59,19 @@ def export_person_data(
 
 
 def erase_person(service: PeopleService, person_id: int) -> dict[str, int]:
-    """« Supprimer définitivement »: every row in every table, then the file is rewritten."""
-    return service.erase_person(person_id)
+    """« Supprimer définitivement »: every row in every table, then the file is rewritten;
+    on a shared server, this computer's copy for when the server is away forgets them too
+    (the other computers' copies do at their next refresh, a few seconds later)."""
+    deleted = service.erase_person(person_id)
+    from lba_desktop.people.offline import LocalCopy, on_server
+
+    if on_server(service):
+        copy = LocalCopy()
+        try:
+            copy.forget_person(person_id)
+        finally:
+            copy.close()
+    return deleted
 
 
 def purge_proposal(

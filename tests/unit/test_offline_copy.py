@@ -142,3 +142,18 @@ def test_someone_erased_on_the_server_leaves_the_copy(pg_url: str, tmp_path: Pat
         copy.close()
         assert b"0612345678" not in copy.path.read_bytes()
         assert "Note sur Léa".encode() not in copy.path.read_bytes()
+
+
+def test_an_erasure_here_removes_the_person_from_this_computers_copy_at_once(
+    pg_url: str,
+) -> None:
+    from lba_desktop.exports.privacy import erase_person
+
+    with PeopleService(pg_url, counsellor="Anne") as anne:
+        lea = anne.create_person(first_name="Léa", phone="0698765432")
+        copy = LocalCopy()  # the data folder's copy, the one the window keeps
+        copy.refresh(anne)
+        copy.close()
+        assert b"0698765432" in copy.path.read_bytes()
+        erase_person(anne, lea.id)
+        assert b"0698765432" not in copy.path.read_bytes()
