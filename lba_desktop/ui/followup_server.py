@@ -156,8 +156,9 @@ class ServerLink(QObject):
             offline.store, people=offline, catalogue=backend.store if backend else None
         )
         self.follow.use_services(UserServices(people=offline, appointments=appointments))
-        when = f"copie du {self.copied_at:%d/%m à %H:%M}" if self.copied_at else "dernière copie"
-        self._say_away(f"{when}, en lecture seule")
+        # Started away: the file's own date says how old the copy is.
+        copied = self.copied_at or datetime.fromtimestamp(copy.path.stat().st_mtime).astimezone()
+        self._say_away(f"copie du {copied:%d/%m à %H:%M}, en lecture seule")
         self.wentAway.emit()
         return True
 

@@ -170,3 +170,33 @@ def test_an_edit_typed_while_away_that_conflicts_is_asked_at_the_next_start(
             dialog.theirs_button.click()
         assert anne.get_entry(line.id).note == "Celle de Bruno"
         assert LocalCopy(copy.path).pending() == []
+
+
+def test_started_while_the_server_is_away_the_copy_is_shown_then_the_server(
+    qtbot: Any, shared: str, pg_cluster: PgCluster, make_window: Any
+) -> None:
+    from lba_desktop.people.offline import LocalCopy
+
+    with PeopleService(shared, counsellor="Anne") as anne:
+        anne.create_person(first_name="Léa", last_name="Martin")
+        copy = LocalCopy()
+        copy.refresh(anne)
+        copy.close()
+    pg_cluster.stop()
+    try:
+        window = make_window()
+        follow = window.followup
+        qtbot.waitUntil(lambda: follow.link.away, timeout=30_000)
+        assert names(follow) == ["Léa Martin"]
+        assert "en lecture seule" in follow.link.away_label.text()
+    finally:
+        pg_cluster.start()
+    with qtbot.waitSignal(follow.link.cameBack, timeout=30_000):
+        pass
+    assert not follow.link.away and names(follow) == ["Léa Martin"]
+    with (
+        PeopleService(shared, counsellor="Bruno") as bruno,
+        qtbot.waitSignal(follow.link.reloaded, timeout=15_000),
+    ):
+        bruno.create_person(first_name="Tom")
+    assert sorted(names(follow)) == ["Léa Martin", "Tom"]
