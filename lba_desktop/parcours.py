@@ -353,18 +353,19 @@ def _pair(
             by_rome.setdefault(rome, []).append(position)
     # Trainings that teach the same métiers at the same level share one list of employers,
     # in travel order (positions in `others` are in distance order).
+    # The level each employer asks for (None: any), as levels_match reads it.
+    wanted = [None if e.kind is Kind.ENTREPRISE else e.diploma_level for e, _d in others]
     by_key: dict[tuple[frozenset[str], int | None], list[tuple[Item, float]]] = {}
     keys = []
     for training, _d in trainings:
         key = (frozenset(training.romes), training.diploma_level)
         keys.append(key)
         if key not in by_key:
-            positions: set[int] = set()
-            for rome in key[0]:
-                positions.update(by_rome.get(rome, ()))
-            by_key[key] = [
-                others[i] for i in sorted(positions) if levels_match(training, others[i][0])
-            ]
+            positions = set().union(*(by_rome.get(rome, ()) for rome in key[0]))
+            level = key[1]
+            if level is not None:
+                positions = {i for i in positions if wanted[i] is None or wanted[i] == level}
+            by_key[key] = [others[i] for i in sorted(positions)]
     counts = [len(by_key[key]) for key in keys]
     included = _included_pairs(trainings, delegated)
     total = sum(counts) + len(included)

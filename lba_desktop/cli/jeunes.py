@@ -9,11 +9,14 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from lba_desktop.cli.jeunes_parcours import add_actions
 from lba_desktop.cli.output import chosen_action, print_json
 from lba_desktop.errors import InvalidInput
 from lba_desktop.safe_text import terminal_text
 
 Handler = Callable[[argparse.Namespace], int]
+# `jeunes profil` and `jeunes nouveautes` (lba_desktop.cli.jeunes_parcours).
+PROFILE_ACTIONS: dict[str, Callable[[Any, argparse.Namespace], int]] = {}
 EXPORT_FORMATS = ("csv", "json")
 
 
@@ -62,6 +65,7 @@ def add_commands(subparsers: Any) -> dict[str, Handler]:
         "importer", help="copier le user.sqlite d'un conseiller dans les données configurées"
     )
     move_in.add_argument("source", metavar="FICHIER", type=Path, help="un user.sqlite")
+    PROFILE_ACTIONS.update(add_actions(actions))
     return {"jeunes": cmd_jeunes}
 
 
@@ -74,6 +78,7 @@ def cmd_jeunes(args: argparse.Namespace) -> int:
         "journal": _journal,
         "exporter": _export,
         "importer": _import,
+        **PROFILE_ACTIONS,
     }
     handler = chosen_action(handlers, args.jeunes_command)
     with PeopleService() as service:

@@ -190,6 +190,42 @@ _V6: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Version 7: a young person's search profile (mobility radius, diploma level aimed at, ROME
+# codes) and the « what's new » leads a sync brought within it, kept until reviewed. Both hold
+# a person_id, so the right of access and the erasure include them.
+_V7_TABLES = (
+    """CREATE TABLE person_profiles (
+        person_id {ref} PRIMARY KEY REFERENCES people (id) ON DELETE CASCADE,
+        mobility_km INTEGER NOT NULL DEFAULT 30 CHECK (mobility_km BETWEEN 1 AND 200),
+        diploma_level INTEGER CHECK (diploma_level BETWEEN 3 AND 7),
+        romes TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE person_news (
+        id {pk},
+        person_id {ref} NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        organisation TEXT NOT NULL DEFAULT '',
+        commune TEXT NOT NULL DEFAULT '',
+        distance_km {real},
+        found_at TEXT NOT NULL,
+        UNIQUE (person_id, kind, item_id)
+    )""",
+    "CREATE INDEX person_news_item ON person_news (kind, item_id)",
+)
+_V7: dict[str, tuple[str, ...]] = {
+    dialect: tuple(statement.format(**_WORDS[dialect]) for statement in _V7_TABLES)
+    for dialect in (SQLITE, POSTGRESQL)
+}
+# The other machines of a shared follow-up hear of profile changes as of the rest.
+_V7[POSTGRESQL] += tuple(
+    f"CREATE TRIGGER {table}_notify AFTER INSERT OR UPDATE OR DELETE ON {table} "
+    "FOR EACH ROW EXECUTE FUNCTION lba_notify_change()"
+    for table in ("person_profiles", "person_news")
+)
+
 # Index i brings a store from version i to version i + 1; version 0 is an empty store. A step
 # is the same statements for both engines, or, where they differ, one set per engine.
 STEPS: tuple[tuple[str, ...] | dict[str, tuple[str, ...]], ...] = (
@@ -199,6 +235,7 @@ STEPS: tuple[tuple[str, ...] | dict[str, tuple[str, ...]], ...] = (
     _V4,
     _V5,
     _V6,
+    _V7,
 )
 SCHEMA_VERSION = len(STEPS)
 

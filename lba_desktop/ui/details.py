@@ -267,6 +267,7 @@ class DetailsPanel(QScrollArea):
     copied = Signal(str)
     addRequested = Signal(object)  # the Hit to add to the current person's selection
     appointmentRequested = Signal(object)  # the Item (a training) of a CFA appointment request
+    employersRequested = Signal(object)  # the Item (a training): « Employeurs à portée »
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -291,7 +292,7 @@ class DetailsPanel(QScrollArea):
         self._parking.hide()
         self.follow_bar = QWidget(self._parking)
         self.follow_bar.setAccessibleName("Suivi du jeune")
-        box = QHBoxLayout(self.follow_bar)
+        box = QHBoxLayout()
         box.setContentsMargins(0, 0, 0, 0)
         self.add_button = QPushButton("Ajouter à la sélection")
         self.add_button.setAccessibleName("Ajouter à la sélection")
@@ -300,9 +301,23 @@ class DetailsPanel(QScrollArea):
         self.rdv_button.setAccessibleName("Demander un rendez-vous")
         self.rdv_button.setToolTip("Demande de rendez-vous au CFA de cette formation")
         self.rdv_button.clicked.connect(self._rdv_clicked)
+        self.employers_button = QPushButton("Employeurs à portée")
+        self.employers_button.setAccessibleName("Employeurs à portée")
+        self.employers_button.setToolTip(
+            "Une place dans ce CFA, pas d'employeur : les offres et entreprises à portée"
+        )
+        self.employers_button.clicked.connect(self._employers_clicked)
         box.addWidget(self.add_button)
         box.addWidget(self.rdv_button)
         box.addStretch(1)
+        # On a second line: three buttons side by side would widen the panel on a laptop.
+        outer = QVBoxLayout(self.follow_bar)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(box)
+        row = QHBoxLayout()
+        row.addWidget(self.employers_button)
+        row.addStretch(1)
+        outer.addLayout(row)
         self._person_name = ""
         self._in_selection: frozenset[str] = frozenset()
         self._update_follow_bar()
@@ -332,6 +347,7 @@ class DetailsPanel(QScrollArea):
             self.add_button.setToolTip(f"Ajouter ce résultat à la sélection de {name} (Ctrl+D)")
         self.add_button.setEnabled(item is not None and not already)
         self.rdv_button.setVisible(item is not None and item.kind is Kind.FORMATION)
+        self.employers_button.setVisible(item is not None and item.kind is Kind.FORMATION)
 
     def _place_follow_bar(self, layout: QVBoxLayout | None) -> None:
         # Taken out of the old body first: QScrollArea.setWidget deletes the old body. Kept
@@ -351,6 +367,11 @@ class DetailsPanel(QScrollArea):
     def _rdv_clicked(self) -> None:
         if self._hit is not None:
             self.appointmentRequested.emit(self._hit.item)
+
+    @Slot()
+    def _employers_clicked(self) -> None:
+        if self._hit is not None:
+            self.employersRequested.emit(self._hit.item)
 
     # -- building
 

@@ -55,6 +55,7 @@ from lba_desktop.ui.filters import FiltersPanel
 from lba_desktop.ui.followup import FollowUp
 from lba_desktop.ui.look import age_text, is_dark, km, number
 from lba_desktop.ui.map_view import MapPanel
+from lba_desktop.ui.parcours_actions import ParcoursActions
 from lba_desktop.ui.results_model import COL_TITLE, HitRole, KeyRole, ResultsModel, ResultsProxy
 from lba_desktop.ui.results_table import ResultsTable
 from lba_desktop.ui.settings_dialog import add_settings_action
@@ -162,6 +163,7 @@ class MainWindow(QMainWindow):
         if not hasattr(self, "personal_widgets"):
             self.personal_widgets: list[QWidget] = []
         self.followup = FollowUp(self)  # people, shortlists, appointment requests
+        self.parcours = ParcoursActions(self)  # training + employer within a young person's reach
         self.classroom = ClassroomMode(self)  # Ctrl+Shift+P; hides personal_widgets
         add_settings_action(self)
 

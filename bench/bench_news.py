@@ -1,0 +1,128 @@
+"""Benchmark of the « what's new for my young people » pass after a sync, at `france` scale.
+
+Usage: python bench/bench_news.py [--catalogue FILE] [--people 2000] [--new 10000] [--rounds 3]
+Prints one JSON document: wall and CPU time of `News.refresh` for `--people` young people
+(profiles drawn across France as in bench_parcours) when `--new` items of the catalogue were not
+in the previous one (the record of the previous catalogue is the current one minus a random
+sample), median over `--rounds` passes that each start from the same record; and a naive
+pass (one search per young person, its results checked against the new items) timed on
+`--baseline-people` people and scaled to all, with the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_parcours import make_profiles  # noqa: E402
+from lba_desktop.data.catalogue import CatalogueStore  # noqa: E402
+from lba_desktop.data.catalogue_keys import SeenCatalogue, current_keys  # noqa: E402
+from lba_desktop.people import PeopleService  # noqa: E402
+from lba_desktop.people.news import News  # noqa: E402
+from lba_desktop.people.profiles import Profiles  # noqa: E402
+from lba_desktop.search import SearchService  # noqa: E402
+
+
+def fill_people(people: PeopleService, n: int) -> list[dict]:
+    profiles = make_profiles(n, seed=23)
+    store = Profiles(people.store)
+    for i, profile in enumerate(profiles):
+        person = people.create_person(first_name=f"Jeune {i}", home_insee=profile["home"].code)
+        store.save(
+            person.id,
+            mobility_km=profile["mobilite"],
+            diploma_level=profile["niveau"],
+            romes=profile["romes"],
+        )
+    return profiles
+
+
+def naive_pass(search: SearchService, profiles: list[dict], fresh: set) -> int:
+    found = 0
+    for p in profiles:
+        criteria = search.build_criteria(
+            lieu=p["home"], romes=p["romes"], rayon=p["mobilite"], niveau=p["niveau"]
+        )
+        result = search.search(criteria)
+        found += sum(1 for h in result.hits if (h.item.kind.value, h.item.id) in fresh)
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--catalogue", type=Path, default=None, help="reuse this france file")
+    parser.add_argument("--people", type=int, default=2000)
+    parser.add_argument("--new", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--baseline-people", type=int, default=100)
+    args = parser.parse_args()
+    path = args.catalogue
+    if path is None or not path.exists():
+        path = path or Path(tempfile.mkdtemp()) / "france.sqlite"
+        bench_search = ROOT / "bench" / "bench_search.py"
+        subprocess.run([sys.executable, str(bench_search), "--build-only", str(path)], check=True)
+
+    work = Path(tempfile.mkdtemp())
+    catalogue = CatalogueStore(path)
+    keys = current_keys(catalogue)
+    rng = random.Random(5)
+    fresh = set(rng.sample(sorted(keys), args.new))
+    seen = SeenCatalogue(work / "seen.sqlite")
+    with PeopleService(work / "user.sqlite") as people:
+        started = time.perf_counter()
+        profiles = fill_people(people, args.people)
+        fill_s = time.perf_counter() - started
+        walls, cpus, reports = [], [], []
+        for _ in range(args.rounds):
+            seen.save("previous", keys - fresh)
+            with people.store.transaction() as conn:
+                conn.execute("DELETE FROM person_news")
+            news = News(people.store, seen_path=seen.path)
+            wall, cpu = time.perf_counter(), time.process_time()
+            reports.append(news.refresh(catalogue))
+            walls.append(time.perf_counter() - wall)
+            cpus.append(time.process_time() - cpu)
+        search = SearchService(catalogue)
+        subset = profiles[: args.baseline_people]
+        wall = time.perf_counter()
+        naive_found = naive_pass(search, subset, fresh)
+        naive_s = (time.perf_counter() - wall) * len(profiles) / len(subset)
+    report = reports[-1]
+    print(
+        json.dumps(
+            {
+                "catalogue": str(path),
+                "catalogue_items": len(keys),
+                "new_items": report.new_items,
+                "people": args.people,
+                "people_with_leads": report.people,
+                "leads": report.leads,
+                "rounds": args.rounds,
+                "refresh_wall_s": {
+                    "median": round(statistics.median(walls), 3),
+                    "max": round(max(walls), 3),
+                },
+                "refresh_cpu_s_median": round(statistics.median(cpus), 3),
+                "naive_wall_s_scaled": round(naive_s, 2),
+                "naive_measured_people": len(subset),
+                "naive_leads_in_subset": naive_found,
+                "ratio_naive_over_ours": round(naive_s / statistics.median(walls), 1),
+                "setup_people_s": round(fill_s, 1),
+            },
+            indent=2,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,283 @@
+"""Wires « Parcours complets » into the window: its dock, the profile of the young person chosen
+in « Jeunes suivis », « Chercher pour ce jeune », and « Employeurs à portée » of a training."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget
+
+from lba_desktop.errors import LbaError
+from lba_desktop.models import Item, Kind, Place, PlaceKind
+from lba_desktop.parcours import ParcoursResult, ParcoursService
+from lba_desktop.people.news import News, NewsReport
+from lba_desktop.people.profiles import Profile, Profiles, search_for
+from lba_desktop.ui.parcours_view import ParcoursPanel
+
+if TYPE_CHECKING:
+    from lba_desktop.ui.main_window import MainWindow
+
+
+def home_place(person: Any) -> Place | None:
+    """The young person's home commune as a place to search around, if known."""
+    if person is None or not person.has_home:
+        return None
+    return Place(
+        kind=PlaceKind.COMMUNE,
+        code=person.home_insee,
+        label=person.home_label or person.home_insee,
+        lat=person.home_lat,
+        lon=person.home_lon,
+        departement=person.home_departement,
+    )
+
+
+# Task functions: plain calls run on the pool, no Qt.
+def load_profile(profiles: Profiles, person_id: int) -> Profile:
+    return profiles.get(person_id)
+
+
+def save_profile(profiles: Profiles, profile: Profile) -> Profile:
+    return profiles.save(
+        profile.person_id,
+        mobility_km=profile.mobility_km,
+        diploma_level=profile.diploma_level,
+        romes=profile.romes,
+    )
+
+
+def pairs_for_profile(service: ParcoursService, home: Place | None, profile: Profile) -> Any:
+    return service.for_profile(
+        domicile=home,
+        romes=profile.romes,
+        mobilite=profile.mobility_km,
+        niveau=profile.diploma_level,
+    )
+
+
+def refresh_news(people: Any, catalogue: Any) -> NewsReport:
+    """« Quoi de neuf »: the leads a new catalogue brought within each young person's profile."""
+    return News(people.store).refresh(catalogue)
+
+
+def employers_of_training(
+    service: ParcoursService, training_id: str, home: Place | None, radius: int
+) -> Any:
+    return service.from_training(training_id, domicile=home, mobilite=radius)
+
+
+class ParcoursActions(QObject):
+    """Owns the « Parcours complets » dock; follows the person chosen in « Jeunes suivis »."""
+
+    resultShown = Signal(object)  # the ParcoursResult on screen (tests, the map)
+    profileSaved = Signal(object)
+    newsReported = Signal(object)  # the NewsReport of the pass after a new catalogue
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.followup = window.followup
+        self.person: Any = None
+        self.profile: Profile | None = None
+        self.profiles: Profiles | None = None
+        self.result: ParcoursResult | None = None
+        self.panel = ParcoursPanel()
+        self.dock = QDockWidget("Parcours complets", window)
+        self.dock.setObjectName("parcoursComplets")
+        self.dock.setAccessibleName("Parcours complets : formation et employeur à portée")
+        self.dock.setWidget(self.panel)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        window.tabifyDockWidget(self.followup.dock, self.dock)
+        # Hidden until asked for: on a 1366 × 768 laptop the results, the details and the
+        # follow-up panel need the whole window (test_layout).
+        self.dock.hide()
+        self.dock.setEnabled(False)
+        self.open_action = QAction("&Profil et parcours complets", window)
+        self.open_action.setToolTip(
+            "Le profil du jeune choisi (mobilité, niveau, métiers) et les parcours complets : "
+            "formation + employeur à portée de son domicile"
+        )
+        self.open_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.open_action.triggered.connect(self.show_panel)
+        self.followup.menu.addAction(self.open_action)
+        window.addAction(self.open_action)
+        for name, extra in (
+            ("personal_widgets", self.dock),
+            ("personal_actions", self.open_action),
+        ):
+            found = getattr(window, name, None)
+            if found is not None:
+                found.append(extra)
+
+        self.followup.ready.connect(self._on_ready)
+        self.followup.panel.currentChanged.connect(self._on_person)
+        window.backendReady.connect(self._on_backend)
+        window.catalogueReplaced.connect(self.check_news)
+        box = self.panel.profile_box
+        box.saveRequested.connect(self._save)
+        box.searchRequested.connect(self.search_for_person)
+        box.pairsRequested.connect(self.pairs_for_person)
+        window.details.employersRequested.connect(self.employers_of)
+
+    @Slot()
+    def show_panel(self) -> None:
+        self.dock.show()
+        self.dock.raise_()
+
+    # -- services
+
+    def _service(self) -> ParcoursService | None:
+        backend = self.window.backend
+        return ParcoursService(backend.search) if backend is not None else None
+
+    @Slot()
+    def _on_backend(self) -> None:
+        backend = self.window.backend
+        if backend is not None:
+            self.panel.profile_box.metiers = backend.metiers
+
+    @Slot()
+    def _on_ready(self) -> None:
+        people = self.followup.people
+        if people is not None:
+            self.profiles = Profiles(people.store)
+            self.dock.setEnabled(True)
+            self._on_person(self.followup.person)
+            self.check_news()
+
+    @Slot()
+    def check_news(self) -> None:
+        """After a sync, a data pack or at start: count what is new for the young people."""
+        people, backend = self.followup.people, self.window.backend
+        if people is None or backend is None:
+            return
+        self.window.runner.start(
+            refresh_news, people, backend.store, succeeded=self._on_news, failed=self._failed
+        )
+
+    @Slot(object)
+    def _on_news(self, report: NewsReport) -> None:
+        if report.leads:
+            self.window.statusBar().showMessage(
+                f"{report.summary_fr} : « lba-desktop jeunes nouveautes » pour les revoir.", 15000
+            )
+        self.newsReported.emit(report)
+
+    # -- the chosen person
+
+    @Slot(object)
+    def _on_person(self, person: Any) -> None:
+        self.person = person
+        self.profile = None
+        box = self.panel.profile_box
+        if person is None or self.profiles is None:
+            box.show_profile(None, "", None)
+            self.panel.show_message("Choisissez un jeune dans « Jeunes suivis ».")
+            return
+        box.setTitle(f"Profil de recherche de {person.display_name}")
+        self.window.runner.start(
+            load_profile, self.profiles, person.id, succeeded=self._on_profile, failed=self._failed
+        )
+
+    @Slot(object)
+    def _on_profile(self, profile: Profile) -> None:
+        if self.person is None or profile.person_id != self.person.id:
+            return  # another person was chosen meanwhile
+        self.profile = profile
+        home = self.person.home_label if self.person.has_home else ""
+        self.panel.profile_box.show_profile(self.person.id, home, profile)
+        self.panel.show_message(
+            "« Parcours complets » : les formations et les employeurs à portée de son domicile."
+            if self.person.has_home
+            else "Indiquez sa commune de domicile dans sa fiche pour chercher ce qui est à portée."
+        )
+
+    @Slot(object)
+    def _save(self, profile: Profile) -> None:
+        if self.profiles is None or self.person is None:
+            return
+        self.window.runner.start(
+            save_profile, self.profiles, profile, succeeded=self._on_saved, failed=self._failed
+        )
+
+    @Slot(object)
+    def _on_saved(self, profile: Profile) -> None:
+        self.profile = profile
+        self.window.statusBar().showMessage("Profil enregistré.", 5000)
+        self.profileSaved.emit(profile)
+
+    # -- searches
+
+    @Slot()
+    def search_for_person(self) -> None:
+        """« Chercher pour ce jeune »: the window's search filled from the profile."""
+        backend = self.window.backend
+        if self.person is None or backend is None:
+            return
+        try:
+            wanted = search_for(self.person, self.panel.profile_box.values())
+        except LbaError as exc:
+            self.followup.show_error(exc)
+            return
+        filters = self.window.filters
+        place = home_place(self.person)
+        if place is not None:
+            filters.set_place(place)
+        filters.set_metiers([m for m in map(backend.metiers.get, wanted.romes) if m is not None])
+        filters.set_radius(wanted.rayon)
+        filters.level_combo.setCurrentIndex(max(0, filters.level_combo.findData(wanted.niveau)))
+        self.window.search()
+
+    @Slot()
+    def pairs_for_person(self) -> None:
+        service = self._service()
+        if self.person is None or service is None:
+            return
+        profile = self.panel.profile_box.values()
+        self.panel.show_message("Recherche des parcours…")
+        self.show_panel()
+        self.window.runner.start(
+            pairs_for_profile,
+            service,
+            home_place(self.person),
+            profile,
+            succeeded=self._on_result,
+            failed=self._failed,
+        )
+
+    @Slot(object)
+    def employers_of(self, item: Item) -> None:
+        """« Employeurs à portée » of a training: from the chosen young person's home and
+        mobility when someone is chosen, else around the CFA with the search's radius."""
+        service = self._service()
+        if service is None or item.kind is not Kind.FORMATION:
+            return
+        radius = self.window.filters.radius()
+        if self.person is not None:
+            radius = self.panel.profile_box.values().mobility_km
+        self.show_panel()
+        self.panel.show_message("Recherche des employeurs à portée…")
+        self.window.runner.start(
+            employers_of_training,
+            service,
+            item.id,
+            home_place(self.person),
+            radius,
+            succeeded=self._on_result,
+            failed=self._failed,
+        )
+
+    @Slot(object)
+    def _on_result(self, result: ParcoursResult) -> None:
+        self.result = result
+        self.panel.show_result(result)
+        self.resultShown.emit(result)
+
+    @Slot(object)
+    def _failed(self, exc: Exception) -> None:
+        if isinstance(exc, LbaError):
+            self.panel.show_message(f"{exc.message} {exc.hint}".strip())
+        else:
+            self.followup.show_error(exc)
