@@ -131,7 +131,7 @@ class ParcoursService:
         started = time.perf_counter()
         home = self._home(domicile, required=True)
         assert home is not None
-        radius = _radius(mobilite)
+        radius = check_mobility(mobilite)
         _check_limit(limit)
         criteria = self.search.build_criteria(
             lieu=home, metier=metier, romes=romes, rayon=radius, niveau=niveau
@@ -185,7 +185,7 @@ class ParcoursService:
                 "chercher des employeurs autour.",
             )
         home = self._home(domicile, required=False)
-        radius = _radius(mobilite)
+        radius = check_mobility(mobilite)
         _check_limit(limit)
         assert training.lat is not None and training.lon is not None
         cfa = Place(
@@ -275,7 +275,8 @@ class ParcoursService:
         return grouped, capped
 
 
-def _radius(mobilite: int | None) -> int:
+def check_mobility(mobilite: int | None) -> int:
+    """The mobility radius in km (30 when not given), or `InvalidInput` in French."""
     radius = DEFAULT_RADIUS_KM if mobilite is None else mobilite
     if not 1 <= radius <= MAX_RADIUS_KM:
         raise InvalidInput(
@@ -386,20 +387,10 @@ def _pair(
     # Pop a few beyond the room so that ties at the cut are broken by _pair_order, not by
     # the heap's arrival order.
     while heap and (len(ordinary) < room or (ordinary and heap[0][0] <= ordinary[-1].travel_km)):
-        travel, t_d, _tid, i, j = heapq.heappop(heap)
+        _travel, t_d, _tid, i, j = heapq.heappop(heap)
         training = trainings[i][0]
         employer, e_d = by_key[keys[i]][j]
-        ordinary.append(
-            Pair(
-                training=training,
-                training_from_home_km=_round(t_d),
-                employer=employer,
-                employer_from_home_km=_round(e_d),
-                employer_to_training_km=_round(_between(training, employer)),
-                travel_km=travel,
-                included=False,
-            )
-        )
+        ordinary.append(_pair_of(training, t_d, employer, e_d, included=False))
         if j + 1 < len(by_key[keys[i]]):
             heapq.heappush(heap, (t_d + by_key[keys[i]][j + 1][1], t_d, training.id, i, j + 1))
     ordinary.sort(key=_pair_order)
@@ -414,6 +405,19 @@ def _compatible(training: Item, employer: Item) -> bool:
 
 def _between(a: Item, b: Item) -> float:
     return distance_km(a.lat, a.lon, b.lat, b.lon)  # type: ignore[arg-type]
+
+
+def _pair_of(training: Item, t_d: float, employer: Item, e_d: float, *, included: bool) -> Pair:
+    """A pair scored from home: travel is home→CFA + home→employer."""
+    return Pair(
+        training=training,
+        training_from_home_km=_round(t_d),
+        employer=employer,
+        employer_from_home_km=_round(e_d),
+        employer_to_training_km=_round(_between(training, employer)),
+        travel_km=t_d + e_d,
+        included=included,
+    )
 
 
 def _included_pairs(
@@ -431,17 +435,7 @@ def _included_pairs(
         own = [(t, t_d) for t, t_d in by_cfa.get(cfa, ()) if cfa and _compatible(t, employer)]
         if own:
             training, t_d = min(own, key=lambda p: (_between(p[0], employer), p[0].id))
-            pairs.append(
-                Pair(
-                    training=training,
-                    training_from_home_km=_round(t_d),
-                    employer=employer,
-                    employer_from_home_km=_round(e_d),
-                    employer_to_training_km=_round(_between(training, employer)),
-                    travel_km=t_d + e_d,
-                    included=True,
-                )
-            )
+            pairs.append(_pair_of(training, t_d, employer, e_d, included=True))
         else:
             pairs.append(
                 Pair(

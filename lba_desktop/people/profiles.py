@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 
 from lba_desktop.data import userstore
 from lba_desktop.errors import InvalidInput
-from lba_desktop.models import DEFAULT_RADIUS_KM, DIPLOMA_LEVELS, MAX_RADIUS_KM, MAX_ROMES
+from lba_desktop.models import DEFAULT_RADIUS_KM, DIPLOMA_LEVELS, MAX_ROMES
+from lba_desktop.parcours import check_mobility
 from lba_desktop.people.records import Person
 
 ROME_RE = re.compile(r"^[A-Z][0-9]{4}$")
@@ -45,12 +46,7 @@ def check_profile(
     *, mobility_km: int | None, diploma_level: int | None, romes: Iterable[str]
 ) -> tuple[int, int | None, tuple[str, ...]]:
     """Validated values, or `InvalidInput` in French (nothing is written)."""
-    radius = DEFAULT_RADIUS_KM if mobility_km is None else int(mobility_km)
-    if not 1 <= radius <= MAX_RADIUS_KM:
-        raise InvalidInput(
-            f"Rayon de mobilité invalide : {radius} km.",
-            hint=f"Choisissez entre 1 et {MAX_RADIUS_KM} km.",
-        )
+    radius = check_mobility(mobility_km)
     if diploma_level is not None and diploma_level not in DIPLOMA_LEVELS:
         raise InvalidInput(
             f"Niveau visé invalide : {diploma_level}.",
