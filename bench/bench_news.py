@@ -34,15 +34,34 @@ from lba_desktop.search import SearchService  # noqa: E402
 
 
 def fill_people(people: PeopleService, n: int) -> list[dict]:
+    """`n` young people with a home and a profile, written straight into the store (the
+    person form geocodes typed text; an INSEE code that is also a postcode is ambiguous)."""
     profiles = make_profiles(n, seed=23)
+    now = "2026-12-03T00:00:00+00:00"
+    with people.store.transaction() as conn:
+        for i, p in enumerate(profiles):
+            home = p["home"]
+            conn.execute(
+                "INSERT INTO people (first_name, home_insee, home_label, home_lat, home_lon, "
+                "home_departement, created_at, last_activity_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    f"Jeune {i}",
+                    home.code,
+                    home.label,
+                    home.lat,
+                    home.lon,
+                    home.departement,
+                    now,
+                    now,
+                ),
+            )
     store = Profiles(people.store)
-    for i, profile in enumerate(profiles):
-        person = people.create_person(first_name=f"Jeune {i}", home_insee=profile["home"].code)
+    ids = [r["id"] for r in people.store.read("SELECT id FROM people ORDER BY id")]
+    for person_id, p in zip(ids, profiles, strict=True):
+        p["person_id"] = person_id
+    for p in profiles:
         store.save(
-            person.id,
-            mobility_km=profile["mobilite"],
-            diploma_level=profile["niveau"],
-            romes=profile["romes"],
+            p["person_id"], mobility_km=p["mobilite"], diploma_level=p["niveau"], romes=p["romes"]
         )
     return profiles
 

@@ -78,11 +78,9 @@ class SeenCatalogue:
                 conn.execute("BEGIN")
                 conn.execute("CREATE TABLE seen_meta (built_at TEXT NOT NULL)")
                 conn.execute("INSERT INTO seen_meta VALUES (?)", (built_at,))
-                conn.execute(
-                    "CREATE TABLE seen_items (kind TEXT NOT NULL, id TEXT NOT NULL, "
-                    "PRIMARY KEY (kind, id)) WITHOUT ROWID"
-                )
-                conn.executemany("INSERT OR IGNORE INTO seen_items VALUES (?, ?)", sorted(keys))
+                # No index: the keys come from a set and are only ever read back whole.
+                conn.execute("CREATE TABLE seen_items (kind TEXT NOT NULL, id TEXT NOT NULL)")
+                conn.executemany("INSERT INTO seen_items VALUES (?, ?)", set(keys))
                 conn.execute("COMMIT")
             finally:
                 conn.close()

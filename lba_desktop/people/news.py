@@ -4,6 +4,7 @@ each young person's profile since the previous catalogue, kept until a counsello
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,13 +15,14 @@ from lba_desktop import paths
 from lba_desktop.data import userstore
 from lba_desktop.data.catalogue import CatalogueStore
 from lba_desktop.data.catalogue_keys import SeenCatalogue, current_keys, items_of
-from lba_desktop.geo import distance_km
+from lba_desktop.geo import EARTH_RADIUS_KM, distance_km
 from lba_desktop.models import Item, Kind
 from lba_desktop.people.profiles import Profile, Profiles
 from lba_desktop.people.records import is_position
 
 log = logging.getLogger(__name__)
 SEEN_FILE_NAME = "catalogue-vu.sqlite"
+KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,17 +114,24 @@ class News:
             for r in self.store.read("SELECT id, home_lat, home_lon FROM people")
             if is_position(r["home_lat"], r["home_lon"])
         }
-        # Each item is checked only against the young people who share one of its métiers.
-        by_rome: dict[str, list[Profile]] = {}
+        # Each item is checked only against the young people who share one of its métiers and
+        # whose reach covers the item's grid cell: 2,000 profiles share few popular métiers.
+        by_cell: dict[tuple[str, int, int], list[Profile]] = {}
         for person_id, profile in profiles.items():
-            if person_id in homes:
-                for rome in profile.romes:
-                    by_rome.setdefault(rome, []).append(profile)
+            if person_id not in homes:
+                continue
+            cells = _cells_within(*homes[person_id], profile.mobility_km)
+            for rome in profile.romes:
+                for cell in cells:
+                    by_cell.setdefault((rome, *cell), []).append(profile)
         now = datetime.now(UTC).replace(microsecond=0).isoformat()
         leads: dict[tuple[int, str, str], NewLead] = {}
         for item in items:
+            if not item.has_position:
+                continue
+            cell = _cell(item.lat, item.lon)  # type: ignore[arg-type]
             for rome in item.romes:
-                for profile in by_rome.get(rome, ()):
+                for profile in by_cell.get((rome, *cell), ()):
                     key = (profile.person_id, item.kind.value, item.id)
                     if key in leads:
                         continue
@@ -207,6 +216,24 @@ class News:
                 )
                 total += cur.rowcount
             return total
+
+
+# Grid cells of a fifth of a degree (22 km north-south): small enough that an item is checked
+# against few profiles, large enough that a 30 km reach covers a handful of cells.
+CELL_DEGREES = 0.2
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return math.floor(lat / CELL_DEGREES), math.floor(lon / CELL_DEGREES)
+
+
+def _cells_within(lat: float, lon: float, radius_km: float) -> list[tuple[int, int]]:
+    """The cells that a disc of `radius_km` around (lat, lon) touches (its bounding box)."""
+    dlat = radius_km / KM_PER_DEGREE
+    dlon = radius_km / (KM_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
+    south, west = _cell(lat - dlat, lon - dlon)
+    north, east = _cell(lat + dlat, lon + dlon)
+    return [(a, b) for a in range(south, north + 1) for b in range(west, east + 1)]
 
 
 def _ms(started: float) -> float:

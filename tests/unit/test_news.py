@@ -33,6 +33,7 @@ BEFORE = [
 ARRIVED = [
     _item(Kind.OFFRE, "offre-neuve", 4, diploma_level=3),
     _item(Kind.ENTREPRISE, "boulangerie-neuve", 12),
+    _item(Kind.ENTREPRISE, "a-l-est", 0, 29),  # several map cells away, within 30 km
     _item(Kind.OFFRE, "offre-bts", 4, diploma_level=5),  # another level
     _item(Kind.ENTREPRISE, "trop-loin", 45),
     _item(Kind.ENTREPRISE, "coiffeur", 2, romes=("D1202",)),
@@ -55,18 +56,19 @@ def test_items_that_appeared_within_the_profile_are_listed_once(tmp_path: Path, 
     assert first.first_pass and news.leads() == []
 
     report = news.refresh(_catalogue(tmp_path / "b.sqlite", BEFORE + ARRIVED, "2026-12-02"))
-    assert (report.new_items, report.leads, report.people) == (5, 2, 1)
-    assert report.summary_fr == "2 nouvelles pistes pour 1 jeune"
+    assert (report.new_items, report.leads, report.people) == (6, 3, 1)
+    assert report.summary_fr == "3 nouvelles pistes pour 1 jeune"
     leads = news.leads()
     assert [(lead.item_id, lead.distance_km) for lead in leads] == [
         ("offre-neuve", 4.0),
         ("boulangerie-neuve", 12.0),
+        ("a-l-est", 29.0),
     ]
     assert {lead.person_id for lead in leads} == {people.find_person("Inès").id}
 
     # The same catalogue again: nothing new, nothing doubled.
     again = news.refresh(CatalogueStore(tmp_path / "b.sqlite"))
-    assert again.leads == 0 and len(news.leads()) == 2
+    assert again.leads == 0 and len(news.leads()) == 3
 
 
 def test_a_lead_whose_item_left_the_catalogue_goes_and_a_reviewed_one_stays_gone(
@@ -77,9 +79,9 @@ def test_a_lead_whose_item_left_the_catalogue_goes_and_a_reviewed_one_stays_gone
     news.refresh(_catalogue(tmp_path / "b.sqlite", BEFORE + ARRIVED, "2"))
     without_offer = [i for i in BEFORE + ARRIVED if i.id != "offre-neuve"]
     news.refresh(_catalogue(tmp_path / "c.sqlite", without_offer, "3"))
-    assert [lead.item_id for lead in news.leads()] == ["boulangerie-neuve"]
+    assert [lead.item_id for lead in news.leads()] == ["boulangerie-neuve", "a-l-est"]
     inès = people.find_person("Inès")
-    assert news.dismiss(inès.id) == 1
+    assert news.dismiss(inès.id) == 2
     news.refresh(CatalogueStore(tmp_path / "c.sqlite"))
     assert news.leads() == []
 
@@ -97,7 +99,7 @@ def test_leads_are_erased_with_the_person(tmp_path: Path, people) -> None:
     news.refresh(_catalogue(tmp_path / "a.sqlite", BEFORE, "1"))
     news.refresh(_catalogue(tmp_path / "b.sqlite", BEFORE + ARRIVED, "2"))
     deleted = people.erase_person(people.find_person("Inès").id)
-    assert deleted["person_news"] == 2 and news.leads() == []
+    assert deleted["person_news"] == 3 and news.leads() == []
 
 
 def test_cli_profile_then_news_after_a_new_catalogue(isolated_home: Path, capsys) -> None:
