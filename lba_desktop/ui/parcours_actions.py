@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget
 
 from lba_desktop.errors import LbaError
@@ -99,7 +99,7 @@ class ParcoursActions(QObject):
             "Le profil du jeune choisi (mobilité, niveau, métiers) et les parcours complets : "
             "formation + employeur à portée de son domicile"
         )
-        self.open_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        # No shortcut of its own: Ctrl+Shift+P is the classroom mode's.
         self.open_action.triggered.connect(self.show_panel)
         self.followup.menu.addAction(self.open_action)
         window.addAction(self.open_action)

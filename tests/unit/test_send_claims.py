@@ -146,6 +146,8 @@ def test_an_old_outbox_is_migrated_with_its_requests(fake_upstream: FakeUpstream
     conn = sqlite3.connect(path)
     # Back to version 3: without what versions 4 (claims) and 5 (shared follow-up) added.
     conn.execute("DROP TABLE journal_events")
+    conn.execute("DROP TABLE person_news")  # version 7 (profiles, what's new)
+    conn.execute("DROP TABLE person_profiles")
     for table, columns in V5_COLUMNS.items():
         for column in columns:
             conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
