@@ -153,6 +153,11 @@ class LocalCopy:
             me,
         )
         ids = {row["id"] for row in people}
+        events = server.store.read(
+            f"SELECT * FROM journal_events WHERE person_id IN (SELECT id FROM people "
+            f"WHERE {_MINE})",
+            me,
+        )
         waiting_for = sorted({e.person_id for e in self.pending()})
         still_there = (
             {
@@ -174,6 +179,23 @@ class LocalCopy:
             conn.execute("DELETE FROM people")
             self._insert(conn, "people", people)
             self._insert(conn, "shortlist_items", [r for r in lines if r["person_id"] in ids])
+            # Requests stay on the server: the copy's journal lines point at none.
+            kept_lines = {r["id"] for r in lines if r["person_id"] in ids}
+            self._insert(
+                conn,
+                "journal_events",
+                [
+                    {
+                        **_row_dict(r),
+                        "request_id": None,
+                        "shortlist_entry_id": r["shortlist_entry_id"]
+                        if r["shortlist_entry_id"] in kept_lines
+                        else None,
+                    }
+                    for r in events
+                    if r["person_id"] in ids
+                ],
+            )
             for edit in self.pending(states=(WAITING,)):
                 conn.execute(
                     f"UPDATE shortlist_items SET {edit.field} = ? WHERE id = ?",

@@ -22,6 +22,7 @@ from lba_desktop.ui.followup_conflicts import LineConflicts
 from lba_desktop.ui.followup_people import PersonActions
 from lba_desktop.ui.followup_picking import ShortlistPicking
 from lba_desktop.ui.followup_server import ServerLink
+from lba_desktop.ui.journal_view import JournalDialog
 from lba_desktop.ui.messages import plain_message
 from lba_desktop.ui.people_panel import PeoplePanel
 from lba_desktop.ui.saved_files import tell_saved
@@ -51,6 +52,7 @@ class FollowUp(QObject):
         self.services: UserServices | None = None
         self.person: Any = None
         self.saved_message: Any = None  # the last « saved » box, for tests
+        self.journal_dialog: JournalDialog | None = None
         # One object per job; each reaches the others through this one.
         self.people_actions = PersonActions(self)
         self.picking = ShortlistPicking(self)
@@ -140,12 +142,24 @@ class FollowUp(QObject):
             "Envoyer maintenant les demandes de rendez-vous qui attendent",
             self.rdv.send_now,
         )
+        self.journal_action = self._action(
+            "&Journal de la personne…",
+            "Le parcours daté de la personne choisie, et noter une étape",
+            self.show_journal,
+        )
         toggle = self.dock.toggleViewAction()
         toggle.setText("Panneau « &Jeunes suivis »")
         toggle.setShortcut(QKeySequence("Ctrl+J"))
         self.menu = w.menuBar().addMenu("&Suivi")
         self.menu.setToolTipsVisible(True)
-        for action in (self.new_person_action, toggle, None, self.add_action, self.rdv_action):
+        for action in (
+            self.new_person_action,
+            self.journal_action,
+            toggle,
+            None,
+            self.add_action,
+            self.rdv_action,
+        ):
             if action is None:
                 self.menu.addSeparator()
             else:
@@ -165,6 +179,7 @@ class FollowUp(QObject):
             self.new_person_action,
             self.outbox_action,
             self.send_action,
+            self.journal_action,
             toggle,
         ]
         w.addAction(self.add_action)
@@ -397,6 +412,16 @@ class FollowUp(QObject):
         return None
 
     # -- messages
+
+    @Slot()
+    def show_journal(self) -> None:
+        person = self.require_person()
+        if person is None or self.services is None:
+            return
+        dialog = JournalDialog(self.people, person, parent=self.window)
+        dialog.stepRecorded.connect(self.reload_people)  # last activity
+        self.journal_dialog = dialog
+        dialog.open()
 
     @Slot()
     def _on_shortlist_changed(self) -> None:

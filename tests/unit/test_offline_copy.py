@@ -38,6 +38,11 @@ def test_while_away_my_people_read_and_notes_wait_for_the_server(
                 anne.search_people()
             offline = copy.people_service(counsellor="Anne", where="serveur de test")
             assert [p.display_name for p in offline.search_people()] == [lea.display_name]
+            # The timeline reads too.
+            assert [e.kind.value for e in offline.journal(lea.id)][:2] == [
+                "fiche_creee",
+                "ajout_selection",
+            ]
             with pytest.raises(ReadOnlyWhileAway, match="lecture seule"):
                 offline.create_person(first_name="Zoé")
             with pytest.raises(ReadOnlyWhileAway):
