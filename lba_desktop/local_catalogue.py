@@ -9,7 +9,6 @@ from pathlib import Path
 from lba_desktop import paths
 from lba_desktop.data.catalogue import CatalogueStore, storage_error
 from lba_desktop.data.catalogue_schema import SCHEMA_VERSION
-from lba_desktop.data.demo import ensure_demo_catalogue
 from lba_desktop.models import CatalogueInfo
 
 ORIGIN_LABELS_FR = {
@@ -24,7 +23,11 @@ def open_catalogue(
 ) -> CatalogueStore:
     """Open the catalogue; on a first run, build the demo catalogue so the app works at once."""
     path = path or paths.catalogue_path()
-    if build_demo_if_missing:
+    if build_demo_if_missing and not path.exists():
+        # The demo generator is imported only when it has to run: it is a tenth of a
+        # command's start-up otherwise.
+        from lba_desktop.data.demo import ensure_demo_catalogue
+
         ensure_demo_catalogue(path)
     return CatalogueStore(path)
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 import sqlite3
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from lba_desktop.data.insertion_store import create_insertion_table
 from lba_desktop.data.territory import build_territory
 from lba_desktop.errors import CatalogueError
+
+if TYPE_CHECKING:  # imported when a migration runs: opening an up-to-date file needs none
+    import sqlite_utils
 
 SCHEMA_VERSION = 7
 
@@ -274,6 +276,10 @@ def migrate(conn: sqlite3.Connection, *, target: int = SCHEMA_VERSION) -> int:
             "Ce catalogue a été créé par une version plus récente de LBA Desktop.",
             hint="Mettez l'application à jour pour l'ouvrir.",
         )
+    if current >= target:
+        return current
+    import sqlite_utils
+
     db = sqlite_utils.Database(conn)
     for version in range(current, target):
         with conn:
