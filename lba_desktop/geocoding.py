@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import re
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
-from rapidfuzz import fuzz, process
-
+from lba_desktop import paths
 from lba_desktop.data.bulk import freeze_long_lived
+from lba_desktop.data.place_index import (
+    FILE_NAME,
+    PlaceIndexFile,
+    open_place_index,
+    source_key,
+    write_place_index,
+)
 from lba_desktop.data.referentials import (
     load_communes,
     load_departements,
@@ -42,6 +51,11 @@ _PAREN = re.compile(r"^(.*?)\(([^()]*)\)\s*$")
 # Above this many prefix matches, ranking by scanning the range costs more than walking the
 # communes from the most to the least populated and keeping those inside the range.
 _SCAN_LIMIT = 1500
+
+# The tables a geocoder reading the kept index builds in memory on first use.
+_MEMORY_ONLY = frozenset(
+    {"_population", "_key_index", "_full_index", "_postcode_index", "_keys_by_initial"}
+)
 
 
 def _dep_code(token: str) -> str:
@@ -108,19 +122,26 @@ class Geocoder:
         communes: Sequence[Commune] | None = None,
         departements: dict[str, Departement] | None = None,
         regions: dict[str, Region] | None = None,
+        index: PlaceIndexFile | None = None,
     ) -> None:
-        self._communes = tuple(communes if communes is not None else load_communes())
         self._departements = departements if departements is not None else load_departements()
         self._regions = regions if regions is not None else load_regions()
+        if index is not None:
+            self._attach(index)
+        else:
+            self._build(communes if communes is not None else load_communes())
 
+    def _build(self, communes: Sequence[Commune]) -> None:
+        """Every table in memory, from the communes."""
+        self._communes = tuple(communes)
         self._population = [c.population for c in self._communes]
         by_population = sorted(range(len(self._communes)), key=lambda i: -self._population[i])
         self._by_insee = {c.insee: i for i, c in enumerate(self._communes)}
 
         # Two name forms: without the leading article ("havre") to find "Le Havre" from
         # "Havre", and with it ("le havre") so that "le pin" prefers Le Pin over La Pin.
-        self._by_key: dict[str, list[int]] = defaultdict(list)
-        self._by_full: dict[str, list[int]] = defaultdict(list)
+        self._by_key: Mapping[str, list[int]] = defaultdict(list)
+        self._by_full: Mapping[str, list[int]] = defaultdict(list)
         key_entries: list[tuple[str, int]] = []
         full_entries: list[tuple[str, int]] = []
         for i, commune in enumerate(self._communes):
@@ -165,30 +186,74 @@ class Geocoder:
             )
             for code, region in self._regions.items()
         }
-        self._area_keys: list[tuple[str, Place]] = sorted(
-            [(place_key(d.name), self._dep_places[c]) for c, d in self._departements.items()]
-            + [(place_key(r.name), self._region_places[c]) for c, r in self._regions.items()],
-            key=lambda pair: pair[0],
-        )
-        self._area_key_list = [key for key, _ in self._area_keys]
         # In autocomplete an area ranks like its biggest commune: "pa" lists Paris before
         # Pays de la Loire, whose total population is larger but whose biggest city is not.
         self._area_weight: dict[tuple[PlaceKind, str], int] = {}
         for kind, groups in ((PlaceKind.DEPARTEMENT, members), (PlaceKind.REGION, region_members)):
             for code, group in groups.items():
                 self._area_weight[(kind, code)] = max((c.population for c in group), default=0)
-        self._france = Place(
-            PlaceKind.FRANCE,
-            "FR",
-            FRANCE_LABEL,
-            *FRANCE_CENTRE,
-            population=sum(self._population),
-        )
+        self._set_areas(sum(self._population))
         # Fuzzy suggestions only look at names starting with the same letter: typos rarely
         # hit the first one, and it keeps the comparison to a few thousand names.
         self._keys_by_initial: dict[str, list[str]] = defaultdict(list)
         for key in self._by_key:
             self._keys_by_initial[key[:1]].append(key)
+
+    def _set_areas(self, population: int) -> None:
+        """What follows from the area places: their sorted keys, France."""
+        self._area_keys: list[tuple[str, Place]] = sorted(
+            [(place_key(d.name), self._dep_places[c]) for c, d in self._departements.items()]
+            + [(place_key(r.name), self._region_places[c]) for c, r in self._regions.items()],
+            key=lambda pair: pair[0],
+        )
+        self._area_key_list = [key for key, _ in self._area_keys]
+        self._france = Place(
+            PlaceKind.FRANCE, "FR", FRANCE_LABEL, *FRANCE_CENTRE, population=population
+        )
+
+    # --- the kept place index -------------------------------------------------------------
+
+    def _attach(self, index: PlaceIndexFile) -> None:
+        """Exact look-ups read from the kept index; the prefix and spelling tables, needed by
+        autocomplete and by a misspelt place only, are built in memory on first use."""
+        self._communes = index.communes
+        self._by_insee = _FirstOf(index.lookup("insee"))
+        self._by_key = index.lookup("key")
+        self._by_full = index.lookup("full")
+        self._postcodes = index.lookup("postcode")
+        self._dep_places = {p.code: p for p in map(_place_of, index.extra("departements"))}
+        self._region_places = {p.code: p for p in map(_place_of, index.extra("regions"))}
+        self._area_weight = {
+            (PlaceKind(kind), code): weight for kind, code, weight in index.extra("area_weight")
+        }
+        self._set_areas(index.extra("population"))
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for an attribute not set: the in-memory tables of an instance reading
+        # a kept index. Building them replaces the index's tables by the same ones in memory.
+        if name not in _MEMORY_ONLY or "_communes" not in self.__dict__:
+            raise AttributeError(name)
+        self._build(load_communes())
+        return self.__dict__[name]
+
+    def kept_tables(
+        self,
+    ) -> tuple[Sequence[Commune], dict[str, dict[str, list[int]]], dict[str, Any]]:
+        """What the kept index stores: the communes, the exact look-ups, the areas."""
+        communes = self._communes
+        lookups = {
+            "insee": {k: [v] for k, v in self._by_insee.items()},
+            "key": dict(self._by_key),
+            "full": dict(self._by_full),
+            "postcode": dict(self._postcodes),
+        }
+        extras = {
+            "departements": [_place_fields(p) for p in self._dep_places.values()],
+            "regions": [_place_fields(p) for p in self._region_places.values()],
+            "area_weight": [[k.value, c, w] for (k, c), w in self._area_weight.items()],
+            "population": self._france.population,
+        }
+        return communes, lookups, extras
 
     # --- building helpers -----------------------------------------------------------------
 
@@ -496,6 +561,8 @@ class Geocoder:
         size = len(key)
         pool = [k for k in self._keys_by_initial.get(key[:1], ()) if abs(len(k) - size) <= 3]
         pool += [k for k, _ in self._area_keys]
+        from rapidfuzz import fuzz, process  # only a misspelt place needs it: not at start-up
+
         # rapidfuzz's ratio is difflib's measure (2 × common letters / total) computed in C:
         # difflib took 2 to 9 ms over the ~2,000 names starting with "s" (a lookup's budget is
         # 2 ms); this takes about 0.3 ms.
@@ -525,3 +592,45 @@ def default_geocoder() -> Geocoder:
     built = Geocoder()
     freeze_long_lived()  # it lives as long as the process: out of the collector's rounds
     return built
+
+
+def kept_geocoder(folder: Path | None = None) -> Geocoder:
+    """A geocoder reading the place index kept in the data folder, written there first when
+    missing or built from other referentials. For a process that resolves a few places (a
+    command): the window's autocomplete wants every table in memory (`default_geocoder`)."""
+    try:
+        folder = folder or paths.data_root()
+        key = source_key(paths.resource("referentials"))
+    except OSError:  # no data folder to keep it in: built in memory as before
+        return default_geocoder()
+    path = folder / FILE_NAME
+    index = open_place_index(path, key)
+    if index is not None:
+        return Geocoder(index=index)
+    built = default_geocoder()
+    write_place_index(path, key, *built.kept_tables())
+    return built
+
+
+class _FirstOf(Mapping[str, int]):
+    """A look-up of one commune per key (the INSEE code) over a kept index's lists."""
+
+    def __init__(self, lookup: Mapping[str, list[int]]) -> None:
+        self._lookup = lookup
+
+    def __getitem__(self, key: str) -> int:
+        return self._lookup[key][0]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lookup)
+
+    def __len__(self) -> int:
+        return len(self._lookup)
+
+
+def _place_fields(place: Place) -> dict[str, Any]:
+    return {**dataclasses.asdict(place), "kind": place.kind.value}
+
+
+def _place_of(fields: dict[str, Any]) -> Place:
+    return Place(**{**fields, "kind": PlaceKind(fields["kind"])})

@@ -61,13 +61,15 @@ def _kinds(text: str) -> frozenset[Kind]:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from lba_desktop.geocoding import kept_geocoder
     from lba_desktop.local_catalogue import describe, open_catalogue
     from lba_desktop.search import SearchService
 
     if args.limit < 0:
         raise InvalidInput("--limit doit être positif.")
     store = open_catalogue()
-    service = SearchService(store)
+    # A command resolves one place: from the index kept in the data folder, not rebuilt.
+    service = SearchService(store, geocoder=kept_geocoder())
     criteria = service.build_criteria(
         lieu=args.lieu,
         metier=args.metier,
