@@ -1,7 +1,8 @@
 """Benchmark of `lba-desktop search` as a whole process (start, imports, place index, search,
 printing), against a naive baseline run side by side: the same command in a process that
 imports every command's module and builds the place index from the referentials in memory,
-as the command line did before the index was kept in the data folder. Prints JSON: wall and CPU time (user + system) per process.
+as the command line did before the index was kept in the data folder. Prints JSON: wall and
+CPU time (user + system) per process.
 
 Run: python bench/bench_cli.py [--runs 15]
 """
