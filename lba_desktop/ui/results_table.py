@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyleOptionViewItem, QTableView
 
 from lba_desktop.ui.results_model import (
     COL_COMMUNE,
@@ -19,6 +19,7 @@ from lba_desktop.ui.results_model import (
     COL_LEVEL,
     COL_ORG,
     COL_TITLE,
+    ResultsModel,
     ResultsProxy,
 )
 
@@ -26,6 +27,7 @@ from lba_desktop.ui.results_model import (
 # are in the details).
 NARROW_WIDTH = 760
 VERY_NARROW_WIDTH = 560
+# Columns as wide as their widest cell.
 FITTED = (COL_KIND, COL_DISTANCE, COL_LEVEL, COL_DATE, COL_INSERTION)
 
 
@@ -52,9 +54,18 @@ class ResultsTable(QTableView):
         header.setTextElideMode(Qt.TextElideMode.ElideRight)  # « Organisme / entr… », not cut
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        # The fitted columns are sized by `fit_columns` once per result, to what Qt's
+        # ResizeToContents finds; left to Qt, every layout change (a banner shown, the window
+        # resized) asked each row's size again, thousands of model calls per search.
         for col in FITTED:
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
         header.setMinimumSectionSize(28)
+        self._refit = QTimer(self, singleShot=True, interval=0)
+        self._refit.timeout.connect(self.fit_columns)
+        proxy.modelReset.connect(self.fit_columns)
+        # A kind ticked or unticked: rows come and go in several batches; fitted once after.
+        proxy.rowsInserted.connect(self._refit.start)
+        proxy.rowsRemoved.connect(self._refit.start)
         self.apply_row_height()
         self.setAccessibleName("Liste des résultats")
         self.setToolTip("Résultats : flèches pour parcourir, clic sur un en-tête pour trier")
@@ -64,6 +75,35 @@ class ResultsTable(QTableView):
         rows on a laptop screen."""
         height = self.fontMetrics().height() + 8
         self.verticalHeader().setDefaultSectionSize(round(height * scale))
+
+    def fit_columns(self) -> None:
+        """Each fitted column as wide as its widest shown cell or its header, as Qt's
+        ResizeToContents makes it: the cell is found by measuring the texts, and only that
+        one is asked its size."""
+        proxy = self.model()
+        source = proxy.sourceModel() if isinstance(proxy, ResultsProxy) else None
+        if not isinstance(source, ResultsModel):
+            return
+        header = self.horizontalHeader()
+        metrics = self.fontMetrics()
+        kinds = proxy.visible_kinds()
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        for col in FITTED:
+            width = header.sectionSizeHint(col)
+            row = source.widest_row(col, kinds, metrics.horizontalAdvance)
+            if row >= 0:
+                index = proxy.mapFromSource(source.index(row, col))
+                cell = self.itemDelegateForIndex(index).sizeHint(option, index).width()
+                width = max(width, cell + (1 if self.showGrid() else 0))
+            if header.sectionSize(col) != width:
+                header.resizeSection(col, width)
+        self._update_columns()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.fit_columns()
 
     def set_forced_hidden(self, columns: Iterable[int]) -> None:
         """Columns hidden whatever the width (the presentation mode's)."""
