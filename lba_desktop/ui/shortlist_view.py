@@ -136,12 +136,14 @@ class ShortlistView(QWidget):
 
         self.up_button = self._tool("Monter", "Monter la ligne (Alt+Haut)", self.move_up)
         self.up_button.setShortcut(QKeySequence("Alt+Up"))
+        # Arrows alone (their names stay in the tooltip and for screen readers): with the text
+        # the bar alone made the window wider than a 1366 px laptop once somebody was chosen.
         self.up_button.setArrowType(Qt.ArrowType.UpArrow)
-        self.up_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.up_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self.down_button = self._tool("Descendre", "Descendre la ligne (Alt+Bas)", self.move_down)
         self.down_button.setShortcut(QKeySequence("Alt+Down"))
         self.down_button.setArrowType(Qt.ArrowType.DownArrow)
-        self.down_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.down_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self.remove_button = self._tool(
             "Retirer", "Retirer la ligne de la sélection (Suppr)", self.remove_selected
         )

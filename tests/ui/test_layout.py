@@ -129,3 +129,24 @@ def test_a_first_start_fits_the_laptop_screen(app: Any, qtbot: Any, demo_home: A
     qtbot.waitUntil(lambda: area.contains(window.frameGeometry()), timeout=5_000)
     assert window.isMaximized()
     window.close()
+
+
+def test_a_young_person_open_keeps_the_window_within_a_laptop(qtbot: Any, window: Any) -> None:
+    """With somebody chosen, their shortlist's buttons and the people list side by side must
+    still fit 1366 px beside the criteria (the window was forced to 1437 px, off the screen)."""
+    _laptop_window(qtbot, window)
+    person = window.followup.people.create_person(first_name="Zoé", last_name="Martin")
+    window.followup.reload_people(keep=person.id)
+    qtbot.waitUntil(lambda: window.followup.person is not None, timeout=5_000)
+    result = search_from_keyboard(qtbot, window, "boulanger", "Aurillac")
+    window.followup.people.add_to_shortlist(person.id, item=result.hits[0].item)
+    window.followup.reload_people(keep=person.id)
+    qtbot.wait(200)
+    assert window.minimumSizeHint().width() <= LAPTOP[0]
+    window.resize(*LAPTOP)
+    qtbot.waitUntil(lambda: window.width() == LAPTOP[0], timeout=5_000)
+    shortlist = window.followup.shortlist
+    for button in (shortlist.up_button, shortlist.down_button, shortlist.rdv_button,
+                   shortlist.export_button, shortlist.print_button):  # fmt: skip
+        assert button.isVisible() and button.width() >= button.minimumSizeHint().width()
+        assert button.accessibleName()
