@@ -1,13 +1,13 @@
-"""The catalogue database: bulk writing and the spatial/text queries (schema: catalogue_schema).
+"""The catalogue database: bulk writing and read access (schema: catalogue_schema, searches:
+catalogue_search).
 
 One `items` table holds the four kinds (formation, offre, entreprise, partenariat): they share
-almost every column a search filters on, and one table keeps one FTS index.
-`idx_items_place` (kind, band, lon, lat) answers "everything around a point".
-`item_romes` repeats each item once per ROME code with its kind and position, so a
-"métier around a point" query is a few range scans on one covering index
-(rome, kind, band, lon, lat) instead of a join over the whole catalogue. `band` is a
-0.25° latitude strip: a box around a point is then read strip by strip over its own
-longitudes only, not across the whole width of France.
+almost every column a search filters on, and one table keeps one FTS index. Rows are stored by
+kind and map cell, so that the items around a place share pages and a box is a few rowid
+ranges. `item_romes` repeats each item once per ROME code with its kind, position, unit
+vector and filtered columns, so a "métier around a point" query is a few range scans on one
+covering index (rome, kind, band, lon, lat); `band` is a 0.25° latitude strip, so a box is
+read strip by strip over its own longitudes only, not across the whole width of France.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from lba_desktop.data.catalogue_schema import (
     fill_rome_index,
     fill_search_tables,
     migrate,
-    unit_vector_sql,
 )
 from lba_desktop.data.catalogue_search import Area, ItemFilter, NearestSearch
 from lba_desktop.data.insertion_store import join_insertion
@@ -282,7 +281,7 @@ class CatalogueWriter:
         try:
             if self.schema_version >= 6:
                 join_insertion(conn)
-            _store_in_spatial_order(conn, unit_vectors=self.schema_version >= 7)
+            _store_in_spatial_order(conn)
             conn.execute("DELETE FROM item_romes")
             if self.schema_version >= 4:
                 create_place_index(conn)
@@ -292,7 +291,7 @@ class CatalogueWriter:
                 build_territory(conn, today=self.today)
             conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
             if self.schema_version >= 7:
-                fill_search_tables(conn)
+                fill_search_tables(conn, version=self.schema_version)
             conn.execute("COMMIT")
             conn.execute("ANALYZE")
             conn.execute("PRAGMA synchronous = FULL")
@@ -313,22 +312,18 @@ class CatalogueWriter:
         self.path.unlink(missing_ok=True)
 
 
-def _store_in_spatial_order(conn: sqlite3.Connection, *, unit_vectors: bool) -> None:
+def _store_in_spatial_order(conn: sqlite3.Connection) -> None:
     """Rewrite `items` ordered by kind and map cell. A search reads a few hundred rows around
     one place: stored side by side they share pages, instead of one page read per row
     scattered over the whole file (measured: p95 of a wide search 15 → 11 ms at france scale).
     The rows go through a temporary table so that the file reuses its own pages and does not
-    grow; this runs before the secondary indexes are filled, since rowids change. Each
-    position gets its unit vector on the way (schema 7)."""
+    grow; this runs before the secondary indexes are filled, since rowids change."""
     columns = ", ".join(ITEM_COLUMNS)
     conn.execute("DROP TABLE IF EXISTS temp.items_unsorted")
     conn.execute(f"CREATE TEMP TABLE items_unsorted AS SELECT {columns} FROM items")
     conn.execute("DELETE FROM main.items")
-    targets, values = columns, columns
-    if unit_vectors:
-        targets, values = f"{columns}, x, y, z", f"{columns}, {unit_vector_sql()}"
     conn.execute(
-        f"INSERT INTO main.items ({targets}) SELECT {values} FROM temp.items_unsorted "
+        f"INSERT INTO main.items ({columns}) SELECT {columns} FROM temp.items_unsorted "
         f"ORDER BY kind, lat IS NULL, {CELL}, lat, lon"
     )
     conn.execute("DROP TABLE temp.items_unsorted")

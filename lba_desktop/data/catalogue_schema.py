@@ -13,7 +13,7 @@ from lba_desktop.errors import CatalogueError
 if TYPE_CHECKING:  # imported when a migration runs: opening an up-to-date file needs none
     import sqlite_utils
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # Latitude strips of 0.25° (about 28 km) for the ROME index.
 BANDS_PER_DEGREE = 4
@@ -74,50 +74,54 @@ def create_rome_index(conn: sqlite3.Connection) -> None:
     )
 
 
-def _split_romes_sql(columns: str, insert_columns: str) -> str:
+def fill_rome_index(conn: sqlite3.Connection, *, version: int = SCHEMA_VERSION) -> None:
+    """Fill the ROME index in the shape of schema `version` (empty before)."""
+    names, values = "", ""
+    if version >= 7:
+        names = "x, y, z, departement, opco, handi_friendly, "
+        values = ", ".join(UNIT_VECTOR) + ", departement, opco, handi_friendly, "
     # Split the space-separated codes in SQL: twice as fast as a Python loop at france scale,
     # and the sorted insert fills the index pages in order.
-    return f"""
-        WITH RECURSIVE split(item, kind, band, lon, lat, level, {columns}code, rest) AS (
-            SELECT rowid, kind, {_BAND}, lon, lat, diploma_level, {columns}'', romes || ' '
+    conn.execute(
+        f"""
+        WITH RECURSIVE split(item, kind, band, lon, lat, level, {names}code, rest) AS (
+            SELECT rowid, kind, {_BAND}, lon, lat, diploma_level, {values}'', romes || ' '
             FROM items WHERE lat IS NOT NULL AND lon IS NOT NULL AND romes != ''
             UNION ALL
-            SELECT item, kind, band, lon, lat, level, {columns}
+            SELECT item, kind, band, lon, lat, level, {names}
                    substr(rest, 1, instr(rest, ' ') - 1), substr(rest, instr(rest, ' ') + 1)
             FROM split WHERE rest != ''
         )
         INSERT OR IGNORE INTO item_romes
-        SELECT code, kind, band, lon, lat, item, level{insert_columns} FROM split WHERE code != ''
+        SELECT code, kind, band, lon, lat, item, level{", " + names.rstrip(", ") if names else ""}
+        FROM split WHERE code != ''
         ORDER BY 1, 2, 3, 4, 5, 6
         """
-
-
-def fill_rome_index(conn: sqlite3.Connection, *, version: int = SCHEMA_VERSION) -> None:
-    """Fill the ROME index in the shape of schema `version` (empty before)."""
-    columns = "x, y, z, departement, opco, handi_friendly, " if version >= 7 else ""
-    conn.execute(_split_romes_sql(columns, (", " + columns.rstrip(", ")) if columns else ""))
-
-
-def unit_vector_sql() -> str:
-    """The SQL of the three components of the unit vector of (lat, lon), NULL without them."""
-    return ", ".join(
-        f"CASE WHEN lat IS NULL OR lon IS NULL THEN NULL ELSE {expr} END" for expr in UNIT_VECTOR
     )
 
 
-def fill_search_tables(conn: sqlite3.Connection) -> None:
-    """The small tables a search reads before its indexes (version 7): rowid ranges per kind
-    and map cell, the box of each département's items, and the terms of the full-text index
-    (a typed word is matched against the exact terms it starts)."""
-    for table in ("item_cells", "departement_extents", "item_terms"):
+def fill_search_tables(conn: sqlite3.Connection, *, version: int = SCHEMA_VERSION) -> None:
+    """The tables a search reads besides the ROME and full-text indexes: rowid ranges per
+    kind and map cell, the box of each département's items, the terms of the full-text
+    index (a typed word is matched against the exact terms it starts) and, from version 8,
+    each position's point (unit vector and filtered columns, a few dozen bytes where a row
+    of `items` is a kilobyte)."""
+    tables = ["item_cells", "departement_extents", "item_terms"]
+    for table in [*tables, "item_points"] if version >= 8 else tables:
         conn.execute(f"DELETE FROM {table}")
+    positioned = "FROM items WHERE lat IS NOT NULL AND lon IS NOT NULL"
+    if version >= 8:
+        conn.execute(
+            f"INSERT INTO item_points SELECT rowid, kind, {', '.join(UNIT_VECTOR)}, lat, lon, "
+            f"departement, diploma_level, opco, handi_friendly {positioned} ORDER BY rowid"
+        )
     conn.execute(
-        f"INSERT INTO item_cells SELECT kind, {CELL}, min(rowid), max(rowid) FROM items "
-        "WHERE lat IS NOT NULL AND lon IS NOT NULL GROUP BY 1, 2"
+        f"INSERT INTO item_cells SELECT kind, {CELL}, min(rowid), max(rowid) {positioned} "
+        "GROUP BY 1, 2"
     )
     conn.execute(
         "INSERT INTO departement_extents SELECT coalesce(departement, ''), min(lat), max(lat), "
-        "min(lon), max(lon) FROM items WHERE lat IS NOT NULL AND lon IS NOT NULL GROUP BY 1"
+        f"min(lon), max(lon) {positioned} GROUP BY 1"
     )
     conn.execute("CREATE VIRTUAL TABLE temp.items_fts_terms USING fts5vocab(main, items_fts, row)")
     try:
@@ -230,18 +234,37 @@ def _migrate_v5_to_v6(db: sqlite_utils.Database) -> None:
 
 
 def _migrate_v6_to_v7(db: sqlite_utils.Database) -> None:
-    # Exact ranking with no trigonometry per row: every position gets its unit vector, the
-    # ROME index carries it with the filtered columns, and the small search tables appear.
+    # Exact ranking with no trigonometry per row: the ROME index carries each position's
+    # unit vector with the filtered columns, and the small search tables appear. Version 7
+    # also gave `items` unit vector columns, unused since version 8 (`item_points`): they
+    # are added for the same shape, and left empty.
     conn = db.conn
     ensure_math_functions(conn)
     for column in ("x", "y", "z"):
         conn.execute(f"ALTER TABLE items ADD COLUMN {column} REAL")
-    conn.execute(f"UPDATE items SET (x, y, z) = ({unit_vector_sql()})")
     conn.execute("DROP TABLE IF EXISTS item_romes")
     create_rome_index(conn)
-    fill_rome_index(conn)
+    fill_rome_index(conn, version=7)
     create_search_tables(conn)
-    fill_search_tables(conn)
+    fill_search_tables(conn, version=7)
+
+
+def _migrate_v7_to_v8(db: sqlite_utils.Database) -> None:
+    # Candidates of the full-text and place searches ranked on a compact table of points
+    # rather than on `items` rows (a kilobyte each).
+    conn = db.conn
+    ensure_math_functions(conn)
+    create_points_table(conn)
+    fill_search_tables(conn, version=8)
+
+
+def create_points_table(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "CREATE TABLE item_points (item INTEGER PRIMARY KEY, kind TEXT NOT NULL, "
+        "x REAL NOT NULL, y REAL NOT NULL, z REAL NOT NULL, lat REAL NOT NULL, "
+        "lon REAL NOT NULL, departement TEXT, diploma_level INTEGER, opco TEXT, "
+        "handi_friendly INTEGER)"
+    )
 
 
 def create_search_tables(conn: sqlite3.Connection) -> None:
@@ -265,6 +288,7 @@ MIGRATIONS = (
     _migrate_v4_to_v5,
     _migrate_v5_to_v6,
     _migrate_v6_to_v7,
+    _migrate_v7_to_v8,
 )
 
 

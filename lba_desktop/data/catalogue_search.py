@@ -15,13 +15,14 @@ searches never read the whole country.
 from __future__ import annotations
 
 import bisect
+import json
 import math
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lba_desktop.data.catalogue_schema import ITEM_BAND, band_of, lon_cell_of
+from lba_desktop.data.catalogue_schema import band_of, lon_cell_of
 from lba_desktop.geo import EARTH_RADIUS_KM, distance_km
 from lba_desktop.models import Item, Kind
 
@@ -35,12 +36,11 @@ _MARGIN = 1e-9
 # Circles tried around the centre of an area without a radius (km); the last step reads the
 # area whole (its box for départements, everything for France).
 _FIRST_CIRCLE_KM = 12.5
-_LAST_CIRCLE_KM = 1600.0
-# Beyond this many latitude bands the full-text index is read over the kind's whole range:
-# one read costs less than that many.
-_MAX_TEXT_BANDS = 24
+_LAST_CIRCLE_KM = 400.0  # its box is most of mainland France
 # A typed word standing for more index terms than this is matched as a prefix by FTS itself.
 _MAX_TERMS_PER_WORD = 200
+# Term seeks (terms × rowid ranges) above which a search reads the country's matches once.
+_MAX_TERM_READS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +128,9 @@ def expired(item: Item, today: str) -> bool:
     as text; an unreadable one reads as unknown, so the offer stays)."""
     if not today or item.kind is Kind.FORMATION or item.kind is Kind.ENTREPRISE:
         return False
+    raw = getattr(item.details, "raw", None)
+    if raw is not None and '"expiration"' not in raw:
+        return False  # stored details without the key: no need to decode them
     expiration = (item.details or {}).get("expiration")
     if not isinstance(expiration, str) or len(expiration) < 10 or expiration[4] != "-":
         return False
@@ -151,41 +154,36 @@ class NearestSearch:
         self._cells: dict[str, tuple[list[int], list[int], list[int]]] | None = None
         self._extents: dict[str, Box] | None = None
         self._terms: dict[str, tuple[str, ...] | None] = {}
+        self._last_matches: tuple[str, list[int]] = ("", [])
 
     def nearest(self, area: Area, flt: ItemFilter, limit: int) -> list[tuple[Item, float]]:
         """Up to `limit` items matching `flt` in `area`, nearest first (ties by id), each with
         its great-circle distance in km from the area's centre."""
         if limit <= 0:
             return []
+        last_box: Box | None
         if area.radius_km is not None:
-            radius = float(area.radius_km)
+            radius: float | None = float(area.radius_km)
+            last_box = box_around(*_centre(area), float(area.radius_km))
             # In a dense place the nearest `limit` items often lie in a much smaller circle.
-            circles: list[float | None] = [radius / 4, radius / 2]
-            last: tuple[float | None, Box | None] = (radius, box_around(*_centre(area), radius))
+            circle, widest = float(area.radius_km) / 4, float(area.radius_km)
         else:
-            circles = []
-            circle = _FIRST_CIRCLE_KM
-            while circle <= _LAST_CIRCLE_KM:
-                circles.append(circle)
-                circle *= 2
-            last = (None, self._extent_of(area.departements) if area.departements else None)
-            if area.departements and last[1] is None:
+            radius = None
+            last_box = self._extent_of(area.departements) if area.departements else None
+            if area.departements and last_box is None:
                 return []  # no item in these départements has a position
-        circle_index = 0
-        while circle_index < len(circles):
-            circle = circles[circle_index]
-            assert circle is not None
+            circle, widest = _FIRST_CIRCLE_KM, _LAST_CIRCLE_KM
+        while circle < widest:
             box = box_around(*_centre(area), circle)
-            if box is None or (last[1] is not None and _contains(box, last[1])):
+            if box is None or (last_box is not None and _contains(box, last_box)):
                 break  # this circle reads as much as the last step
             found, count = self._within(area, flt, limit, circle, box)
             if found is not None:
                 return found
-            # Fewer than `limit` items inside: jump to a circle that should hold them.
-            wanted = circle * math.sqrt(limit / max(count, 1)) * 1.2
-            while circle_index < len(circles) and (circles[circle_index] or 0) < wanted:
-                circle_index += 1
-        found, _count = self._within(area, flt, limit, last[0], last[1], final=True)
+            # Fewer than `limit` inside: the next circle should hold them at the same density
+            # (at least twice as wide, so that a sparse area is soon read whole).
+            circle = max(2 * circle, circle * math.sqrt(limit / max(count, 1)) * 1.2)
+        found, _count = self._within(area, flt, limit, radius, last_box, final=True)
         assert found is not None
         return found
 
@@ -203,8 +201,7 @@ class NearestSearch:
         count found when the circle holds fewer and is not the last step."""
         asked = limit + _SLACK
         while True:
-            ranked = self._rank(area, flt, circle, box, asked)
-            complete = len(ranked) < asked
+            ranked, complete = self._rank(area, flt, circle, box, asked)
             if complete and not final and len(ranked) < limit:
                 return None, len(ranked)  # too few, whatever they are: no need to read them
             if not complete:
@@ -230,7 +227,7 @@ class NearestSearch:
             edge = ranked[head - 1][1] * (1 + _MARGIN) + 1e-18
             while head < len(ranked) and ranked[head][1] <= edge:
                 head += 1
-        kept: list[tuple[Item, float]] = []
+        kept: list[tuple[float, str, Item]] = []
         for part in (ranked[:head], ranked[head:]):
             if not part or len(kept) >= limit:
                 break
@@ -242,24 +239,27 @@ class NearestSearch:
                     continue
                 if expired(item, flt.valid_on):
                     continue
-                kept.append((item, d))
-        kept.sort(key=lambda pair: (pair[1], pair[0].id))
-        return kept
+                kept.append((d, item.id, item))
+        kept.sort()  # ids are unique within a kind: items themselves are never compared
+        return [(item, d) for d, _id, item in kept]
 
     # -- ranking in SQL
 
     def _rank(
         self, area: Area, flt: ItemFilter, circle: float | None, box: Box | None, n: int
-    ) -> Ranked:
+    ) -> tuple[Ranked, bool]:
+        """The first `n` candidates by squared chord then rowid, and whether there are no more."""
         if flt.words:
-            return self._rank_text(area, flt, circle, box, n)
-        if flt.romes:
+            ranked = self._rank_text(area, flt, circle, box, n)
+        elif flt.romes:
             return self._rank_rome(area, flt, circle, box, n)
-        return self._rank_place(area, flt, circle, box, n)
+        else:
+            ranked = self._rank_place(area, flt, circle, box, n)
+        return ranked, len(ranked) < n
 
     def _rank_rome(
         self, area: Area, flt: ItemFilter, circle: float | None, box: Box | None, n: int
-    ) -> Ranked:
+    ) -> tuple[Ranked, bool]:
         """On the covering ROME index alone: no row of `items` is read to rank."""
         c2 = _chord2_sql("")
         marks = ", ".join("?" for _ in flt.romes)
@@ -273,16 +273,17 @@ class NearestSearch:
             )
             params += [*bands, box[2], box[3], box[0], box[1]]
         where, params = self._common(area, flt, circle, "", where, params)
-        if len(flt.romes) == 1:
-            sql = f"SELECT item, {c2} AS d2 FROM item_romes WHERE {' AND '.join(where)}"
-        else:
-            # An item listed under several of the requested codes appears once per code.
-            sql = (
-                f"SELECT item, min({c2}) AS d2 FROM item_romes "
-                f"WHERE {' AND '.join(where)} GROUP BY item"
-            )
-        sql += " ORDER BY d2, item LIMIT ?"
-        return self.conn.execute(sql, [*_chord2_params(area), *params, n]).fetchall()
+        # An item listed under several of the requested codes comes once per code, its rows
+        # side by side (same figure, same rowid): `n` items are within n × codes rows, and
+        # keeping the first of each is cheaper than a GROUP BY over every row of the box.
+        rows_wanted = n * len(flt.romes)
+        sql = (
+            f"SELECT item, {c2} AS d2 FROM item_romes WHERE {' AND '.join(where)} "
+            "ORDER BY d2, item LIMIT ?"
+        )
+        rows = self.conn.execute(sql, [*_chord2_params(area), *params, rows_wanted]).fetchall()
+        ranked = list(dict.fromkeys(rows)) if len(flt.romes) > 1 else rows
+        return ranked[:n], len(rows) < rows_wanted and len(ranked) <= n
 
     def _rank_text(
         self, area: Area, flt: ItemFilter, circle: float | None, box: Box | None, n: int
@@ -292,51 +293,75 @@ class NearestSearch:
         match = self._match(flt.words)
         if match is None:
             return []
+        expression, terms = match
         ranges = self._rowid_ranges(flt.kind, box)
         if not ranges:
             return []
-        sub = " UNION ALL ".join(
-            "SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid BETWEEN ? AND ?"
-            for _ in ranges
-        )
-        sub_params: list[Any] = [v for first, last in ranges for v in (match, first, last)]
-        # `+` keeps the planner on the rowid list rather than an index of the kind.
-        where = [f"i.rowid IN ({sub})", "+i.kind = ?", "i.x IS NOT NULL"]
+        if terms * len(ranges) <= _MAX_TERM_READS:
+            # Each range costs a seek per term: cheap for a word or two with few terms.
+            sub = " UNION ALL ".join(
+                "SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid BETWEEN ? AND ?"
+                for _ in ranges
+            )
+            sub_params: list[Any] = [v for r in ranges for v in (expression, *r)]
+        else:
+            # Many terms: the country's matches are read once for the whole search, and each
+            # kind and circle takes those in its ranges.
+            matches = self._matches_of(expression)
+            chosen = [
+                rowid
+                for first, last in ranges
+                for rowid in matches[
+                    bisect.bisect_left(matches, first) : bisect.bisect_right(matches, last)
+                ]
+            ]
+            if not chosen:
+                return []
+            sub, sub_params = "SELECT value FROM json_each(?)", [json.dumps(chosen)]
+        where = [f"p.item IN ({sub})", "p.kind = ?"]
         params: list[Any] = [*sub_params, flt.kind.value]
-        if box:
-            where.append("i.lat BETWEEN ? AND ? AND i.lon BETWEEN ? AND ?")
-            params += list(box)
         if flt.romes:
+            romes = "(SELECT romes FROM items WHERE rowid = p.item)"
             where.append(
-                "(" + " OR ".join("instr(' ' || i.romes || ' ', ?) > 0" for _ in flt.romes) + ")"
+                "(" + " OR ".join(f"instr(' ' || {romes} || ' ', ?) > 0" for _ in flt.romes) + ")"
             )
             params += [f" {code} " for code in flt.romes]
-        where, params = self._common(area, flt, circle, "i.", where, params)
-        c2 = _chord2_sql("i.")
-        sql = (
-            f"SELECT i.rowid, {c2} AS d2 FROM items i WHERE {' AND '.join(where)} "
-            "ORDER BY d2, i.rowid LIMIT ?"
-        )
-        return self.conn.execute(sql, [*_chord2_params(area), *params, n]).fetchall()
+        return self._rank_points(area, flt, circle, box, n, where, params)
 
     def _rank_place(
         self, area: Area, flt: ItemFilter, circle: float | None, box: Box | None, n: int
     ) -> Ranked:
-        """Everything of a kind around a point, on the place index (kind, band, lon, lat)."""
-        where = ["i.kind = ?", "i.x IS NOT NULL"]
-        params: list[Any] = [flt.kind.value]
+        """Everything of a kind around a point: the points of the box's rowid ranges."""
+        ranges = self._rowid_ranges(flt.kind, box)
+        if not ranges:
+            return []
+        where = [
+            "(" + " OR ".join("p.item BETWEEN ? AND ?" for _ in ranges) + ")",
+            "p.kind = ?",
+        ]
+        params: list[Any] = [*(v for r in ranges for v in r), flt.kind.value]
+        return self._rank_points(area, flt, circle, box, n, where, params)
+
+    def _rank_points(
+        self,
+        area: Area,
+        flt: ItemFilter,
+        circle: float | None,
+        box: Box | None,
+        n: int,
+        where: list[str],
+        params: list[Any],
+    ) -> Ranked:
+        """Rank candidates on `item_points`: a few dozen bytes per item, where `items` rows
+        are a kilobyte or more."""
         if box:
-            bands = _bands(box)
-            where.append(
-                f"{ITEM_BAND} IN ({', '.join('?' for _ in bands)}) "
-                "AND i.lon BETWEEN ? AND ? AND i.lat BETWEEN ? AND ?"
-            )
-            params += [*bands, box[2], box[3], box[0], box[1]]
-        where, params = self._common(area, flt, circle, "i.", where, params)
-        c2 = _chord2_sql("i.")
+            where = [*where, "p.lat BETWEEN ? AND ? AND p.lon BETWEEN ? AND ?"]
+            params = [*params, *box]
+        where, params = self._common(area, flt, circle, "p.", where, params)
+        c2 = _chord2_sql("p.")
         sql = (
-            f"SELECT i.rowid, {c2} AS d2 FROM items i WHERE {' AND '.join(where)} "
-            "ORDER BY d2, i.rowid LIMIT ?"
+            f"SELECT p.item, {c2} AS d2 FROM item_points p WHERE {' AND '.join(where)} "
+            "ORDER BY d2, p.item LIMIT ?"
         )
         return self.conn.execute(sql, [*_chord2_params(area), *params, n]).fetchall()
 
@@ -374,7 +399,7 @@ class NearestSearch:
         cells, firsts, lasts = self._cells_of(kind)
         if not cells:
             return []
-        if box is None or band_of(box[1]) - band_of(box[0]) >= _MAX_TEXT_BANDS:
+        if box is None:
             return [(min(firsts), max(lasts))]
         lo_cell, hi_cell = lon_cell_of(box[2]), lon_cell_of(box[3])
         ranges = []
@@ -421,20 +446,33 @@ class NearestSearch:
             max(b[3] for b in boxes),
         )
 
-    def _match(self, words: Sequence[str]) -> str | None:
+    def _match(self, words: Sequence[str]) -> tuple[str, int] | None:
         """An FTS5 expression where each word stands for the index terms it starts (read in
-        `item_terms`): exact terms are read over a rowid range without loading the whole
-        doclist, as a prefix query would. None when a word starts no term at all."""
-        groups = []
+        `item_terms`), with the number of terms: exact terms are read over a rowid range
+        without loading their whole doclists, as a prefix query would. None when a word
+        starts no term at all."""
+        groups, count = [], 0
         for word in words:
             terms = self._terms_of(word)
             if terms is None:
                 groups.append(f'"{word}"*')  # too many terms: FTS merges them itself
+                count += _MAX_TERMS_PER_WORD
             elif not terms:
                 return None
             else:
                 groups.append("(" + " OR ".join(f'"{t}"' for t in terms) + ")")
-        return " AND ".join(groups)
+                count += len(terms)
+        return " AND ".join(groups), count
+
+    def _matches_of(self, expression: str) -> list[int]:
+        """Every rowid matching `expression`, in order; kept for the search being answered
+        (its kinds and circles ask again)."""
+        if self._last_matches[0] != expression:
+            rows = self.conn.execute(
+                "SELECT rowid FROM items_fts WHERE items_fts MATCH ? ORDER BY rowid", (expression,)
+            ).fetchall()
+            self._last_matches = (expression, [rowid for (rowid,) in rows])
+        return self._last_matches[1]
 
     def _terms_of(self, word: str) -> tuple[str, ...] | None:
         if word not in self._terms:

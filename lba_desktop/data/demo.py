@@ -42,6 +42,13 @@ SCALES: dict[str, dict[Kind, int]] = {
         Kind.OFFRE: 80_000,
         Kind.PARTENARIAT: 10_000,
     },
+    # Twice france: how searches grow with the catalogue (bench_search --scale million).
+    "million": {
+        Kind.FORMATION: 120_000,
+        Kind.ENTREPRISE: 700_000,
+        Kind.OFFRE: 160_000,
+        Kind.PARTENARIAT: 20_000,
+    },
 }
 
 

@@ -183,6 +183,26 @@ def test_older_schema_is_migrated_and_keeps_its_items(tmp_path: Path) -> None:
     assert [i.id for i, _ in by_rome] == [i.id for i, _ in anything] == ["kept"]
 
 
+@pytest.mark.parametrize("version", [5, 6, 7])
+def test_a_file_of_an_earlier_search_layout_is_migrated_and_searched(
+    tmp_path: Path, version: int
+) -> None:
+    items = [
+        _item(Kind.OFFRE, "near", 45.0, 2.0, title="Boulangerie du coin", departement="15"),
+        _item(Kind.OFFRE, "far", 45.3, 2.0, title="Boulangerie loin", departement="15"),
+    ]
+    path = _write(tmp_path / "c.sqlite", items, schema_version=version)
+    store = CatalogueStore(path)
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    around = Area(45.0, 2.0, radius_km=10)
+    for flt in (ItemFilter(Kind.OFFRE, ("D1102",)), ItemFilter(Kind.OFFRE, words=("boulang",))):
+        assert [i.id for i, _ in store.nearest(around, flt, limit=5)] == ["near"]
+    in_cantal = store.nearest(
+        Area(45.0, 2.0, departements=("15",)), ItemFilter(Kind.OFFRE), limit=5
+    )
+    assert [i.id for i, _ in in_cantal] == ["near", "far"]
+
+
 def test_writer_builds_the_indexes_a_search_uses(tmp_path: Path) -> None:
     # Items over mainland France, so that the planner's statistics look like a real catalogue.
     items = [
