@@ -1,11 +1,11 @@
 """How a search reads the catalogue: the items nearest a point, ranked by exact great-circle
-distance, through the ROME index, the full-text index restricted to the map cells of the
-area, or the place index.
+distance, through the ROME index, or the full-text index read over the rowid ranges of the
+area's map cells, or the points of those cells.
 
-Every position is stored with its unit vector (x, y, z): the squared chord between two unit
-vectors grows with the great-circle distance, so plain SQL arithmetic ranks exactly, with no
-trigonometry per row. Boxes only prefilter (they hold every point of their circle); the
-decision, distance and cap, is taken on the exact figures.
+Every position is indexed with its unit vector (x, y, z; in `item_romes` and `item_points`):
+the squared chord between two unit vectors grows with the great-circle distance, so plain SQL
+arithmetic ranks exactly, with no trigonometry per row. Boxes only prefilter (they hold every
+point of their circle); the decision, distance and cap, is taken on the exact figures.
 
 An area without a radius (France, a département, a région) is read in growing circles around
 its centre: once a circle holds `limit` items, nothing outside it can be nearer, so most
