@@ -10,6 +10,7 @@ from lba_desktop import __version__, paths
 from lba_desktop.data.catalogue import storage_error
 from lba_desktop.data.datapack_io import (
     BadDataPack,
+    extract_map,
     extract_verified,
     set_pack_meta,
     write_datapack,
@@ -19,12 +20,16 @@ from lba_desktop.files import check_output
 from lba_desktop.local_catalogue import swap_in
 
 IMPORT_SUFFIX = ".importing"
+MAP_SUFFIX = ".carte"
 
 __all__ = ["BadDataPack", "export_datapack", "import_datapack", "pack_label"]
 
 
-def export_datapack(*, target: Path, catalogue: Path | None = None) -> dict[str, Any]:
-    """Write the current catalogue as a data pack at `target`; return its manifest."""
+def export_datapack(
+    *, target: Path, catalogue: Path | None = None, with_map: bool = False
+) -> dict[str, Any]:
+    """Write the current catalogue as a data pack at `target`, with the prepared map tiles of
+    the settings' provider when `with_map`; return its manifest."""
     target = check_output(target, example="territoire.lbapack")
     catalogue = catalogue or paths.catalogue_path()
     if not catalogue.exists():
@@ -36,7 +41,20 @@ def export_datapack(*, target: Path, catalogue: Path | None = None) -> dict[str,
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise storage_error(exc, path=target) from exc
-    return write_datapack(catalogue, target, app_version=__version__)
+    if not with_map:
+        return write_datapack(catalogue, target, app_version=__version__)
+    from lba_desktop.map_territory import pack_map
+    from lba_desktop.settings import load_settings
+
+    tiles = target.with_name(target.name + MAP_SUFFIX)
+    try:
+        described = pack_map(load_settings().tile_provider, tiles)
+        return write_datapack(catalogue, target, app_version=__version__,
+                              map_tiles=(tiles, described))  # fmt: skip
+    except OSError as exc:
+        raise storage_error(exc, path=target) from exc
+    finally:
+        tiles.unlink(missing_ok=True)
 
 
 def pack_label(manifest: dict[str, Any]) -> str:
@@ -54,8 +72,18 @@ def import_datapack(*, source: Path, catalogue: Path | None = None) -> dict[str,
     if not source.is_file():
         raise BadDataPack("le fichier est introuvable.")
     staging = catalogue.with_name(catalogue.name + IMPORT_SUFFIX)
+    map_staging = catalogue.with_name(catalogue.name + IMPORT_SUFFIX + MAP_SUFFIX)
     try:
         manifest = extract_verified(source, staging)
+        # The map is checked as thoroughly as the catalogue, before either is used.
+        map_file = extract_map(source, manifest, map_staging)
+        if map_file is not None:
+            from lba_desktop.map_territory import check_pack_map, merge_pack_map
+
+            try:
+                cache_name = check_pack_map(map_staging, map_file)
+            except ValueError as exc:
+                raise BadDataPack(str(exc)) from exc
         label = pack_label(manifest)
         set_pack_meta(
             staging,
@@ -66,8 +94,11 @@ def import_datapack(*, source: Path, catalogue: Path | None = None) -> dict[str,
                 "pack_created_at": str(manifest.get("created_at", "")),
             },
         )
+        if map_file is not None:
+            manifest["carte"]["merged"] = merge_pack_map(map_staging, cache_name)
         swap_in(staging, catalogue)
     finally:
         staging.unlink(missing_ok=True)
+        map_staging.unlink(missing_ok=True)
     manifest["label_fr"] = label
     return manifest

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from lba_desktop.map_tiles import (
+    MB,
     TileSource,
     cache_path,
     lat_of_row,
@@ -22,7 +23,6 @@ from lba_desktop.map_tiles import (
 from lba_desktop.settings import load_settings
 
 Bbox = tuple[float, float, float, float]  # west, south, east, north in degrees
-MB = 1024 * 1024
 MAX_TILES_PER_ZOOM = 80  # a printed map needs a few dozen; beyond that the zoom is wrong
 MAX_PAGE_ZOOM = 18
 FETCH_BUDGET_S = 8.0  # an export waits this long at most for the provider

@@ -16,6 +16,7 @@ from lba_desktop.data.tile_cache import DEFAULT_MAX_BYTES, TileCache
 from lba_desktop.data.tile_client import TileClient
 
 ENV_TILE_URL = "LBA_TILE_URL"
+MB = 1024 * 1024
 SCHEME = "lbatile"  # the page asks lbatile://<source>/{z}/{x}/{y}; the window answers it
 _TILE_PATH = re.compile(r"^/(\d{1,2})/(\d{1,7})/(\d{1,7})$")
 
@@ -126,15 +127,49 @@ class TileSource:
         """The cached tile at once (a millisecond), or None."""
         return self.cache.get(z, x, y)
 
-    def fetch(self, z: int, x: int, y: int) -> bytes | None:
-        """The provider's tile (kept in the cache), or None offline: the page then draws
-        nothing there and its place names stay readable. Blocks: call it off the UI."""
+    def fetch(self, z: int, x: int, y: int, *, prepared: bool = False) -> bytes | None:
+        """The provider's tile (kept in the cache; for good when `prepared`), or None offline:
+        the page then draws nothing there and its place names stay readable. Blocks: call it
+        off the UI."""
         if not self.online:
             return None
         data = self.client.fetch(z, x, y)
         if data is not None:
-            self.cache.put(z, x, y, data)
+            self.cache.put(z, x, y, data, prepared=prepared)
         return data
 
     def close(self) -> None:
         self.cache.close()
+
+
+def has_prepared_tiles(provider_key: str) -> bool:
+    """Whether a territory was prepared for that provider (its map then shows offline)."""
+    path = cache_path(provider(provider_key))
+    if not path.exists():
+        return False
+    cache = TileCache(path)
+    try:
+        return bool(cache.territories()) or cache.prepared_bytes() > 0
+    finally:
+        cache.close()
+
+
+def tile_cache_usage_fr(provider_key: str) -> str:
+    """What the cache of that provider holds, in a French sentence (the settings show it)."""
+    path = cache_path(provider(provider_key))
+    if not path.exists():
+        return "Le cache de la carte est vide."
+    cache = TileCache(path)
+    try:
+        seen, prepared = cache.size_bytes, cache.prepared_bytes()
+    finally:
+        cache.close()
+
+    def mb(n: int) -> str:
+        return (
+            f"{n / 1_000_000:.0f}" if n >= 10_000_000 else f"{n / 1_000_000:.1f}".replace(".", ",")
+        )
+
+    return (
+        f"Le cache tient {mb(seen)} Mo de tuiles vues et {mb(prepared)} Mo de territoires préparés."
+    )

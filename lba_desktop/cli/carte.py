@@ -10,9 +10,16 @@ from collections.abc import Callable
 
 from lba_desktop.cli.sync import EXIT_INTERRUPTED, Progress
 from lba_desktop.errors import InvalidInput
-from lba_desktop.map_territory import MAX_ZOOM, check_bulk, estimate, outlines_for, prepare
-from lba_desktop.map_territory import territory_tiles as tiles_of
-from lba_desktop.map_tiles import PROVIDERS, TileSource, provider
+from lba_desktop.map_territory import (
+    FIRST_ZOOM,
+    MAX_ZOOM,
+    Plan,
+    check_bulk,
+    plan_territory,
+    prepare_territory,
+)
+from lba_desktop.map_tiles import MB, PROVIDERS, TileSource, provider
+from lba_desktop.settings import load_settings
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -23,23 +30,31 @@ def add_commands(sub: argparse._SubParsersAction) -> dict[str, Handler]:  # type
     prep = actions.add_parser("preparer", help="télécharger les tuiles de départements")
     prep.add_argument("--departements", required=True, help="codes séparés par des virgules")
     prep.add_argument("--zoom-max", type=int, default=13, help="zoom le plus fin (13 par défaut)")
-    prep.add_argument("--fournisseur", default="plan-ign", choices=sorted(PROVIDERS))
+    prep.add_argument("--fournisseur", choices=sorted(PROVIDERS),
+                      help="fond de carte (par défaut celui des réglages)")  # fmt: skip
     prep.add_argument("--oui", action="store_true", help="ne pas demander de confirmation")
     return {"carte": cmd_carte}
 
 
 def cmd_carte(args: argparse.Namespace) -> int:
-    if not 5 <= args.zoom_max <= MAX_ZOOM:
-        raise InvalidInput(f"--zoom-max doit être entre 5 et {MAX_ZOOM}.")
-    chosen = provider(args.fournisseur)
-    check_bulk(chosen)
-    tiles = list(tiles_of(outlines_for(args.departements.split(",")), args.zoom_max))
-    source = TileSource(chosen, online=True)
-    planned = estimate(source, tiles)
-    size = f"{planned.bytes / 1_000_000:.1f}".replace(".", ",")
+    if not FIRST_ZOOM <= args.zoom_max <= MAX_ZOOM:
+        raise InvalidInput(f"--zoom-max doit être entre {FIRST_ZOOM} et {MAX_ZOOM}.")
+    settings = load_settings()
+    chosen = provider(args.fournisseur or settings.tile_provider)
+    check_bulk(chosen)  # before the cache file is even opened
+    source = TileSource(chosen, online=True, max_bytes=settings.tile_cache_mb * MB)
+    try:
+        return _prepare(args, plan_territory(args.departements.split(","), args.zoom_max, source))
+    finally:
+        source.close()
+
+
+def _prepare(args: argparse.Namespace, plan: Plan) -> int:
+    planned = plan.estimate
     print(
         f"{planned.tiles} tuiles jusqu'au zoom {args.zoom_max}, dont {planned.to_fetch} à "
-        f"télécharger (environ {size} Mo) depuis {chosen.label}."
+        f"télécharger (environ {planned.size_fr}, {planned.duration_fr}) depuis "
+        f"{plan.source.provider.label}."
     )
     asked = planned.to_fetch and not args.oui and sys.stdin.isatty()
     if asked and input("Continuer ? [o/N] ").strip().lower() not in ("o", "oui"):
@@ -47,13 +62,14 @@ def cmd_carte(args: argparse.Namespace) -> int:
         return 0
     bar = Progress()
     try:
-        fetched, failed = prepare(
-            source, tiles, progress=lambda done, total: bar(done, total, "tuiles")
-        )
+        done = prepare_territory(plan, report=bar)
     except KeyboardInterrupt:
         bar.close()
         print("Interrompu : relancez la même commande pour reprendre.", file=sys.stderr)
         return EXIT_INTERRUPTED
     bar.close()
-    print(f"{fetched} tuiles téléchargées, {failed} indisponibles ; carte prête hors ligne.")
-    return 0 if not failed else 1
+    print(
+        f"{done.fetched} tuiles téléchargées, {done.failed} indisponibles ; "
+        + ("carte prête hors ligne." if not done.failed else "relancez pour les réessayer.")
+    )
+    return 0 if not done.failed else 1

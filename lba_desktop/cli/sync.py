@@ -47,6 +47,8 @@ def add_commands(sub: argparse._SubParsersAction) -> dict[str, Handler]:  # type
     actions = pack.add_subparsers(dest="datapack_action", metavar="ACTION", required=True)
     export = actions.add_parser("export", help="écrire le catalogue dans un fichier paquet")
     export.add_argument("file", metavar="FICHIER")
+    export.add_argument("--avec-carte", dest="with_map", action="store_true",
+                        help="emporter aussi la carte des territoires préparés")  # fmt: skip
     imp = actions.add_parser("import", help="remplacer le catalogue par celui d'un paquet")
     imp.add_argument("file", metavar="FICHIER")
     return {"sync": cmd_sync, "datapack": cmd_datapack}
@@ -149,14 +151,18 @@ def cmd_datapack(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     if args.datapack_action == "export":
-        manifest = export_datapack(target=path)
+        manifest = export_datapack(target=path, with_map=args.with_map)
         counts = ", ".join(f"{k} {n}" for k, n in manifest["counts"].items())
         print(f"Paquet de données écrit : {path} ({counts}).")
+        if "carte" in manifest:
+            print(f"Carte : {manifest['carte']['tiles']} tuiles des territoires préparés.")
         return 0
     if args.datapack_action == "import":
         manifest = import_datapack(source=path)
         label = terminal_text(manifest.get("label_fr", path.name))
         print(f"Paquet de données importé : {label}.")
+        if isinstance(manifest.get("carte"), dict):
+            print(f"Carte : {manifest['carte'].get('merged', 0)} tuiles prêtes hors ligne.")
         return 0
     raise InvalidInput(f"Action inconnue : « {args.datapack_action} ».")
 

@@ -22,6 +22,7 @@ FORMAT = "lba-desktop-datapack"
 FORMAT_VERSION = 1
 MANIFEST_NAME = "manifest.json"
 CATALOGUE_NAME = "catalogue.sqlite"
+MAP_NAME = "carte.mbtiles"  # the prepared map tiles, with `--avec-carte`
 _BLOCK = 1 << 20
 # Meta keys copied into the manifest; nothing else of the file's meta leaves the machine.
 _META_KEYS = ("origin", "label_fr", "built_at", "scope", "departements", "fictitious", "scale")
@@ -66,11 +67,17 @@ def _catalogue_facts(path: Path) -> tuple[dict[str, str], dict[str, int], list[d
     return meta, counts, freshness
 
 
-def write_datapack(catalogue: Path, target: Path, *, app_version: str) -> dict[str, Any]:
+MapFile = tuple[Path, dict[str, Any]]  # an MBTiles file and what the manifest says of it
+
+
+def write_datapack(
+    catalogue: Path, target: Path, *, app_version: str, map_tiles: MapFile | None = None
+) -> dict[str, Any]:
     """Write `target` (a zip: the catalogue file and manifest.json); return the manifest.
 
     The zip is written beside `target` and renamed over it, so a half-written pack never has the
-    final name. Only the catalogue goes in: no user database, no settings, no API key.
+    final name. Only the catalogue goes in (and, with `map_tiles`, a map file and what the
+    manifest says of it): no user database, no settings, no API key.
     """
     meta, counts, freshness = _catalogue_facts(catalogue)
     partial = target.with_name(target.name + ".partial")
@@ -94,6 +101,11 @@ def write_datapack(catalogue: Path, target: Path, *, app_version: str) -> dict[s
                 "counts": counts,
                 "catalogue": {"name": CATALOGUE_NAME, "size": size, "sha256": checksum},
             }
+            if map_tiles is not None:
+                with open(map_tiles[0], "rb") as tiles:
+                    digest = _sha256_file(tiles)
+                    manifest["carte"] = {"name": MAP_NAME, "sha256": digest, "size": tiles.tell()}
+                manifest["carte"].update(map_tiles[1])
             with zipfile.ZipFile(partial, "w", allowZip64=True) as zf:
                 zf.writestr(
                     MANIFEST_NAME,
@@ -104,6 +116,14 @@ def write_datapack(catalogue: Path, target: Path, *, app_version: str) -> dict[s
                 info.compress_type = zipfile.ZIP_DEFLATED
                 with zf.open(info, "w", force_zip64=True) as dst:
                     shutil.copyfileobj(src, dst, _BLOCK)
+                if map_tiles is not None:
+                    info = zipfile.ZipInfo(MAP_NAME, date_time=(2026, 1, 1, 0, 0, 0))
+                    info.compress_type = zipfile.ZIP_STORED  # PNG tiles do not compress
+                    with (
+                        open(map_tiles[0], "rb") as tiles,
+                        zf.open(info, "w", force_zip64=True) as dst,
+                    ):
+                        shutil.copyfileobj(tiles, dst, _BLOCK)
         with open(partial, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(partial, target)
@@ -218,6 +238,42 @@ def extract_verified(source: Path, staging: Path) -> dict[str, Any]:
         staging.unlink(missing_ok=True)
         raise
     return manifest
+
+
+def extract_map(source: Path, manifest: dict[str, Any], staging: Path) -> dict[str, Any] | None:
+    """The pack's map file extracted to `staging` with its size and SHA-256 checked against the
+    manifest; its description, or None for a pack without map. Raises `BadDataPack`."""
+    expected = manifest.get("carte")
+    if expected is None:
+        return None
+    if not isinstance(expected, dict) or not isinstance(expected.get("sha256"), str):
+        raise BadDataPack("la description de la carte du paquet est incomplète.")
+    staging.unlink(missing_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with zipfile.ZipFile(source) as zf, zf.open(MAP_NAME) as src, open(staging, "wb") as dst:
+            while block := src.read(_BLOCK):
+                digest.update(block)
+                size += len(block)
+                dst.write(block)
+            dst.flush()
+            os.fsync(dst.fileno())
+        if digest.hexdigest() != expected["sha256"] or size != expected.get("size", size):
+            raise BadDataPack("la carte ne correspond pas à son empreinte (fichier altéré).")
+    except KeyError:
+        staging.unlink(missing_ok=True)
+        raise BadDataPack("la carte annoncée manque dans le paquet.") from None
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        staging.unlink(missing_ok=True)
+        raise BadDataPack("le fichier est endommagé ou incomplet.") from exc
+    except OSError as exc:
+        staging.unlink(missing_ok=True)
+        raise storage_error(exc, path=staging, needed=expected.get("size")) from exc
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise
+    return expected
 
 
 def _check_catalogue(path: Path, counts: Mapping[str, Any]) -> None:

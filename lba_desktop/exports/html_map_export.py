@@ -24,8 +24,9 @@ from lba_desktop.exports.common import (
 )
 from lba_desktop.files import write_file
 from lba_desktop.links import mailto_link, tel_link, web_link
-from lba_desktop.map_background import MB, export_tiles, fit_zoom, page_tiles, page_views
+from lba_desktop.map_background import export_tiles, fit_zoom, page_tiles, page_views
 from lba_desktop.map_page import add_place_names, home_pin
+from lba_desktop.map_tiles import MB
 from lba_desktop.people import ShortlistEntry
 from lba_desktop.place_names import departement_outlines, labels_around
 from lba_desktop.safe_text import html_in_script, json_in_script, shorten

@@ -54,6 +54,7 @@ from lba_desktop.ui.details import DetailsPanel
 from lba_desktop.ui.filters import FiltersPanel
 from lba_desktop.ui.followup import FollowUp
 from lba_desktop.ui.look import age_text, is_dark, km, number
+from lba_desktop.ui.map_actions import MapActions
 from lba_desktop.ui.map_view import MapPanel
 from lba_desktop.ui.parcours_actions import ParcoursActions
 from lba_desktop.ui.results_model import COL_TITLE, HitRole, KeyRole, ResultsModel, ResultsProxy
@@ -244,6 +245,8 @@ class MainWindow(QMainWindow):
         self.data_actions = DataActions(self, self.runner)
         self.data_actions.add_to(data_menu)
         self.data_actions.catalogueSwapped.connect(self.reload_catalogue)
+        self.map_actions = MapActions(self)
+        self.map_actions.add_to(data_menu)
         self.territory_actions = TerritoryActions(self)
         self.territory_actions.add_to(bar)
         help_menu = bar.addMenu("&Aide")

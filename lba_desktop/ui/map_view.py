@@ -12,7 +12,8 @@ from PySide6.QtCore import QFile, QIODevice, QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 
 from lba_desktop.map_page import ensure_map_page, set_home_js, set_results_js
-from lba_desktop.map_tiles import SCHEME, TileSource, cache_path, provider
+from lba_desktop.map_tiles import MB, SCHEME, TileSource, cache_path, has_prepared_tiles, provider
+from lba_desktop.settings import load_settings
 
 log = logging.getLogger(__name__)
 
@@ -36,17 +37,24 @@ class MapBridge(QObject):
         self.addClicked_.emit(key)
 
 
-def install_tile_handler(profile: Any) -> Any:
-    """The profile's lbatile:// handler (installed on first use), online from now on."""
+def install_tile_handler(profile: Any, *, online: bool = True) -> Any:
+    """The profile's lbatile:// handler (installed on first use) for the settings' provider
+    and cache size; asking the provider for missing tiles only when `online`."""
     from lba_desktop.ui.tile_scheme import TileSchemeHandler
 
-    chosen = provider()
+    settings = load_settings()
+    chosen = provider(settings.tile_provider)
+    max_bytes = settings.tile_cache_mb * MB
     handler = profile.urlSchemeHandler(SCHEME.encode())
     if not isinstance(handler, TileSchemeHandler):
-        handler = TileSchemeHandler(TileSource(chosen, online=True), profile)
+        source = TileSource(chosen, online=online, max_bytes=max_bytes)
+        handler = TileSchemeHandler(source, profile)
         profile.installUrlSchemeHandler(SCHEME.encode(), handler)
     elif handler.source.provider != chosen or handler.source.cache.path != cache_path(chosen):
-        handler.source = TileSource(chosen, online=True)  # settings or data folder changed
+        # Settings or data folder changed
+        handler.source = TileSource(chosen, online=online, max_bytes=max_bytes)
+    handler.source.online = online
+    handler.source.cache.max_bytes = max_bytes
     return handler
 
 
@@ -122,13 +130,16 @@ class MapPanel(QWidget):
         from PySide6.QtWebEngineCore import QWebEngineSettings
 
         page = view.page()
-        if self._online_tiles:
+        settings = load_settings()
+        # A prepared territory shows offline even with online tiles off: it is what it is for.
+        with_tiles = self._online_tiles or has_prepared_tiles(settings.tile_provider)
+        if with_tiles:
             # The file:// page may then load lbatile:// images, which the window answers
             # from its cache or the provider (tile_scheme); nothing else is remote.
             page.settings().setAttribute(
                 QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, True
             )
-            self.tiles = install_tile_handler(page.profile())
+            self.tiles = install_tile_handler(page.profile(), online=self._online_tiles)
         channel = QWebChannel(page)
         channel.registerObject("lbaBridge", self._bridge)
         page.setWebChannel(channel)
@@ -138,7 +149,7 @@ class MapPanel(QWidget):
         view.loadFinished.connect(self._on_load_finished)
         self.view = view
         self._stack.addWidget(view)
-        page_path = ensure_map_page(online_tiles=self._online_tiles)
+        page_path = ensure_map_page(online_tiles=with_tiles, provider_key=settings.tile_provider)
         view.load(QUrl.fromLocalFile(str(page_path)))
 
     def _show_message(self, text: str) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -30,10 +31,12 @@ from PySide6.QtWidgets import (
 
 from lba_desktop import paths
 from lba_desktop.errors import LbaError
+from lba_desktop.map_tiles import PROVIDERS, tile_cache_usage_fr
 from lba_desktop.models import MAX_RADIUS_KM
 from lba_desktop.settings import (
     DEFAULTS,
     RETENTION_MONTHS_RANGE,
+    TILE_CACHE_MB_RANGE,
     Settings,
     keyring_available,
     load_settings,
@@ -121,15 +124,36 @@ class SettingsDialog(QDialog):
         self.radius.setValue(s.default_radius_km)
         self.radius.setMaximumWidth(160)
         self.online_tiles = QCheckBox(
-            "Afficher le fond de carte Plan IGN (Internet requis, gardé pour le hors ligne)"
+            "Télécharger le fond de carte (Internet requis ; ce qui est vu est gardé hors ligne)"
         )
         self.online_tiles.setChecked(s.online_tiles)
+        self.tile_provider = QComboBox()
+        self.tile_provider.setAccessibleName("Fond de carte")
+        for key, chosen in PROVIDERS.items():
+            self.tile_provider.addItem(f"{chosen.label} ({chosen.attribution})", key)
+        self.tile_provider.setCurrentIndex(max(self.tile_provider.findData(s.tile_provider), 0))
+        self.tile_cache = QSpinBox()
+        self.tile_cache.setRange(*TILE_CACHE_MB_RANGE)
+        self.tile_cache.setSingleStep(100)
+        self.tile_cache.setSuffix(" Mo")
+        self.tile_cache.setValue(s.tile_cache_mb)
+        self.tile_cache.setMaximumWidth(160)
+        self.tile_cache.setAccessibleName("Taille du cache de la carte")
         form.addRow("Nom de la structure :", self.structure_name)
         form.addRow("Commune :", self.structure_commune)
         form.addRow("", _hint("Le nom figure sur les listes imprimées remises aux jeunes."))
         form.addRow("Rayon par défaut :", self.radius)
         form.addRow("Carte :", self.online_tiles)
-        form.addRow("", _hint("Le fond de carte change au prochain démarrage."))
+        form.addRow("Fond de carte :", self.tile_provider)
+        form.addRow("Cache de la carte :", self.tile_cache)
+        form.addRow(
+            "",
+            _hint(
+                f"{tile_cache_usage_fr(s.tile_provider)} Les territoires préparés ne comptent "
+                "pas dans cette limite. OpenStreetMap ne permet pas de préparer un territoire "
+                "(ses règles l'interdisent). Le fond de carte change au prochain démarrage."
+            ),
+        )
         return page
 
     def _api_tab(self, s: Settings) -> QWidget:
@@ -290,6 +314,8 @@ class SettingsDialog(QDialog):
             api_key=self.api_key.text().strip(),
             retention_months=self.retention.value(),
             online_tiles=self.online_tiles.isChecked(),
+            tile_provider=str(self.tile_provider.currentData()),
+            tile_cache_mb=self.tile_cache.value(),
             serve_token=self.serve_token.text().strip(),
             user_db=self.shared.user_db.text().strip(),
             counsellor_name=" ".join(self.shared.counsellor.text().split()),
@@ -307,6 +333,8 @@ class SettingsDialog(QDialog):
             "retention_months": (2, self.retention),
             "user_db": (4, self.shared.user_db),
             "counsellor_name": (4, self.shared.counsellor),
+            "tile_cache_mb": (0, self.tile_cache),
+            "tile_provider": (0, self.tile_provider),
         }
         # Each message names its tab: the wrong field may not be on the tab shown.
         lines = [

@@ -29,10 +29,10 @@ def js(qtbot: Any, panel: Any, code: str) -> Any:
     return callback.args[0] if callback.args else None
 
 
-def open_panel(qtbot: Any) -> Any:
+def open_panel(qtbot: Any, *, online_tiles: bool = True) -> Any:
     from lba_desktop.ui.map_view import MapPanel
 
-    panel = MapPanel(online_tiles=True)
+    panel = MapPanel(online_tiles=online_tiles)
     qtbot.addWidget(panel)
     panel.resize(800, 500)
     panel.show()

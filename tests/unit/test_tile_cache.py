@@ -61,3 +61,19 @@ def test_only_tile_paths_within_the_world_are_read() -> None:
     for bad in ("/9/600/1", "/../../etc", "/9/1", "/99/1/1", "/9/-1/2"):
         assert parse_tile_path(bad) is None
     assert provider().key == "plan-ign" and not PROVIDERS["osm"].bulk_allowed
+
+
+def test_prepared_tiles_stay_out_of_the_size_bound(tmp_path: Path) -> None:
+    cache = TileCache(tmp_path / "t.mbtiles", max_bytes=3_000)
+    for x in range(3):
+        cache.put(11, x, 0, bytes(1_000), prepared=True)
+    cache.put(11, 9, 0, bytes(1_000))  # seen on a map
+    assert cache.size_bytes == 1_000 and cache.prepared_bytes() == 3_000
+    assert cache.mark_prepared(11, 9, 0) and cache.size_bytes == 0
+    for x in range(20, 30):  # far more seen tiles than the bound allows
+        cache.put(11, x, 0, bytes(1_000))
+    assert cache.size_bytes <= 3_000
+    assert all(cache.has(11, x, 0) for x in (0, 1, 2, 9))  # none of the prepared went
+    assert not cache.mark_prepared(11, 50, 0)  # no such tile
+    cache.close()
+    assert TileCache(tmp_path / "t.mbtiles", max_bytes=3_000).size_bytes <= 3_000
