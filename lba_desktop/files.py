@@ -39,10 +39,11 @@ def write_file(path: Path, data: bytes, *, private: bool, example: str = "fichie
     path = check_output(path, example=example)
     tmp: Path | None = None
     try:
-        if private:
-            paths.private_folder(path.parent)
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
+        # A folder made for the file is owner-only when the file is; a folder that already
+        # exists is the counsellor's (Documents, a USB key, /tmp) and keeps its mode: the file
+        # itself is made owner-only below.
+        new_folder_mode = paths.PRIVATE_FOLDER if private else 0o777
+        path.parent.mkdir(mode=new_folder_mode, parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(dir=path.parent, prefix=".~", suffix=path.suffix)
         tmp = Path(name)  # mkstemp creates it 0600
         with os.fdopen(fd, "wb") as handle:

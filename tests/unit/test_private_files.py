@@ -67,3 +67,19 @@ def test_exports_of_personal_data_are_owner_only(tmp_path: Path, fmt: str) -> No
         files = export_person_data(people, lea.id, folder=tmp_path / "droit-acces")
     assert mode(tmp_path / "droit-acces") == 0o700
     assert all(mode(f) == 0o600 for f in files)
+
+
+@pytest.mark.parametrize("folder_mode", [0o755, 0o1777])
+def test_a_folder_the_counsellor_chose_keeps_its_mode(tmp_path: Path, folder_mode: int) -> None:
+    """Only the file is made owner-only: exporting into Documents, or into /tmp as root, used
+    to turn that whole folder owner-only (0700), which broke every other program using it."""
+    chosen = tmp_path / "Documents"
+    chosen.mkdir()
+    os.chmod(chosen, folder_mode)
+    with PeopleService() as people:
+        lea = people.create_person(first_name="Léa", phone="0612345678")
+        output = chosen / "selection.pdf"
+        assert main(["shortlist", "export", str(lea.id), "--output", str(output)]) == 0
+        export_person_data(people, lea.id, folder=chosen)
+    assert mode(output) == 0o600
+    assert mode(chosen) == folder_mode
