@@ -125,6 +125,18 @@ class Metier:
 
 
 @dataclass(frozen=True, slots=True)
+class Certification:
+    """A diploma or title the catalogue's trainings prepare, by its RNCP code."""
+
+    rncp: str  # "RNCP38014"
+    title: str  # the trainings' usual title, « CAP Boulanger »
+    label: str = ""  # the RNCP label, « Boulanger »
+    diploma_level: int | None = None
+    romes: tuple[str, ...] = ()  # the métiers it leads to, most listed first
+    trainings: int = 0  # trainings of the catalogue preparing it
+
+
+@dataclass(frozen=True, slots=True)
 class Sector:
     """A group of métiers for a picker (e.g. "Commerce de détail")."""
 
@@ -220,6 +232,7 @@ class SearchCriteria:
     kinds: frozenset[Kind] = ALL_KINDS
     opco: str = ""
     handi_friendly_only: bool = False
+    rncp: str = ""  # a certification picked: its trainings only (the other kinds by `romes`)
     limits: Mapping[str, int] = field(default_factory=lambda: DEFAULT_LIMITS, hash=False)
 
 

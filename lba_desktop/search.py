@@ -8,8 +8,9 @@ import time
 from collections.abc import Iterable
 from datetime import date
 
+from lba_desktop.certifications import certification_for_rncp, certification_index
 from lba_desktop.data.catalogue import Area, CatalogueStore, ItemFilter
-from lba_desktop.errors import InvalidInput
+from lba_desktop.errors import InvalidInput, MetierNotFound
 from lba_desktop.geocoding import Geocoder, default_geocoder
 from lba_desktop.metiers import MetierIndex, default_metier_index
 from lba_desktop.models import (
@@ -19,6 +20,7 @@ from lba_desktop.models import (
     FEW_RESULTS_THRESHOLD,
     MAX_RADIUS_KM,
     MAX_ROMES,
+    Certification,
     Hit,
     Kind,
     Place,
@@ -62,19 +64,34 @@ class SearchService:
         types: Iterable[Kind] | None = None,
         opco: str = "",
         handi: bool = False,
+        rncp: str = "",
     ) -> SearchCriteria:
-        """Validate and resolve what a person typed; raise `InvalidInput` (French) otherwise."""
+        """Validate and resolve what a person typed; raise `InvalidInput` (French) otherwise.
+
+        `rncp`, or a `metier` naming a diploma (« cap boulanger »), searches the trainings of
+        that certification and the offers and companies of the métiers it leads to."""
         place = lieu if isinstance(lieu, Place) else self.geocoder.resolve(lieu)
         codes = tuple(dict.fromkeys(r.strip().upper() for r in romes if r.strip()))
-        if metier.strip():
-            codes = tuple(dict.fromkeys(codes + self.metiers.romes_for(metier)))
+        certification = self._certification(metier, rncp)
+        if certification is None and metier.strip():
+            try:
+                codes = tuple(dict.fromkeys(codes + self.metiers.romes_for(metier)))
+            except MetierNotFound:
+                # No métier label: maybe a diploma title typed without its kind.
+                found = certification_index(self.store).lookup(metier, limit=1)
+                if not found:
+                    raise
+                certification = found[0]
+        if certification is not None:
+            codes = tuple(dict.fromkeys(codes + certification.romes[:MAX_ROMES]))
         if len(codes) > MAX_ROMES:
             raise InvalidInput(
                 f"Trop de métiers : {len(codes)} codes ROME, {MAX_ROMES} au plus par recherche.",
                 hint="Retirez des métiers ou choisissez-en de plus précis.",
             )
         text = texte.strip()
-        if not codes and not search_words(text):  # « ?! » holds no word to look for
+        # « ?! » holds no word to look for.
+        if not codes and not search_words(text) and certification is None:
             raise InvalidInput(
                 "Indiquez un métier (ou un mot-clé) pour lancer la recherche.",
                 hint="Par exemple « boulanger », « aide-soignant » ou le code ROME « D1102 ».",
@@ -102,7 +119,21 @@ class SearchService:
             kinds=kinds,
             opco=opco.strip(),
             handi_friendly_only=handi,
+            rncp=certification.rncp if certification else "",
         )
+
+    def _certification(self, metier: str, rncp: str) -> Certification | None:
+        """The certification `rncp` names, or the diploma a métier text clearly names."""
+        if rncp.strip():
+            if metier.strip():
+                raise InvalidInput(
+                    "Indiquez un métier ou un code RNCP, pas les deux.",
+                    hint="Le code RNCP donne déjà les métiers auxquels le diplôme prépare.",
+                )
+            return certification_for_rncp(self.store, rncp)
+        if not metier.strip():
+            return None
+        return certification_index(self.store).resolve(metier)
 
     # -- search
 
@@ -162,9 +193,14 @@ class SearchService:
             if kind not in criteria.kinds:
                 continue
             limit = per_kind or criteria.limits.get(kind.value, 100)
+            # A certification picked: its own trainings; the other kinds by its métiers.
+            by_rncp = criteria.rncp if kind is Kind.FORMATION else ""
+            if criteria.rncp and not by_rncp and not (criteria.romes or criteria.text):
+                continue
             flt = ItemFilter(
                 kind=kind,
-                romes=criteria.romes,
+                romes=() if by_rncp else criteria.romes,
+                rncp=by_rncp,
                 words=words,
                 diploma_level=criteria.diploma_level,
                 opco=criteria.opco,

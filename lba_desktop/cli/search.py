@@ -20,7 +20,16 @@ KIND_OPTIONS = {
 
 def add_commands(sub: Any) -> dict[str, Any]:
     search = sub.add_parser("search", help="chercher autour d'un lieu")
-    search.add_argument("--metier", default="", help="métier, début de mot ou code ROME")
+    search.add_argument(
+        "--metier",
+        default="",
+        help="métier, début de mot, code ROME ou diplôme (« cap boulanger »)",
+    )
+    search.add_argument(
+        "--rncp",
+        default="",
+        help="code RNCP d'un diplôme : ses formations, et les offres des métiers qu'il prépare",
+    )
     search.add_argument("--texte", default="", help="mots-clés libres (si pas de métier)")
     search.add_argument("--lieu", required=True, help="commune, code postal, département…")
     search.add_argument(
@@ -79,6 +88,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         types=_kinds(args.types),
         opco=args.opco,
         handi=args.handi,
+        rncp=args.rncp,
     )
     result = service.search(criteria)
     info = describe(store)
@@ -123,6 +133,7 @@ def result_to_json(
                 "longitude": c.place.lon,
             },
             "romes": list(c.romes),
+            "rncp": c.rncp or None,
             "texte": c.text,
             "rayon_km": c.radius_km,
             "niveau": c.diploma_level,
@@ -167,6 +178,7 @@ def render_table(result: SearchResult, limit: int, source_label: str) -> str:
     c = result.criteria
     lines = [
         f"{terminal_text(source_label)} — {c.place.label}, {c.radius_km} km"
+        + (f", {c.rncp}" if c.rncp else "")
         + (f", ROME {' '.join(c.romes)}" if c.romes else "")
         + (f", « {terminal_text(c.text)} »" if c.text else ""),
         "  ".join(f"{k.plural_fr} : {result.counts[k]}" for k in Kind if k in c.kinds)

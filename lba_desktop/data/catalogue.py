@@ -30,6 +30,7 @@ from lba_desktop.data.catalogue_schema import (
     SCHEMA_VERSION,
     create_place_index,
     ensure_math_functions,
+    fill_certification_index,
     fill_rome_index,
     fill_search_tables,
     migrate,
@@ -289,6 +290,8 @@ class CatalogueWriter:
                 fill_rome_index(conn, version=self.schema_version)
             if self.schema_version >= 5:
                 build_territory(conn, today=self.today)
+            if self.schema_version >= 8:
+                fill_certification_index(conn)
             conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
             if self.schema_version >= 7:
                 fill_search_tables(conn, version=self.schema_version)
@@ -408,6 +411,16 @@ class CatalogueStore:
             code: tuple(sorted(by_rome, key=lambda r: (-by_rome[r], r)))
             for code, by_rome in counts.items()
         }
+
+    @translated
+    def certification_rows(self) -> list[tuple[str, str, str, str, int | None, str, int]]:
+        """(RNCP code, title, RNCP label, diploma, level, ROME codes, trainings): each way
+        the catalogue's trainings spell a certification, with how many spell it so."""
+        with self.lock:
+            return self.conn.execute(
+                "SELECT rncp, title, label, diploma, diploma_level, romes, trainings "
+                "FROM certification_titles ORDER BY rncp"
+            ).fetchall()
 
     @translated
     def get(self, kind: Kind, item_id: str) -> Item | None:

@@ -130,6 +130,45 @@ def fill_search_tables(conn: sqlite3.Connection, *, version: int = SCHEMA_VERSIO
         conn.execute("DROP TABLE temp.items_fts_terms")
 
 
+def create_certification_index(conn: sqlite3.Connection) -> None:
+    # The trainings of each RNCP certification, so a diploma picked in the métier lookup
+    # (« CAP Boulanger ») lists its trainings without reading every training's details;
+    # and the spellings of each (derived data), so the lookup is built from a few thousand
+    # rows instead of a JSON parse per training at every start.
+    conn.execute(
+        "CREATE TABLE item_rncp (rncp TEXT NOT NULL, item INTEGER NOT NULL, "
+        "PRIMARY KEY (rncp, item)) WITHOUT ROWID"
+    )
+    conn.execute(
+        "CREATE TABLE certification_titles (rncp TEXT NOT NULL, title TEXT, label TEXT, "
+        "diploma TEXT, diploma_level INTEGER, romes TEXT, trainings INTEGER NOT NULL)"
+    )
+
+
+def fill_certification_index(conn: sqlite3.Connection) -> None:
+    conn.execute("DELETE FROM item_rncp")
+    conn.execute("DELETE FROM certification_titles")
+    # The LIKE skips the JSON parse of trainings without a code (and of every other kind).
+    conn.execute(
+        """
+        INSERT OR IGNORE INTO item_rncp
+        SELECT upper(trim(json_extract(details, '$.rncp_code'))) AS code, rowid FROM items
+        WHERE kind = 'formation' AND details LIKE '%"rncp_code":"%'
+          AND json_valid(details) AND code LIKE 'RNCP%'
+        ORDER BY 1, 2
+        """
+    )
+    conn.execute(
+        """
+        INSERT INTO certification_titles
+        SELECT r.rncp, i.title, json_extract(i.details, '$.rncp_label'),
+               json_extract(i.details, '$.diploma'), i.diploma_level, i.romes, count(*)
+        FROM item_rncp r JOIN items i ON i.rowid = r.item
+        GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1
+        """
+    )
+
+
 # --- Reading -----------------------------------------------------------------------------
 
 
@@ -277,6 +316,11 @@ def create_search_tables(conn: sqlite3.Connection) -> None:
         "max_lat REAL, min_lon REAL, max_lon REAL)"
     )
     conn.execute("CREATE TABLE item_terms (term TEXT PRIMARY KEY) WITHOUT ROWID")
+
+
+def _migrate_v7_to_v8(db: sqlite_utils.Database) -> None:
+    create_certification_index(db.conn)
+    fill_certification_index(db.conn)
 
 
 # Index i creates version i + 1 from version i; version 0 is an empty file.

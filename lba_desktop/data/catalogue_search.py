@@ -65,6 +65,7 @@ class ItemFilter:
     diploma_level: int | None = None
     opco: str = ""
     handi_friendly_only: bool = False
+    rncp: str = ""  # trainings of this RNCP certification only (item_rncp)
     valid_on: str = ""  # ISO date: offers whose publication ended before it are left out
 
 
@@ -374,7 +375,8 @@ class NearestSearch:
         where: list[str],
         params: list[Any],
     ) -> tuple[list[str], list[Any]]:
-        """The conditions every index carries: circle, départements, level, OPCO, handi."""
+        """The conditions every index carries: circle, départements, level, OPCO, handi,
+        certification."""
         where, params = list(where), list(params)
         if circle is not None:
             where.append(f"{_chord2_sql(table)} <= ?")
@@ -391,6 +393,10 @@ class NearestSearch:
             params.append(flt.opco)
         if flt.handi_friendly_only:
             where.append(f"{table}handi_friendly = 1")
+        if flt.rncp:
+            rowid = f"{table}rowid" if table else "item"  # the ROME index names it `item`
+            where.append(f"{rowid} IN (SELECT item FROM item_rncp WHERE rncp = ?)")
+            params.append(flt.rncp)
         return where, params
 
     # -- what the area and the words stand for in the indexes

@@ -172,6 +172,7 @@ def _training_item(
             "uai": cfa.uai,
             "cfd": demo_cfd(title, level),
             "diploma": title,
+            "rncp_code": world.rncp_codes[title],
             "cle_ministere_educatif": key,
             "sessions": sessions,
             "duration_months": months,

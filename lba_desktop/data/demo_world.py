@@ -297,6 +297,9 @@ class DemoWorld:
         self.masculine = {m.code: masculine(m.label) for m in metiers}
         self.inclusive = {m.code: inclusive(m.label) for m in metiers}
         self.titles = {code: self._titles_for(code) for code in self.rome_codes}
+        # Fictitious RNCP codes, one per diploma title, numbered beyond the real ones so far.
+        distinct = sorted({title for titles in self.titles.values() for _, title in titles})
+        self.rncp_codes = {title: f"RNCP{90000 + i}" for i, title in enumerate(distinct)}
         # Métiers an employer also hires for: the common ones of its ROME domain (else a few).
         by_domain: dict[str, list[str]] = {}
         for code in self.rome_codes:
