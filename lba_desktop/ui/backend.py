@@ -3,12 +3,13 @@ No Qt here: these are the plain functions the task runner executes."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from lba_desktop import paths
 from lba_desktop.catalogue_facets import opco_values
+from lba_desktop.certifications import certification_index
 from lba_desktop.datapack import export_datapack, import_datapack
 from lba_desktop.geocoding import Geocoder, default_geocoder
 from lba_desktop.local_catalogue import describe, open_catalogue, swap_in
@@ -32,18 +33,10 @@ class SearchRequest:
     opco: str = ""
     handi: bool = False
     metier_labels: tuple[str, ...] = field(default=(), compare=False)
+    rncp: str = ""  # a diploma picked in the métier lookup
 
     def with_radius(self, radius: int) -> SearchRequest:
-        return SearchRequest(
-            self.lieu,
-            self.metier,
-            self.romes,
-            radius,
-            self.niveau,
-            self.opco,
-            self.handi,
-            self.metier_labels,
-        )
+        return replace(self, rayon=radius)
 
 
 @dataclass(frozen=True)
@@ -54,6 +47,7 @@ class Backend:
     metiers: MetierIndex
     search: SearchService
     opcos: tuple[str, ...] = ()
+    certifications: Any = None  # CertificationIndex of the catalogue's diplomas
 
 
 def load_backend() -> Backend:
@@ -68,6 +62,7 @@ def load_backend() -> Backend:
         metiers=metiers,
         search=SearchService(store, geocoder=geocoder, metiers=metiers),
         opcos=opco_values(store),
+        certifications=certification_index(store),
     )
 
 
@@ -84,6 +79,7 @@ def run_search(
         niveau=request.niveau,
         opco=request.opco,
         handi=request.handi,
+        rncp=request.rncp,
     )
     return request, service.search(criteria)
 
@@ -180,6 +176,7 @@ def reload_backend(old: Backend) -> Backend:
         metiers=old.metiers,
         search=SearchService(store, geocoder=old.geocoder, metiers=old.metiers),
         opcos=opco_values(store),
+        certifications=certification_index(store),
     )
 
 

@@ -47,6 +47,7 @@ from lba_desktop.models import (
     MAX_RADIUS_KM,
     MAX_ROMES,
     RADIUS_CHOICES_KM,
+    Certification,
     Kind,
     Metier,
     Place,
@@ -63,6 +64,14 @@ OTHER_RADIUS = -1
 
 def metier_text(metier: Metier) -> str:
     return f"{metier.label} — {metier.code}"
+
+
+def diploma_text(certification: Certification) -> str:
+    n = certification.trainings
+    return (
+        f"Diplôme : {certification.title} — {certification.rncp}, "
+        f"{n} formation{'s' if n > 1 else ''}"
+    )
 
 
 def _accessible(widget: QWidget, name: str, tip: str) -> None:
@@ -140,8 +149,10 @@ class FiltersPanel(QWidget):
         super().__init__(parent)
         self.geocoder: Any = None
         self.metiers: Any = None
+        self.certifications: Any = None  # the catalogue's diplomas (CertificationIndex)
         self._place: Place | None = None
         self._chosen: list[Metier] = []
+        self._diploma: Certification | None = None  # shown first in the chosen list
         self._counts: dict[Kind, int] = dict.fromkeys(Kind, 0)
         self._counted = False
 
@@ -332,9 +343,17 @@ class FiltersPanel(QWidget):
         timer.timeout.connect(slot)
         return timer
 
-    def set_services(self, *, geocoder: Any, metiers: Any, opcos: tuple[str, ...] = ()) -> None:
+    def set_services(
+        self,
+        *,
+        geocoder: Any,
+        metiers: Any,
+        opcos: tuple[str, ...] = (),
+        certifications: Any = None,
+    ) -> None:
         self.geocoder = geocoder
         self.metiers = metiers
+        self.certifications = certifications
         self.set_opcos(opcos)
 
     def set_opcos(self, values: tuple[str, ...]) -> None:
@@ -371,13 +390,32 @@ class FiltersPanel(QWidget):
         except LbaError:
             found = ()
         chosen = {m.code for m in self._chosen}
-        self.metier_completer.fill([(metier_text(m), m) for m in found if m.code not in chosen])
+        rows: list[tuple[str, Any]] = [(metier_text(m), m) for m in found if m.code not in chosen]
+        diplomas = self.certifications.lookup(text, limit=5) if self.certifications else ()
+        diploma_rows = [(diploma_text(c), c) for c in diplomas if c != self._diploma]
+        # « cap boul… »: the diplomas first; « boul… »: the métiers first, then the diplomas.
+        named = self.certifications is not None and self.certifications.resolve(text)
+        rows = diploma_rows + rows if named or not rows else rows + diploma_rows
+        self.metier_completer.fill(rows[: COMPLETION_LIMIT + len(diploma_rows)])
 
     @Slot(QModelIndex)
     def _metier_picked(self, index: QModelIndex | QPersistentModelIndex) -> None:
         metier = index.data(DataRole)
         if isinstance(metier, Metier):
             self.add_metier(metier)
+        elif isinstance(metier, Certification):
+            self.set_diploma(metier)
+
+    def set_diploma(self, certification: Certification | None) -> None:
+        """Search a diploma's trainings (and the offers of its métiers); one at a time."""
+        self._diploma = certification
+        self.metier_edit.clear()
+        self.metier_completer.popup().hide()
+        self._refresh_chosen()
+        self._filter_changed()
+
+    def chosen_diploma(self) -> Certification | None:
+        return self._diploma
 
     def add_metier(self, metier: Metier) -> bool:
         """Add a métier to the search; refused (with a message) beyond 20 ROME codes."""
@@ -402,6 +440,7 @@ class FiltersPanel(QWidget):
     def set_metiers(self, metiers: list[Metier]) -> None:
         """Replace the chosen métiers (a search opened from the territory view)."""
         self._chosen = list(metiers)[:MAX_ROMES]
+        self._diploma = None
         self.metier_edit.clear()
         self._refresh_chosen()
 
@@ -411,6 +450,11 @@ class FiltersPanel(QWidget):
     @Slot()
     def _remove_selected(self) -> None:
         row = self.chosen_list.currentRow()
+        if self._diploma is not None:
+            if row == 0:
+                self.set_diploma(None)
+                return
+            row -= 1
         if 0 <= row < len(self._chosen):
             del self._chosen[row]
             self._refresh_chosen()
@@ -418,30 +462,41 @@ class FiltersPanel(QWidget):
 
     def _refresh_chosen(self) -> None:
         self.chosen_list.clear()
+        if self._diploma is not None:
+            entry = QListWidgetItem(diploma_text(self._diploma))
+            entry.setToolTip(
+                "Les formations qui préparent ce diplôme, les offres et entreprises des "
+                "métiers auxquels il mène"
+            )
+            entry.setData(DataRole, self._diploma)
+            self.chosen_list.addItem(entry)
         for metier in self._chosen:
             entry = QListWidgetItem(metier_text(metier))
             entry.setToolTip(metier_text(metier))
             entry.setData(DataRole, metier)
             self.chosen_list.addItem(entry)
         n = len(self._chosen)
-        if n:
+        if self._diploma is not None and not n:
+            self.chosen_label.setText("Diplôme choisi :")
+        elif n:
             self.chosen_label.setText(
                 f"{n} métier{'s' if n > 1 else ''} choisi{'s' if n > 1 else ''} "
                 f"(jusqu'à {MAX_ROMES} codes ROME) :"
             )
-            self.chosen_list.setCurrentRow(n - 1)
+            self.chosen_list.setCurrentRow(self.chosen_list.count() - 1)
         else:
             self.chosen_label.setText(
                 f"Choisissez un ou plusieurs métiers dans les suggestions "
                 f"(jusqu'à {MAX_ROMES} codes ROME)."
             )
         self._fit_chosen_height()
-        self.chosen_list.setVisible(bool(n))
-        self.remove_button.setVisible(bool(n))
+        shown = self.chosen_list.count()
+        self.chosen_list.setVisible(bool(shown))
+        self.remove_button.setVisible(bool(shown))
 
     def _fit_chosen_height(self) -> None:
         """Up to four lines of chosen métiers, in the current font (presentation mode)."""
-        rows = min(max(len(self._chosen), 1), 4)
+        rows = min(max(self.chosen_list.count(), 1), 4)
         frame = 2 * self.chosen_list.frameWidth()
         line = self.chosen_list.sizeHintForRow(0)
         if line <= 0:
@@ -570,11 +625,13 @@ class FiltersPanel(QWidget):
             lieu=lieu,
             metier=self.metier_edit.text().strip(),
             romes=tuple(m.code for m in self._chosen),
+            rncp=self._diploma.rncp if self._diploma else "",
             rayon=self.radius(),
             niveau=self.level_combo.currentData(),
             opco=self.opco_combo.currentData() or "",
             handi=self.handi_box.isChecked(),
-            metier_labels=tuple(m.label for m in self._chosen),
+            metier_labels=((self._diploma.title,) if self._diploma else ())
+            + tuple(m.label for m in self._chosen),
         )
 
     # -- errors

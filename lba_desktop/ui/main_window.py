@@ -264,7 +264,10 @@ class MainWindow(QMainWindow):
     def _on_backend(self, backend: Backend) -> None:
         self.backend = backend
         self.filters.set_services(
-            geocoder=backend.geocoder, metiers=backend.metiers, opcos=backend.opcos
+            geocoder=backend.geocoder,
+            metiers=backend.metiers,
+            opcos=backend.opcos,
+            certifications=backend.certifications,
         )
         self.filters.search_button.setEnabled(True)
         self.status_line.show_catalogue(backend.info)
@@ -299,6 +302,7 @@ class MainWindow(QMainWindow):
     def _on_catalogue_reloaded(self, backend: Backend) -> None:
         old, self.backend = self.backend, backend
         self.filters.set_opcos(backend.opcos)
+        self.filters.certifications = backend.certifications  # the new file's diplomas
         self.status_line.show_catalogue(backend.info)
         # The current search runs again on the new data (a search still running on the old
         # catalogue is superseded, so its answer is dropped).

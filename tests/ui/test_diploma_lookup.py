@@ -1,0 +1,58 @@
+"""The métier field also suggests the catalogue's diplomas: picked, it searches their trainings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from lba_desktop.models import Kind
+
+
+def _suggestions(qtbot: Any, filters: Any, typed: str) -> list[str]:
+    filters.window().activateWindow()
+    filters.metier_edit.setFocus()
+    qtbot.waitUntil(filters.metier_edit.hasFocus, timeout=2_000)
+    filters.metier_edit.clear()
+    qtbot.keyClicks(filters.metier_edit, typed)
+    popup = filters.metier_completer.popup()
+    qtbot.waitUntil(popup.isVisible, timeout=5_000)
+    model = filters.metier_completer.completionModel()
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+def test_a_diploma_picked_searches_its_trainings_and_its_metiers_jobs(
+    qtbot: Any, window: Any
+) -> None:
+    window.activateWindow()
+    filters = window.filters
+    shown = _suggestions(qtbot, filters, "cap boul")
+    # A diploma kind typed: the diplomas come first.
+    assert shown[0].startswith("Diplôme : CAP Boulanger — RNCP")
+    popup = filters.metier_completer.popup()
+    popup.setCurrentIndex(filters.metier_completer.completionModel().index(0, 0))
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert filters.chosen_diploma() is not None
+    assert filters.chosen_list.item(0).text() == shown[0]
+    assert filters.metier_edit.text() == ""
+
+    filters.place_edit.setFocus()
+    qtbot.keyClicks(filters.place_edit, "Aurillac")
+    with qtbot.waitSignal(window.searchFinished, timeout=20_000) as blocker:
+        qtbot.keyClick(filters.place_edit, Qt.Key.Key_Return)
+    result = blocker.args[0]
+    assert result.criteria.rncp == filters.chosen_diploma().rncp
+    assert "D1102" in result.criteria.romes
+    assert {h.item.title for h in result.of_kind(Kind.FORMATION)} == {"CAP Boulanger"}
+    assert result.counts[Kind.ENTREPRISE] > 0
+
+    # A métier typed without a diploma kind: the métiers first, the diplomas after them.
+    shown = _suggestions(qtbot, filters, "boulang")
+    assert shown[0] == "Boulanger / Boulangère — D1102"
+    assert any(line.startswith("Diplôme : BP Boulanger") for line in shown)
+
+    # Removing the diploma from the chosen list takes it out of the search.
+    filters.chosen_list.setCurrentRow(0)
+    qtbot.mouseClick(filters.remove_button, Qt.MouseButton.LeftButton)
+    assert filters.chosen_diploma() is None
+    assert filters.request().rncp == ""
