@@ -15,6 +15,7 @@ from lba_desktop.data.datapack_io import (
     set_pack_meta,
     write_datapack,
 )
+from lba_desktop.datapack_summary import is_fictitious
 from lba_desktop.errors import CatalogueError
 from lba_desktop.files import check_output
 from lba_desktop.local_catalogue import swap_in
@@ -58,12 +59,17 @@ def export_datapack(
 
 
 def pack_label(manifest: dict[str, Any]) -> str:
+    """« Paquet de données du 23/11/2026 »; a pack of demo data says it is fictitious."""
+    meta = manifest.get("meta") if isinstance(manifest.get("meta"), dict) else {}
+    name = "Paquet de données"
+    if is_fictitious(meta, str(manifest.get("origin", ""))):
+        name = "Paquet de données de démonstration (fictives)"
     created = str(manifest.get("created_at", ""))
     try:
         day = datetime.fromisoformat(created).strftime("%d/%m/%Y")
     except ValueError:
-        return "Paquet de données"
-    return f"Paquet de données du {day}"
+        return name
+    return f"{name} du {day}"
 
 
 def import_datapack(*, source: Path, catalogue: Path | None = None) -> dict[str, Any]:
@@ -85,15 +91,16 @@ def import_datapack(*, source: Path, catalogue: Path | None = None) -> dict[str,
             except ValueError as exc:
                 raise BadDataPack(str(exc)) from exc
         label = pack_label(manifest)
-        set_pack_meta(
-            staging,
-            {
-                "origin": "datapack",
-                "label_fr": label,
-                "pack_origin": str(manifest.get("origin", "")),
-                "pack_created_at": str(manifest.get("created_at", "")),
-            },
-        )
+        values = {
+            "origin": "datapack",
+            "label_fr": label,
+            "pack_origin": str(manifest.get("origin", "")),
+            "pack_created_at": str(manifest.get("created_at", "")),
+        }
+        meta = manifest.get("meta") if isinstance(manifest.get("meta"), dict) else {}
+        if is_fictitious(meta, values["pack_origin"]):
+            values["fictitious"] = "1"  # and so in a pack made from this catalogue
+        set_pack_meta(staging, values)
         if map_file is not None:
             manifest["carte"]["merged"] = merge_pack_map(map_staging, cache_name)
         swap_in(staging, catalogue)

@@ -9,6 +9,7 @@ from pathlib import Path
 from lba_desktop import paths
 from lba_desktop.data.catalogue import CatalogueStore, storage_error
 from lba_desktop.data.catalogue_schema import SCHEMA_VERSION
+from lba_desktop.datapack_summary import is_fictitious
 from lba_desktop.models import CatalogueInfo
 
 ORIGIN_LABELS_FR = {
@@ -36,9 +37,13 @@ def describe(store: CatalogueStore) -> CatalogueInfo:
     meta = store.meta()
     origin = meta.get("origin", "demo")
     freshness = store.freshness()
+    label = meta.get("label_fr") or ORIGIN_LABELS_FR.get(origin, origin)
+    if is_fictitious(meta, origin) and "fictiv" not in label:
+        # A demo pack imported before packs said so: the window, `info` and --json tell it.
+        label += " (données fictives)"
     return CatalogueInfo(
         origin=origin,
-        label_fr=meta.get("label_fr") or ORIGIN_LABELS_FR.get(origin, origin),
+        label_fr=label,
         built_at=meta.get("built_at", ""),
         counts=store.counts(),
         schema_version=SCHEMA_VERSION,

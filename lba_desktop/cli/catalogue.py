@@ -21,6 +21,7 @@ def add_commands(sub: Any) -> dict[str, Any]:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
+    from lba_desktop.datapack_summary import is_fictitious
     from lba_desktop.local_catalogue import describe, open_catalogue
 
     info = describe(open_catalogue())
@@ -28,6 +29,7 @@ def cmd_info(args: argparse.Namespace) -> int:
         print_json(
             {
                 "donnees": info.label_fr,
+                "donnees_fictives": is_fictitious(info.details.get("meta") or {}, info.origin),
                 "origine": info.origin,
                 "construit_le": info.built_at,
                 "compteurs": {k.value: n for k, n in info.counts.items()},

@@ -225,7 +225,11 @@ class _Screenshot(QObject):
             w.classroom.enter()
         metiers = w.backend.metiers if w.backend else None
         text = self.args.metier.strip()
-        if text and metiers is not None:
+        diplomas = w.backend.certifications if w.backend else None
+        diploma = diplomas.resolve(text) if text and diplomas is not None else None
+        if diploma is not None:
+            w.filters.set_diploma(diploma)
+        elif text and metiers is not None:
             try:
                 found = [metiers.get(code) for code in metiers.romes_for(text)]
             except LbaError:

@@ -11,6 +11,12 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
+from lba_desktop.datapack_summary import (
+    catalogue_facts,
+    pack_facts,
+    read_pack_manifest,
+    replacement_text,
+)
 from lba_desktop.errors import LbaError
 from lba_desktop.models import Kind
 from lba_desktop.sync import SyncReport
@@ -53,6 +59,7 @@ class DataActions(QObject):
         self.dialog: SyncDialog | None = None
         self._task = ""  # what runs now ("export", "import", "demo"), "" when idle
         self.export_target = Path()
+        self._import_source = Path()
         self.saved_message: QMessageBox | None = None
 
         self.sync_action = QAction("&Synchroniser…", self)
@@ -215,11 +222,36 @@ class DataActions(QObject):
         if not chosen:
             return
         remember_folder(chosen)
-        self._message("Vérification du paquet de données…")
+        self._import_source = Path(chosen)
+        self._message("Lecture du paquet de données…")
+        # First its manifest only, to ask before anything is replaced.
         self._start(
             "import",
+            read_pack_manifest,
+            self._import_source,
+            succeeded=self._on_pack_read,
+            failed=self._on_import_failed,
+        )
+
+    @Slot(object)
+    def _on_pack_read(self, manifest: dict[str, Any]) -> None:
+        backend = self._backend()
+        current = catalogue_facts(backend.info) if backend is not None else None
+        answer = QMessageBox.question(
+            self.window,
+            "Importer un paquet de données",
+            replacement_text(pack_facts(manifest), current) + "\n\nRemplacer le catalogue ?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            self._done()
+            self._message("Import annulé : le catalogue n'a pas changé.")
+            return
+        self._message("Vérification du paquet de données…")
+        self.runner.start(
             import_pack,
-            Path(chosen),
+            self._import_source,
             succeeded=self._on_imported,
             failed=self._on_import_failed,
         )

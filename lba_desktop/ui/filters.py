@@ -463,10 +463,11 @@ class FiltersPanel(QWidget):
     def _refresh_chosen(self) -> None:
         self.chosen_list.clear()
         if self._diploma is not None:
-            entry = QListWidgetItem(diploma_text(self._diploma))
+            # Short in the narrow list; the whole line and what it searches in the tooltip.
+            entry = QListWidgetItem(f"{self._diploma.title} ({self._diploma.rncp})")
             entry.setToolTip(
-                "Les formations qui préparent ce diplôme, les offres et entreprises des "
-                "métiers auxquels il mène"
+                f"{diploma_text(self._diploma)} : les formations qui le préparent, les offres "
+                "et entreprises des métiers auxquels il mène"
             )
             entry.setData(DataRole, self._diploma)
             self.chosen_list.addItem(entry)

@@ -241,9 +241,32 @@ def test_data_pack_round_trip_through_the_menu(
     monkeypatch.setattr(
         QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(written), PACK_FILTER_ANY)
     )
+    asked: list[str] = []
+
+    def question(_parent: Any, _title: str, text: str, *_args: Any, **_kwargs: Any) -> Any:
+        asked.append(text)
+        return QMessageBox.StandardButton.No if len(asked) == 1 else QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    before = catalogue_hash()
+    imported: list[object] = []
+    actions.imported.connect(imported.append)
+    actions.import_action.trigger()  # declined: nothing is replaced
+    qtbot.waitUntil(lambda: len(asked) == 1, timeout=30_000)
+    qtbot.waitUntil(actions.import_action.isEnabled, timeout=5_000)
+    assert not imported and catalogue_hash() == before
+    # What comes in against what is there: origin, date, territory, counts.
+    assert asked[0].startswith("Le paquet apporte : Données de démonstration (fictives), données")
+    assert "territoire : la France entière" in asked[0] and "formations" in asked[0]
+    assert "Le catalogue actuel, qui sera remplacé : Données de démonstration" in asked[0]
     with qtbot.waitSignal(window.catalogueReplaced, timeout=30_000):
         actions.import_action.trigger()
-    qtbot.waitUntil(lambda: window.data_label.text().startswith("Paquet de données du "))
+    # Demo data stays marked fictitious once imported.
+    qtbot.waitUntil(
+        lambda: window.data_label.text().startswith(
+            "Paquet de données de démonstration (fictives) du "
+        )
+    )
     assert window.backend.info.origin == "datapack"
     result = search_from_keyboard(qtbot, window, "boulanger", "Aurillac")
     assert result.hits  # the search uses the imported file
