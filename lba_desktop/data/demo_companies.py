@@ -222,8 +222,7 @@ def _offer_item(
         "weekly_hours": 35,
     }
     if cfa is not None:
-        details["cfa"] = cfa.name
-        details["cfa_email"] = cfa.email
+        details["cfa"] = cfa.name  # no CFA address: the 2026 offers publish none
     lat, lon = jittered(rng, company.place) if rng.random() < 0.3 else (company.lat, company.lon)
     return Item(
         kind=kind,
@@ -242,7 +241,6 @@ def _offer_item(
         source=source,
         created=created,
         updated=created + timedelta(days=randint(rng, 0, today.toordinal() - created.toordinal())),
-        email=cfa.email if cfa else "",
         url=apply_url,
         siret=company.siret,
         opco=company.opco,

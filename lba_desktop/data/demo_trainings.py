@@ -13,7 +13,6 @@ from lba_desktop.data import demo_vocabulary as voc
 from lba_desktop.data.demo_insertion import demo_cfd
 from lba_desktop.data.demo_world import (
     CFA_FAMILY_WEIGHTS,
-    CFA_MAIL,
     LEVEL_WEIGHTS,
     SOURCE_FORMATIONS,
     DemoCfa,
@@ -68,7 +67,6 @@ def _make_cfa(rng: random.Random, world: DemoWorld, family: str, place: DemoPlac
         lat=lat,
         lon=lon,
         phone=fake_phone(rng, place),
-        email=f"{CFA_MAIL[family]}.{slug(place.name)}@exemple.fr",
         uai=f"{place.departement[:3].zfill(3)}{int(rng.random() * 10**4):04d}"
         f"{chr(65 + int(rng.random() * 26))}",
     )
@@ -164,7 +162,7 @@ def _training_item(
         created=today - timedelta(days=randint(rng, 30, 900)),
         updated=today - timedelta(days=randint(rng, 0, 29)),
         phone=cfa.phone,
-        email=cfa.email,
+        # As the 2026 upstream: no CFA address published, only whether it has one.
         url=onisep,
         fictitious=True,
         details={
@@ -178,6 +176,7 @@ def _training_item(
             "duration_months": months,
             "onisep_url": onisep,
             "rdv_eligible": rng.random() < 0.5,
+            "cfa_has_email": int(cfa.uai[3:7]) % 3 != 0,
             "description": description,
             "places": sum(s["places"] for s in sessions),
         },

@@ -46,9 +46,6 @@ _REGION_PHONE_DIGIT = {"11": "1", "24": "2", "28": "2", "52": "2", "53": "2", "2
 JITTER_DEG = 0.012  # ± 0.012° of latitude ≈ ± 1.3 km; the longitude step is scaled by cos(lat)
 CFA_FAMILY_WEIGHTS = {"tertiaire": 30, "btp": 12, "cma": 12, "agri": 10, "industrie": 10,
                        "sante": 8, "sup": 18}  # fmt: skip
-CFA_MAIL = {"cma": "cma", "btp": "cfa-btp", "agri": "cfa-agricole", "sup": "alternance-sup",
-             "industrie": "formation-industrie", "sante": "formation-sante",
-             "tertiaire": "cfa"}  # fmt: skip
 # Hiring potential 1–5: most listed companies are average prospects, few are sure bets.
 POTENTIAL_CUM = list(itertools.accumulate((8, 20, 32, 26, 14)))
 LEVEL_WEIGHTS = {3: 3.0, 4: 2.6, 5: 2.6, 6: 1.5, 7: 1.0}
@@ -205,7 +202,6 @@ class DemoCfa:
     lat: float
     lon: float
     phone: str
-    email: str
     uai: str
 
 
