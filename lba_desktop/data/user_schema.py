@@ -225,6 +225,9 @@ _V7[POSTGRESQL] += tuple(
     "FOR EACH ROW EXECUTE FUNCTION lba_notify_change()"
     for table in ("person_profiles", "person_news")
 )
+# Version 8: a shortlisted employer's « employeur handi-engagé » mark, kept with the rest of
+# what the counsellor saw, so the exports carry it even after the offer left the catalogue.
+_V8 = ("ALTER TABLE shortlist_items ADD COLUMN handi_friendly INTEGER NOT NULL DEFAULT 0",)
 
 # Index i brings a store from version i to version i + 1; version 0 is an empty store. A step
 # is the same statements for both engines, or, where they differ, one set per engine.
@@ -236,6 +239,7 @@ STEPS: tuple[tuple[str, ...] | dict[str, tuple[str, ...]], ...] = (
     _V5,
     _V6,
     _V7,
+    _V8,
 )
 SCHEMA_VERSION = len(STEPS)
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from lba_desktop.insertion import export_text
-from lba_desktop.models import DIPLOMA_LABELS_FR, Item, Kind
+from lba_desktop.models import DIPLOMA_LABELS_FR, HANDI_LABEL, Item, Kind
 from lba_desktop.people import Person, ShortlistEntry
 
 DEFAULT_STRUCTURE = "Mission Locale"
@@ -119,6 +119,7 @@ COLUMNS: tuple[Column, ...] = (
     ("Note", lambda n, e: e.note, 40),
     ("Ajouté le", lambda n, e: local_date(e.added_at), 11),
     ("Disponibilité", lambda n, e: "Disponible" if e.available else UNAVAILABLE_FR, 16),
+    (HANDI_LABEL, lambda n, e: "Oui" if e.handi_friendly else "", 12),
     ("Données fictives", lambda n, e: "Oui" if e.fictitious else "Non", 9),
     ("Source", lambda n, e: e.source, 14),
     ("Identifiant", lambda n, e: e.item_id, 20),

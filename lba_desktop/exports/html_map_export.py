@@ -27,6 +27,7 @@ from lba_desktop.links import mailto_link, tel_link, web_link
 from lba_desktop.map_background import export_tiles, fit_zoom, page_tiles, page_views
 from lba_desktop.map_page import add_place_names, home_pin
 from lba_desktop.map_tiles import MB
+from lba_desktop.models import HANDI_LABEL
 from lba_desktop.people import ShortlistEntry
 from lba_desktop.place_names import departement_outlines, labels_around
 from lba_desktop.safe_text import html_in_script, json_in_script, shorten
@@ -281,6 +282,8 @@ def _details(entry: ShortlistEntry) -> list[str]:
     who = entry.kind.label_fr + (f" — {entry.organisation}" if entry.organisation else "")
     if entry.diploma_level:
         who += f" — niveau {diploma_fr(entry.diploma_level)}"
+    if entry.handi_friendly:
+        who += f" — {HANDI_LABEL.lower()}"
     lines = [f'<span class="meta">{escape(who)}</span>']
     where = where_fr(entry)
     if entry.distance_km is not None:

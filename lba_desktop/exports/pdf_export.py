@@ -29,6 +29,7 @@ from lba_desktop.files import write_file
 from lba_desktop.insertion import insertion_lines
 from lba_desktop.links import web_link
 from lba_desktop.map_background import export_tiles
+from lba_desktop.models import HANDI_LABEL
 from lba_desktop.people import ShortlistEntry
 from lba_desktop.safe_text import pdf_text
 
@@ -225,6 +226,8 @@ def _lines(entry: ShortlistEntry) -> list[tuple[str, float, bool]]:
     who = entry.kind.label_fr + (f" — {_cut(entry.organisation)}" if entry.organisation else "")
     if entry.diploma_level:
         who += f" — niveau {diploma_fr(entry.diploma_level)}"
+    if entry.handi_friendly:
+        who += f" — {HANDI_LABEL.lower()}"
     if entry.fictitious:
         who += " — fictif"
     out: list[tuple[str, float, bool]] = [(who, 8.5, False)]

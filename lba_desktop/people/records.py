@@ -141,6 +141,7 @@ class ShortlistEntry:
     source: str = ""
     diploma_level: int | None = None
     fictitious: bool = False
+    handi_friendly: bool = False  # an employer the upstream lists as « handi-engagé »
     available: bool = True  # False once a sync removed the item from the catalogue
     checked_at: datetime | None = None
     version: int = 1
@@ -173,6 +174,7 @@ class ShortlistEntry:
             phone=self.phone,
             email=self.email,
             url=self.url,
+            handi_friendly=self.handi_friendly,
             fictitious=self.fictitious,
         )
 
@@ -203,6 +205,7 @@ SNAPSHOT_FIELDS = (
     "source",
     "diploma_level",
     "fictitious",
+    "handi_friendly",
 )
 
 
@@ -327,6 +330,8 @@ def snapshot_of(item: Item) -> dict[str, Any]:
         "source": item.source,
         "diploma_level": item.diploma_level,
         "fictitious": int(item.fictitious),
+        # The mark concerns employers; a training's own flag is not shown (as in the search).
+        "handi_friendly": int(item.handi_friendly and item.kind is not Kind.FORMATION),
     }
 
 
@@ -389,6 +394,7 @@ def entry_from_row(row: sqlite3.Row) -> ShortlistEntry:
         source=row["source"],
         diploma_level=row["diploma_level"],
         fictitious=bool(row["fictitious"]),
+        handi_friendly=bool(row["handi_friendly"]),
         available=bool(row["available"]),
         checked_at=_utc(row["checked_at"]),
         version=row["version"],
