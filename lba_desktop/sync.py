@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import time
 from collections import deque
@@ -16,12 +17,19 @@ from pathlib import Path
 from typing import Any
 
 from lba_desktop import paths
-from lba_desktop.data.apprentissage_client import ApprentissageClient
+from lba_desktop.data.apprentissage_client import ApprentissageClient, formations_base_url
 from lba_desktop.data.catalogue import CatalogueWriter, now_iso, storage_error
 from lba_desktop.data.http import RetryPolicy, Sleep
 from lba_desktop.data.inserjeunes_client import InserJeunesClient
 from lba_desktop.data.lba_client import LbaClient
-from lba_desktop.data.parsers import Locate, dedupe, parse_formations, parse_jobs_search
+from lba_desktop.data.parsers import (
+    Locate,
+    ParseOutcome,
+    dedupe,
+    parse_formations,
+    parse_formations_api,
+    parse_jobs_search,
+)
 from lba_desktop.data.referentials import load_communes, load_departements
 from lba_desktop.data.storage import LOW_SPACE, full_disk
 from lba_desktop.data.sync_store import (
@@ -48,6 +56,7 @@ from lba_desktop.sync_plan import (
     Call,
     SyncScope,
     company_romes,
+    departement_circle,
     initial_calls,
     make_scope,
     split_call,
@@ -59,6 +68,9 @@ Report = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
 
 FORMATIONS_CAP = 500  # upstream: beyond this many trainings an answer is a random sample
+# API Apprentissage pages (1,000 trainings each) read per département and métier chunk at
+# most: the largest département holds far fewer; a runaway page count stops here.
+MAX_API_PAGES = 50
 # Freshness is kept per kind, named like the CLI's --types values.
 FRESHNESS_SOURCE: dict[Kind, str] = {
     Kind.FORMATION: "formations",
@@ -239,6 +251,7 @@ class SyncService:
         lba: LbaClient,
         jobs: ApprentissageClient,
         inserjeunes: InserJeunesClient | None = None,
+        formations_api: ApprentissageClient | None = None,
         catalogue_path: Path | None = None,
         state_path: Path | None = None,
         locate: Locate | None = referential_locate,
@@ -248,6 +261,9 @@ class SyncService:
         self.lba = lba
         self.jobs = jobs
         self.inserjeunes = inserjeunes
+        # Given (with a key), trainings come from API Apprentissage (richer, no sample cap);
+        # otherwise from LBA's V1 routes.
+        self.formations_api = formations_api
         self.catalogue_path = catalogue_path or paths.catalogue_path()
         self.state_path = state_path or self.catalogue_path.parent / STATE_FILE
         self.locate = locate
@@ -262,17 +278,29 @@ class SyncService:
         sleep: Sleep = time.sleep,
         timeout: tuple[float, float] = (5.0, 30.0),
         retry: RetryPolicy | None = None,
+        trainings_api: bool | None = None,
         **kwargs: Any,
     ) -> SyncService:
-        """Clients built from the settings (env vars by default)."""
+        """Clients built from the settings (env vars by default). Trainings come from API
+        Apprentissage when `trainings_api` says so, or, left None, when
+        LBA_FORMATIONS_SOURCE=api-apprentissage and a key is set; from V1 otherwise."""
         s = settings or read_api_settings()
+        if trainings_api is None:
+            trainings_api = os.environ.get("LBA_FORMATIONS_SOURCE") == "api-apprentissage"
         common: dict[str, Any] = {"sleep": sleep, "timeout": timeout, "retry": retry}
         lba = LbaClient(s.lba_url, s.caller, **common)
         jobs = ApprentissageClient(s.apprentissage_url, s.api_key, caller=s.caller, **common)
         # Its own timeouts: a whole file is longer to read than an API answer.
         inserjeunes = InserJeunesClient(s.inserjeunes_url, s.caller, sleep=sleep, retry=retry)
         kwargs.setdefault("inserjeunes", inserjeunes)
-        return cls(lba=lba, jobs=jobs, **kwargs)
+        formations_api = (
+            ApprentissageClient(
+                formations_base_url(s.apprentissage_url), s.api_key, caller=s.caller, **common
+            )
+            if s.api_key and trainings_api
+            else None
+        )
+        return cls(lba=lba, jobs=jobs, formations_api=formations_api, **kwargs)
 
     # -- running
 
@@ -294,6 +322,8 @@ class SyncService:
         restore = _wrap_limiters(self.lba, result) + _wrap_limiters(self.jobs, result)
         if self.inserjeunes is not None:
             restore += _wrap_limiters(self.inserjeunes, result)
+        if self.formations_api is not None:
+            restore += _wrap_limiters(self.formations_api, result)
         store: ResumeStore | None = None
         try:
             store = ResumeStore(self.state_path)
@@ -363,7 +393,7 @@ class SyncService:
     ) -> tuple[list[Item], set[tuple[Kind, str]], set[tuple[Kind, str]]]:
         """Run the plan; returns the items, the (kind, dep) whose source failed somewhere, and
         the (kind, dep) for which the upstream answered properly (possibly with zero results)."""
-        queue = deque(initial_calls(scope))
+        queue = deque(initial_calls(scope, trainings_api=self.formations_api is not None))
         done = 0
         items: list[Item] = []
         failed: set[tuple[Kind, str]] = set()
@@ -383,7 +413,13 @@ class SyncService:
             else:
                 result.calls_skipped += 1
             done += 1
-            if call.family == "formations":
+            if call.page is not None:
+                outcome = self._api_page(call, payload, queue, result)
+                if outcome is None:
+                    failed.add((Kind.FORMATION, call.departement))
+                    continue
+                answered.add((Kind.FORMATION, call.departement))
+            elif call.family == "formations":
                 results = payload.get("results") if isinstance(payload, dict) else None
                 if not isinstance(results, list):
                     failed.add((Kind.FORMATION, call.departement))
@@ -461,6 +497,32 @@ class SyncService:
         result.calls_made += fetched.calls
         return fetched
 
+    def _api_page(
+        self, call: Call, payload: Any, queue: deque[Call], result: SyncReport
+    ) -> ParseOutcome | None:
+        """One page of API Apprentissage trainings: the first queues the others; the circle
+        around the département also reaches its neighbours, whose trainings are left out.
+        None when the page is unreadable (that département keeps its trainings)."""
+        body = payload if isinstance(payload, dict) else {}
+        if not isinstance(body.get("data"), list):
+            result.warnings.append(
+                f"Réponse illisible ({call.label()}) : les formations déjà présentes sont gardées."
+            )
+            return None
+        if call.page == 0:
+            pages = body.get("pagination") if isinstance(body.get("pagination"), dict) else {}
+            count = pages.get("page_count")
+            count = count if isinstance(count, int) and not isinstance(count, bool) else 1
+            if count > MAX_API_PAGES:
+                result.warnings.append(
+                    f"{call.label()} : plus de {MAX_API_PAGES} pages, les suivantes sont ignorées."
+                )
+            further = [replace(call, page=p) for p in range(1, min(count, MAX_API_PAGES))]
+            queue.extendleft(reversed(further))
+        outcome = parse_formations_api(body, locate=self.locate)
+        mine = tuple(i for i in outcome.items if i.departement in ("", call.departement))
+        return replace(outcome, items=mine)
+
     @staticmethod
     def _placed(found: tuple[Item, ...], call: Call) -> list[Item]:
         """An item the upstream gave for a département belongs to it unless it says more; a
@@ -475,6 +537,15 @@ class SyncService:
         return placed
 
     def _request(self, call: Call) -> dict[str, Any]:
+        if call.page is not None and self.formations_api is not None:
+            lat, lon, radius = departement_circle(call.departement)
+            return self.formations_api.formations_search(
+                latitude=lat,
+                longitude=lon,
+                radius=radius,
+                romes=list(call.romes) or None,
+                page_index=call.page,
+            )
         if call.family == "formations":
             return self.lba.formations_par_region(
                 departement=call.departement,

@@ -10,8 +10,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from lba_desktop.data.referentials import load_departements, load_metiers
+from lba_desktop.data.referentials import load_communes, load_departements, load_metiers
 from lba_desktop.errors import InvalidInput
+from lba_desktop.geo import distance_km
 from lba_desktop.metiers import default_metier_index
 from lba_desktop.models import MAX_ROMES, Item, Kind
 
@@ -115,12 +116,15 @@ class Call:
     romes: tuple[str, ...] = ()
     diploma: int | None = None
     handi: bool = False  # the jobs pass asking for handicap-engaged employers only
+    page: int | None = None  # a page of API Apprentissage's trainings (None: V1)
 
     def key(self) -> str:
         parts: list[Any] = [self.family, self.departement, self.domain, list(self.romes)]
         parts.append(self.diploma)
         if self.handi:  # only then: resume states written before this pass stay valid
             parts.append("handi")
+        if self.page is not None:
+            parts.append(["api-apprentissage", self.page])
         return json.dumps(parts)
 
     def label(self) -> str:
@@ -137,6 +141,8 @@ class Call:
             text += f" — niveau {self.diploma}"
         if self.handi:
             text += " — employeurs handi-engagés"
+        if self.page is not None:
+            text += f" — API Apprentissage, page {self.page + 1}"
         return text
 
 
@@ -167,9 +173,10 @@ def company_romes(item: Item, asked: tuple[str, ...]) -> tuple[str, ...]:
     return sector
 
 
-def initial_calls(scope: SyncScope) -> list[Call]:
-    """The first calls of the plan; trainings calls split later when an answer hits the cap.
-    Each jobs call is followed by its handicap-engaged twin (the items no longer say it)."""
+def initial_calls(scope: SyncScope, *, trainings_api: bool = False) -> list[Call]:
+    """The first calls of the plan; V1 trainings calls split later when an answer hits the
+    cap, API Apprentissage's (`trainings_api`) read their further pages instead. Each jobs
+    call is followed by its handicap-engaged twin (the items no longer say it)."""
     calls: list[Call] = []
     for family in scope.sources:
         if family == INSERJEUNES:
@@ -178,10 +185,29 @@ def initial_calls(scope: SyncScope) -> list[Call]:
             step = range(0, len(scope.romes), MAX_ROMES)
             chunks = [scope.romes[i : i + MAX_ROMES] for i in step] if scope.romes else [()]
             for romes in chunks:
-                calls.append(Call(family, dep, romes=romes))
+                page = 0 if trainings_api and family == "formations" else None
+                calls.append(Call(family, dep, romes=romes, page=page))
                 if family == "offres":
                     calls.append(Call(family, dep, romes=romes, handi=True))
     return calls
+
+
+# A département's circle is drawn around its communes' mean point, out to the farthest one.
+CIRCLE_MARGIN_KM = 10.0  # a town hall can lie 10 km inside its commune's edge
+MAX_CIRCLE_KM = 200.0  # API Apprentissage's radius limit
+
+
+@lru_cache(maxsize=128)
+def departement_circle(code: str) -> tuple[float, float, float]:
+    """(latitude, longitude, radius in km) covering a département, for an API that searches
+    around a point only; what falls in a neighbour is dropped after the answer."""
+    points = [(c.lat, c.lon) for c in load_communes() if c.departement == code]
+    if not points:
+        raise InvalidInput(f"Département sans commune connue : {code}.")
+    lat = sum(p[0] for p in points) / len(points)
+    lon = sum(p[1] for p in points) / len(points)
+    radius = max(distance_km(lat, lon, p[0], p[1]) for p in points) + CIRCLE_MARGIN_KM
+    return round(lat, 5), round(lon, 5), round(min(radius, MAX_CIRCLE_KM), 1)
 
 
 def split_call(call: Call) -> list[Call]:

@@ -24,10 +24,24 @@ from lba_desktop.data.lba_client import DEFAULT_LBA_URL, romes_param
 
 # The spec's `servers` list only the LBA host: the V3 routes are served under its /api.
 DEFAULT_APPRENTISSAGE_URL = DEFAULT_LBA_URL
+# The trainings search is API Apprentissage's own route, on its own host.
+API_APPRENTISSAGE_URL = "https://api.apprentissage.beta.gouv.fr/api"
+
+
+def formations_base_url(apprentissage_url: str) -> str:
+    """Where `/formation/v1/search` is asked: LBA_API_FORMATIONS_URL, else a jobs URL set on
+    purpose (a stand-in, a proxy), else API Apprentissage's host."""
+    chosen = os.environ.get("LBA_API_FORMATIONS_URL")
+    if chosen:
+        return chosen
+    if apprentissage_url and apprentissage_url.rstrip("/") != DEFAULT_APPRENTISSAGE_URL.rstrip("/"):
+        return apprentissage_url
+    return API_APPRENTISSAGE_URL
 
 
 class ApprentissageClient:
-    """`/v3/jobs/search` and `/v3/jobs/export` at 5 calls/s; the key never reaches the logs."""
+    """`/v3/jobs/search`, `/v3/jobs/export` and the trainings' `/formation/v1/search` at
+    5 calls/s; the key never reaches the logs."""
 
     def __init__(
         self,
@@ -105,6 +119,35 @@ class ApprentissageClient:
         body.setdefault("jobs", [])
         body.setdefault("recruiters", [])
         body.setdefault("warnings", [])
+        return body
+
+    def formations_search(
+        self,
+        *,
+        latitude: float,
+        longitude: float,
+        radius: float,
+        romes: Sequence[str] | str | None = None,
+        page_index: int = 0,
+        page_size: int = uv.FORMATION_PAGE_MAX,
+    ) -> dict[str, Any]:
+        """`GET /formation/v1/search` (same key as the jobs): one page of the published
+        trainings around a point, nearest first, `{data: [...], pagination: {page_count, …}}`.
+        No sample cap: every page can be read."""
+        params = {
+            "latitude": latitude,
+            "longitude": longitude,
+            "radius": radius,
+            "romes": romes_param(romes),
+            "page_index": page_index,
+            "page_size": page_size,
+        }
+        errors = uv.validate_formation_search(params)
+        if errors:
+            raise WrongParameters(errors)
+        body = self._http.get_json("formation/v1/search", params)
+        if not isinstance(body, dict) or not isinstance(body.get("data"), list):
+            raise UpstreamFailure("réponse inattendue")
         return body
 
     def jobs_export(self) -> dict[str, Any]:

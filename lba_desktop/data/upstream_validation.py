@@ -383,3 +383,64 @@ def zod_error_body(messages: Iterable[str]) -> dict[str, Any]:
             }
         },
     }
+
+
+# API Apprentissage's trainings search (its Zod schema): pages of at most 1,000.
+FORMATION_PAGE_MAX = 1_000
+RNCP_API_RE = re.compile(r"^RNCP\d{3,5}$")
+EUROPEAN_LEVELS = frozenset("12345678")
+
+
+def _whole(value: Any) -> float | None:
+    number = _number(value)
+    return number if number is not None and not math.isnan(number) else None
+
+
+def validate_formation_search(params: Mapping[str, Any]) -> list[str]:
+    """`GET /formation/v1/search`: messages as `querystring.<name>: <reason>`."""
+    errors: list[str] = []
+    for name, low, high in (("page_size", 1, FORMATION_PAGE_MAX), ("page_index", 0, None)):
+        raw = _text(params.get(name))
+        if raw is None:
+            continue
+        value = _whole(raw)
+        if value is None or value != int(value):
+            errors.append(f"querystring.{name}: Nombre entier attendu")
+        elif value < low or (high is not None and value > high):
+            bound = f"entre {low} et {high}" if high is not None else f"supérieur ou égal à {low}"
+            errors.append(f"querystring.{name}: doit être {bound}")
+    for name, (low, high) in {
+        "latitude": (-90, 90),
+        "longitude": (-180, 180),
+        "radius": (0, MAX_RADIUS_KM),
+    }.items():
+        raw = _text(params.get(name))
+        if raw is None:
+            continue
+        value = _whole(raw)
+        if value is None:
+            errors.append(f"querystring.{name}: Nombre attendu")
+        elif not low <= value <= high:
+            errors.append(f"querystring.{name}: doit être comprise entre {low} et {high}")
+    has_lat = _text(params.get("latitude")) is not None
+    has_lon = _text(params.get("longitude")) is not None
+    if has_lat and not has_lon:
+        errors.append(
+            "querystring.longitude: La longitude est requise lorsque la latitude est fournie"
+        )
+    if has_lon and not has_lat:
+        errors.append(
+            "querystring.latitude: La latitude est requise lorsque la longitude est fournie"
+        )
+    romes = _text(params.get("romes"))
+    if romes is not None and not all(ROME_RE.match(c) for c in romes.strip().split(",")):
+        errors.append("querystring.romes: Code ROME invalide (format A1234)")
+    rncp = _text(params.get("rncp"))
+    if rncp is not None and not RNCP_API_RE.match(rncp):
+        errors.append(
+            f"querystring.rncp: Invalid string: must match pattern /{RNCP_API_RE.pattern}/"
+        )
+    level = _text(params.get("target_diploma_level"))
+    if level is not None and level not in EUROPEAN_LEVELS:
+        errors.append("querystring.target_diploma_level: Valeur invalide, attendu '1' à '8'")
+    return errors

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from lba_desktop.data import upstream_validation as uv
 from tests.fake_upstream import shapes
+from tests.fake_upstream.formation_api import formation_search
 
 if TYPE_CHECKING:
     from tests.fake_upstream.server import FakeUpstream
@@ -198,6 +199,8 @@ ROUTES: list[tuple[str, str, bool, re.Pattern[str], Handler]] = [
         ("metiers_all", "metiers", False, r"^/api/v1/metiers/all$", metiers_all),
         ("jobs_search", "jobs", True, r"^/api/v3/jobs/search$", jobs_search),
         ("jobs_export", "jobs", True, r"^/api/v3/jobs/export$", jobs_export),
+        # API Apprentissage's own route (same key as the jobs), served here beside LBA's.
+        ("formation_search", "jobs", True, r"^/api/formation/v1/search$", formation_search),
         (
             "inserjeunes",
             "",

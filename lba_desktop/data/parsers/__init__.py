@@ -40,6 +40,7 @@ from lba_desktop.data.parsers.common import (
     parse_date,
 )
 from lba_desktop.data.parsers.formations import _formation
+from lba_desktop.data.parsers.formations_api import formation_api
 from lba_desktop.data.parsers.jobs_v1 import _v1_container, _v1_item
 from lba_desktop.data.parsers.jobs_v3 import _v3_job, _v3_recruiter
 
@@ -60,6 +61,18 @@ def parse_formations(payload: Any, *, locate: Locate | None = None) -> ParseOutc
             col.each(results, _formation)
         else:
             col.warnings.append("Réponse des formations sans liste de résultats")
+    return col.outcome()
+
+
+@gc_paused()
+def parse_formations_api(payload: Any, *, locate: Locate | None = None) -> ParseOutcome:
+    """API Apprentissage `GET /formation/v1/search` answers (`{data: [...], pagination}`)."""
+    col = _Collector(locate)
+    data = _d(payload).get("data")
+    if isinstance(data, list):
+        col.each(data, formation_api)
+    else:
+        col.warnings.append("Réponse des formations (API Apprentissage) sans liste de résultats")
     return col.outcome()
 
 
@@ -171,6 +184,7 @@ __all__ = [
     "parse_any",
     "parse_date",
     "parse_formations",
+    "parse_formations_api",
     "parse_jobs_search",
     "parse_v1_jobs",
 ]
