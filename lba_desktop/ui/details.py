@@ -86,6 +86,10 @@ DETAIL_LABELS: dict[str, str] = {
     "weekly_hours": "Durée hebdomadaire",
     "cfa_email": "E-mail du CFA",
     "cfa_has_email": "E-mail du CFA",
+    "fully_remote": "Entièrement à distance",
+    "qualiopi": "Certifié Qualiopi",
+    "rncp_active": "Certification RNCP active",
+    "rncp_end": "Fin d'enregistrement RNCP",
 }
 # Shown first, in this order, for each kind; the remaining keys follow alphabetically.
 DETAIL_ORDER: dict[Kind, tuple[str, ...]] = {
@@ -203,10 +207,13 @@ def _sessions(value: Any) -> str:
             lines.append("Entrée permanente (toute l'année)")
             continue
         start, end = _fr_date(s.get("start")), _fr_date(s.get("end"))
+        places = s.get("places")
+        # API Apprentissage gives each session its capacity.
+        seats = f" ({places} places)" if isinstance(places, int) and places > 0 else ""
         if start and end:
-            lines.append(f"du {start} au {end}")
+            lines.append(f"du {start} au {end}{seats}")
         elif start:
-            lines.append(f"à partir du {start}")
+            lines.append(f"à partir du {start}{seats}")
     return "\n".join(lines)
 
 
@@ -224,7 +231,7 @@ def _plain(key: str, value: Any) -> str:
         # Upstream gives a training's duration in years (1, 2, 3).
         n = float(value)
         return f"{QLocale().toString(n, 'f', 0 if n.is_integer() else 1)} an{'s' if n > 1 else ''}"
-    if key in {"contract_start", "expiration", "start_date"}:
+    if key in {"contract_start", "expiration", "start_date", "rncp_end"}:
         return _fr_date(value)
     if key == "remote" and isinstance(value, str):
         return REMOTE_FR.get(value, value)

@@ -109,8 +109,9 @@ def test_a_training_reads_with_what_v1_lacks() -> None:
         "RNCP37862",
         "50022137",
         "CMA CANTAL",
-        True,
+        None,  # the address itself is there
     )
+    assert d["duration"] == 2
     assert d["description"] == "Pétrir, façonner, cuire."
 
 

@@ -128,13 +128,14 @@ def formation_api(raw: Any, col: Any) -> None:
                 "rncp_active": _bool_or_none(validity.get("actif")),
                 "rncp_end": _s(validity.get("fin_enregistrement"))[:10],
                 "sessions": _sessions(raw.get("sessions")),
-                "duration_years": _f(modalite.get("duree_indicative")),
+                "duration": _f(modalite.get("duree_indicative")),  # in years, as V1's
                 "fully_remote": _bool_or_none(modalite.get("entierement_a_distance")),
                 "qualiopi": qualiopi,
                 "description": _s(contenu.get("contenu")),
                 "objectif": _s(contenu.get("objectif")),
                 "onisep_url": _s(onisep.get("url")),
-                "cfa_has_email": bool(email),
+                # Said only when there is none: the e-mail row shows one that is known.
+                "cfa_has_email": None if email else False,
                 "cle_ministere_educatif": key,
             },
         )
