@@ -80,6 +80,15 @@ def _training(**changes: object) -> dict[str, object]:
     return raw
 
 
+def _keyed(server: FakeUpstream) -> ApiSettings:
+    return ApiSettings(
+        lba_url=server.api_url,
+        apprentissage_url=server.api_url,
+        caller="tests@example.org lba-desktop",
+        api_key="test-key",
+    )
+
+
 def test_a_training_reads_with_what_v1_lacks() -> None:
     outcome = parse_formations_api({"data": [_training()], "pagination": {"page_count": 1}})
     (item,) = outcome.items
@@ -168,12 +177,7 @@ def test_a_departement_circle_covers_its_communes() -> None:
 def test_a_sync_with_the_key_reads_every_page_from_api_apprentissage(
     fake_upstream: FakeUpstream,  # noqa: F811
 ) -> None:
-    settings = ApiSettings(
-        lba_url=fake_upstream.api_url,
-        apprentissage_url=fake_upstream.api_url,
-        caller="tests@example.org lba-desktop",
-        api_key="test-key",
-    )
+    settings = _keyed(fake_upstream)
     service = SyncService.from_settings(
         settings,
         sleep=lambda s: None,
@@ -213,12 +217,7 @@ def test_without_the_switch_trainings_stay_on_v1(
     fake_upstream: FakeUpstream,  # noqa: F811
     isolated_home: Path,
 ) -> None:
-    settings = ApiSettings(
-        lba_url=fake_upstream.api_url,
-        apprentissage_url=fake_upstream.api_url,
-        caller="tests@example.org lba-desktop",
-        api_key="test-key",
-    )
+    settings = _keyed(fake_upstream)
     service = SyncService.from_settings(settings, sleep=lambda s: None)
     assert service.formations_api is None
     result = service.run(make_scope(departements=["15"], sources=["formations"]))
