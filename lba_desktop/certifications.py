@@ -246,6 +246,12 @@ class CertificationIndex:
         return found[0] if typed & entry.kinds else None
 
 
+def names_only_a_kind(text: str) -> bool:
+    """« bts », « bac pro »: a diploma kind and nothing that says which one."""
+    folded = fold(text)
+    return any(folded == form for short, _long in DIPLOMA_KINDS for form in short)
+
+
 def _typed_kinds(folded: str) -> set[str]:
     """The diploma kinds a query starts with (« bac pro commerce » → {"bac pro"})."""
     return {

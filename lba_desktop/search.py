@@ -8,7 +8,11 @@ import time
 from collections.abc import Iterable
 from datetime import date
 
-from lba_desktop.certifications import certification_for_rncp, certification_index
+from lba_desktop.certifications import (
+    certification_for_rncp,
+    certification_index,
+    names_only_a_kind,
+)
 from lba_desktop.data.catalogue import Area, CatalogueStore, ItemFilter
 from lba_desktop.errors import InvalidInput, MetierNotFound
 from lba_desktop.geocoding import Geocoder, default_geocoder
@@ -77,8 +81,10 @@ class SearchService:
             try:
                 codes = tuple(dict.fromkeys(codes + self.metiers.romes_for(metier)))
             except MetierNotFound:
-                # No métier label: maybe a diploma title typed without its kind.
-                found = certification_index(self.store).lookup(metier, limit=1)
+                # No métier label: maybe a diploma title typed without its kind (« bts »
+                # alone names no diploma: the message asks for a métier or a specialty).
+                index = certification_index(self.store)
+                found = () if names_only_a_kind(metier) else index.lookup(metier, limit=1)
                 if not found:
                     raise
                 certification = found[0]

@@ -188,6 +188,11 @@ def test_rncp_option_and_its_refusals(store) -> None:
         service.build_criteria(rncp="RNCP38362", metier="boulanger", lieu="Aurillac")
     with pytest.raises(MetierNotFound):
         service.build_criteria(metier="cap astronaute", lieu="Aurillac")
+    with pytest.raises(MetierNotFound):  # which BTS? Not the most taught one
+        service.build_criteria(metier="bts", lieu="Aurillac")
+    # A diploma title typed without its kind is found when no métier label matches.
+    typed = service.build_criteria(metier="secretaire assistant", lieu="Aurillac")
+    assert (typed.rncp, typed.romes) == ("RNCP36805", ("M1607",))
 
 
 def test_an_older_catalogue_gets_the_diploma_index_on_opening(tmp_path: Path) -> None:
