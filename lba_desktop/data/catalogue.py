@@ -290,7 +290,7 @@ class CatalogueWriter:
                 fill_rome_index(conn, version=self.schema_version)
             if self.schema_version >= 5:
                 build_territory(conn, today=self.today)
-            if self.schema_version >= 8:
+            if self.schema_version >= 9:
                 fill_certification_index(conn)
             conn.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
             if self.schema_version >= 7:

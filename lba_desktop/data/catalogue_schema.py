@@ -13,7 +13,7 @@ from lba_desktop.errors import CatalogueError
 if TYPE_CHECKING:  # imported when a migration runs: opening an up-to-date file needs none
     import sqlite_utils
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # Latitude strips of 0.25° (about 28 km) for the ROME index.
 BANDS_PER_DEGREE = 4
@@ -318,7 +318,7 @@ def create_search_tables(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE TABLE item_terms (term TEXT PRIMARY KEY) WITHOUT ROWID")
 
 
-def _migrate_v7_to_v8(db: sqlite_utils.Database) -> None:
+def _migrate_v8_to_v9(db: sqlite_utils.Database) -> None:
     create_certification_index(db.conn)
     fill_certification_index(db.conn)
 
@@ -333,6 +333,7 @@ MIGRATIONS = (
     _migrate_v5_to_v6,
     _migrate_v6_to_v7,
     _migrate_v7_to_v8,
+    _migrate_v8_to_v9,
 )
 
 
