@@ -24,8 +24,12 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
+
+# The same wait for a signal or a JS callback as the window benchmark.
+from bench.bench_gui import Waiter
 
 MARKERS = 2000
 AURILLAC = (44.9264, 2.4397)
@@ -57,27 +61,6 @@ def summary(values: list[float]) -> dict[str, float]:
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return {"p50": round(statistics.median(ordered), 1), "p95": round(p95, 1),
             "max": round(ordered[-1], 1), "n": len(ordered)}  # fmt: skip
-
-
-class Waiter:
-    """Blocks the benchmark (not the app) until a signal or a JS callback arrives."""
-
-    def __init__(self) -> None:
-        from PySide6.QtCore import QEventLoop
-
-        self.loop = QEventLoop()
-        self.value: Any = None
-
-    def done(self, value: Any = None) -> None:
-        self.value = value
-        self.loop.quit()
-
-    def wait(self, timeout_ms: int = 60_000) -> Any:
-        from PySide6.QtCore import QTimer
-
-        QTimer.singleShot(timeout_ms, self.loop.quit)
-        self.loop.exec()
-        return self.value
 
 
 def js(panel: Any, code: str) -> Any:
