@@ -17,7 +17,7 @@ from lba_desktop.safe_text import terminal_text
 Handler = Callable[[argparse.Namespace], int]
 # `jeunes profil` and `jeunes nouveautes` (lba_desktop.cli.jeunes_parcours).
 PROFILE_ACTIONS: dict[str, Callable[[Any, argparse.Namespace], int]] = {}
-EXPORT_FORMATS = ("csv", "json")
+EXPORT_FORMATS = ("csv", "pdf", "json")
 
 
 def add_commands(subparsers: Any) -> dict[str, Handler]:
@@ -52,14 +52,14 @@ def add_commands(subparsers: Any) -> dict[str, Handler]:
 
     export = actions.add_parser(
         "exporter",
-        help="le journal d'une période en CSV (saisie dans votre système) ou toutes les "
+        help="le journal d'une période en CSV ou PDF (saisie dans votre système) ou toutes les "
         "données d'un jeune ou de tous en JSON",
     )
     export.add_argument("person", metavar="JEUNE", nargs="?", default="", help="un seul jeune")
     export.add_argument("--output", required=True, type=Path, help="fichier à écrire")
     export.add_argument("--format", choices=EXPORT_FORMATS, default=None)
-    export.add_argument("--du", default="", help="premier jour (CSV ; 30 jours par défaut)")
-    export.add_argument("--au", default="", help="dernier jour (CSV ; aujourd'hui par défaut)")
+    export.add_argument("--du", default="", help="premier jour (CSV, PDF ; 30 jours par défaut)")
+    export.add_argument("--au", default="", help="dernier jour (CSV, PDF ; aujourd'hui par défaut)")
     export.add_argument("--conseiller", default="", help="les événements d'un conseiller")
     move_in = actions.add_parser(
         "importer", help="copier le user.sqlite d'un conseiller dans les données configurées"
@@ -171,17 +171,17 @@ def _journal(service: Any, args: argparse.Namespace) -> int:
 
 
 def _export(service: Any, args: argparse.Namespace) -> int:
-    from lba_desktop.exports.journal_export import render_journal_csv, render_people_json
+    from lba_desktop.exports.journal_export import render_journal_report, render_people_json
     from lba_desktop.files import write_file
     from lba_desktop.people.journal import parse_day
 
     fmt = args.format or args.output.suffix.lower().lstrip(".")
     if fmt not in EXPORT_FORMATS:
-        raise InvalidInput("Format d'export inconnu.", hint="Ajoutez --format csv ou json.")
+        raise InvalidInput("Format d'export inconnu.", hint="Ajoutez --format csv, pdf ou json.")
     person = service.find_person(args.person) if args.person else None
     if fmt == "json":
         if args.du or args.au or args.conseiller:
-            raise InvalidInput("--du, --au et --conseiller s'appliquent à l'export CSV.")
+            raise InvalidInput("--du, --au et --conseiller s'appliquent aux rapports CSV et PDF.")
         ids = [person.id] if person else [p.id for p in service.search_people()]
         documents = {pid: service.export_person_data(pid) for pid in ids}
         path = write_file(
@@ -196,16 +196,18 @@ def _export(service: Any, args: argparse.Namespace) -> int:
     start = parse_day(args.du) if args.du else end - timedelta(days=30)
     if start > end:
         raise InvalidInput("La période commence après sa fin (--du après --au).")
-    events = service.journal_between(start, end, counsellor=args.conseiller)
-    if person is not None:
-        events = [e for e in events if e.person_id == person.id]
-    people = {p.id: p for p in service.search_people()}
-    path = write_file(
-        args.output, render_journal_csv(events, people), private=True, example="journal.csv"
+    data, count = render_journal_report(
+        service,
+        start=start,
+        end=end,
+        counsellor=args.conseiller,
+        fmt=fmt,
+        person_id=person.id if person else None,
     )
+    path = write_file(args.output, data, private=True, example=f"journal.{fmt}")
     print(
-        f"{len(events)} événement{'s' * (len(events) > 1)} du {start:%d/%m/%Y} au "
-        f"{end:%d/%m/%Y} exporté{'s' * (len(events) > 1)} : {path}"
+        f"{count} événement{'s' * (count > 1)} du {start:%d/%m/%Y} au "
+        f"{end:%d/%m/%Y} exporté{'s' * (count > 1)} : {path}"
     )
     return 0
 

@@ -10,7 +10,8 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from lba_desktop.exports.common import neutralise_formula, short_date
+from lba_desktop.errors import InvalidInput
+from lba_desktop.exports.common import DEFAULT_STRUCTURE, neutralise_formula, short_date
 from lba_desktop.people import Person
 from lba_desktop.people.journal import JournalEvent
 
@@ -72,3 +73,42 @@ def _plain(value: object) -> object:
     if isinstance(value, date | datetime):
         return value.isoformat()
     return str(value)
+
+
+REPORT_FORMATS = ("csv", "pdf")
+
+
+def render_journal_report(
+    service: Any,
+    *,
+    start: date,
+    end: date,
+    counsellor: str = "",
+    fmt: str = "csv",
+    person_id: int | None = None,
+    structure: str = "",
+    today: date | None = None,
+) -> tuple[bytes, int]:
+    """The reporting export of a period (and a counsellor, a person) as CSV or PDF, with the
+    number of events in it; the command line and the window both write this."""
+    if fmt not in REPORT_FORMATS:
+        raise InvalidInput("Format de rapport inconnu.", hint="Choisissez CSV ou PDF.")
+    if start > end:
+        raise InvalidInput("La période commence après sa fin.", hint="Vérifiez les deux dates.")
+    events = service.journal_between(start, end, counsellor=counsellor)
+    if person_id is not None:
+        events = [e for e in events if e.person_id == person_id]
+    people = {p.id: p for p in service.search_people()}
+    if fmt == "csv":
+        return render_journal_csv(events, people), len(events)
+    from lba_desktop.exports.journal_pdf import JournalReport, render_journal_pdf
+    from lba_desktop.settings import load_settings
+
+    report = JournalReport(
+        start=start,
+        end=end,
+        counsellor=" ".join(counsellor.split()),
+        structure=structure.strip() or load_settings().structure_name or DEFAULT_STRUCTURE,
+        today=today or date.today(),
+    )
+    return render_journal_pdf(events, people, report), len(events)

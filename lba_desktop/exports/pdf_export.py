@@ -96,7 +96,7 @@ def find_fonts() -> tuple[Path, Path] | None:
     return None
 
 
-_CORE_REPLACEMENTS = str.maketrans(
+CORE_REPLACEMENTS = str.maketrans(
     {"’": "'", "‘": "'", "“": '"', "”": '"', "…": "...", "–": "-", "—": "-", "œ": "oe",
      "Œ": "OE", "€": "EUR", "\u202f": " ", "\u00a0": " "}
 )  # fmt: skip
@@ -127,7 +127,7 @@ class HandoutPdf(FPDF):
         text = pdf_text(text, MAX_LINE)  # no control character, bounded length
         if self.unicode:
             return text
-        return text.translate(_CORE_REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")
+        return text.translate(CORE_REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")
 
     def font(self, size: float, bold: bool = False) -> None:
         self.set_font(self.family, "B" if bold else "", size)

@@ -67,6 +67,15 @@ class JournalMethods:
         rows = self._read(sql + journal.JOURNAL_ORDER, params)
         return [journal.event_from_row(r) for r in rows]
 
+    def journal_counsellors(self) -> list[str]:
+        """Everyone who recorded something in the journal, for a report's choice."""
+        rows = self._read(
+            "SELECT DISTINCT counsellor FROM journal_events WHERE counsellor <> '' "
+            "ORDER BY counsellor",
+            (),
+        )
+        return [str(r[0]) for r in rows]
+
     def _journal(
         self,
         conn: StoreConnection,
