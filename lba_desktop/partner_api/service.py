@@ -29,6 +29,7 @@ from lba_desktop.models import (
     SearchCriteria,
 )
 from lba_desktop.partner_api.v1_fragments import V1Renderer
+from lba_desktop.partner_api.v1_light import light_item
 from lba_desktop.partner_api.v1_shapes import GROUPS, SOURCE_GROUPS, group_of, v1_item
 from lba_desktop.search import SearchService
 
@@ -264,8 +265,19 @@ class ApiService:
         return [h for h in result.hits if h.distance_km is None or h.distance_km <= exact_radius]
 
     def _items(
-        self, hits: Iterable[Hit], group: str, origin: tuple[float, float] | None
+        self,
+        hits: Iterable[Hit],
+        group: str,
+        origin: tuple[float, float] | None,
+        *,
+        light: bool = False,
     ) -> list[Any]:
+        if light:  # the `min` routes: each item cut to the keys a list of results shows
+            return [
+                light_item(group, v1_item(h.item, h.distance_km, self.rome_label, origin=origin))
+                for h in hits
+                if group_of(h.item) == group
+            ]
         # Pre-rendered JSON fragments: the answer is only ever encoded with orjson.
         render = self.renderer.item
         return [
@@ -275,7 +287,7 @@ class ApiService:
     # -- routes
 
     def formations(
-        self, params: Mapping[str, Any], *, referer: str | None = None
+        self, params: Mapping[str, Any], *, referer: str | None = None, light: bool = False
     ) -> dict[str, Any]:
         params = checked(uq.V1_FORMATIONS, params)
         errors = uv.validate_formations(params, referer=referer)
@@ -284,7 +296,7 @@ class ApiService:
         position = self._position(params)
         hits = self._trainings(self._romes(params), position, self._diploma(params))
         origin = position[:2] if position else None
-        return {"results": self._items(hits, "formations", origin)}
+        return {"results": self._items(hits, "formations", origin, light=light)}
 
     def _trainings(
         self,
@@ -307,8 +319,8 @@ class ApiService:
     def formations_min(
         self, params: Mapping[str, Any], *, referer: str | None = None
     ) -> dict[str, Any]:
-        """`/v1/formations/min`: the trainings of `/formations`, in the same item shape."""
-        return self.formations(params, referer=referer)
+        """`/v1/formations/min`: the trainings of `/formations`, as light items."""
+        return self.formations(params, referer=referer, light=True)
 
     def formations_par_region(
         self, params: Mapping[str, Any], *, referer: str | None = None
@@ -340,23 +352,35 @@ class ApiService:
             "results": [v1_item(h.item, None, self.rome_label) for h in hits],
         }
 
-    def formation(self, formation_id: str) -> dict[str, Any]:
-        errors = uv.validate_formation_id(formation_id)
-        if errors:
-            raise WrongParameters(errors)
+    def formation(
+        self, formation_id: str, params: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """`/v1/formations/formation/{id}`: as upstream, any id is looked up (its schema only
+        asks for a string), the query string takes `caller` and nothing else, and an id that
+        names no training answers an empty list, not a 404."""
+        checked(uq.V1_CALLER_ONLY, params or {}, strict=True)
         item = self.store.get(Kind.FORMATION, formation_id)
         if item is None:
-            raise NotFound("id : training not found.")
+            return {"results": []}
         return {"results": [v1_item(item, None, self.rome_label)]}
 
     def _job_groups(
-        self, params: Mapping[str, Any], groups: frozenset[str], hits: list[Hit]
+        self,
+        params: Mapping[str, Any],
+        groups: frozenset[str],
+        hits: list[Hit],
+        *,
+        light: bool = False,
     ) -> dict[str, Any]:
         position = self._position(params)
         origin = position[:2] if position else None
         answer: dict[str, Any] = {}
         for name in GROUPS:
-            answer[name] = {"results": self._items(hits, name, origin)} if name in groups else None
+            answer[name] = (
+                {"results": self._items(hits, name, origin, light=light)}
+                if name in groups
+                else None
+            )
         answer["lbbCompanies"] = None  # always null upstream since LBB was merged into LBA
         return answer
 
@@ -381,18 +405,22 @@ class ApiService:
             opco=_text(params, "opco"),
         )
 
-    def jobs(self, params: Mapping[str, Any], *, referer: str | None = None) -> dict[str, Any]:
+    def jobs(
+        self, params: Mapping[str, Any], *, referer: str | None = None, light: bool = False
+    ) -> dict[str, Any]:
         params = checked(uq.V1_JOBS, params)
         errors = uv.validate_v1_jobs(params, referer=referer, rncp_romes=self.rncp_romes)
         if errors:
             raise WrongParameters(errors)
         groups = self._groups(params) - {"formations"}
-        return self._job_groups(params, groups, self._search_jobs(params, groups))
+        hits = self._search_jobs(params, groups)
+        return self._job_groups(params, groups, hits, light=light)
 
     def jobs_min(self, params: Mapping[str, Any], *, referer: str | None = None) -> dict[str, Any]:
-        """`/v1/jobs/min`: the opportunities of `/jobs` (it takes no `sources`)."""
+        """`/v1/jobs/min`: the opportunities of `/jobs` as light items (it takes no `sources`)."""
         params = checked(uq.V1_JOBS_MIN, params)
-        return self.jobs({k: v for k, v in params.items() if k != "sources"}, referer=referer)
+        params = {k: v for k, v in params.items() if k != "sources"}
+        return self.jobs(params, referer=referer, light=True)
 
     def jobs_et_formations(
         self, params: Mapping[str, Any], *, referer: str | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,20 +21,42 @@ _COMPANY_NOT_FOUND = {
     "message": "Société non trouvée",
 }
 METIERS_BY_LABEL = 30  # upstream's cut
+# Upstream keeps LBA's and partners' offers under MongoDB ids (24 hexadecimal digits) and its
+# schema refuses any other id before looking, with zod's default message for its check.
+_OBJECT_ID = re.compile(r"[0-9a-fA-F]{24}")
+_NOT_AN_OBJECT_ID = {"code": "custom", "message": "Invalid input", "path": ["id"]}
 
 
-def _offer(service: ApiService, item_id: str, group: str, not_found: dict[str, Any]) -> Any:
+def _offer(
+    service: ApiService,
+    item_id: str,
+    group: str,
+    params: Mapping[str, Any],
+    not_found: dict[str, Any],
+    *,
+    object_id: bool = False,
+) -> Any:
+    """The offer of `group` with that id, after the checks upstream makes in its order: the
+    path's id first, then the query string, then whether the offer exists."""
+    found = None
     for kind in (Kind.OFFRE, Kind.PARTENARIAT):
         item = service.store.get(kind, item_id)
         if item is not None and group_of(item) == group:
-            return item
-    raise NotFound("Offre introuvable.", body=not_found)
+            found = item
+            break
+    # A local item is served by its own id whatever its form (demo ids are not MongoDB's);
+    # only an id that names nothing here gets upstream's schema error.
+    if found is None and object_id and not _OBJECT_ID.fullmatch(item_id):
+        raise SchemaError([dict(_NOT_AN_OBJECT_ID)], context="params")
+    checked(uq.V1_CALLER_ONLY, params)
+    if found is None:
+        raise NotFound("Offre introuvable.", body=not_found)
+    return found
 
 
 def job(service: ApiService, job_id: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """`GET /v1/jobs/job/{id}`: one France Travail offer."""
-    params = checked(uq.V1_CALLER_ONLY, params)
-    item = _offer(service, job_id, "peJobs", _JOB_NOT_FOUND)
+    item = _offer(service, job_id, "peJobs", params, _JOB_NOT_FOUND)
     found = v1_item(item, None, service.rome_label)
     if params.get("caller"):
         # Upstream gives an offer's SIRET to its own site only, never to API callers.
@@ -43,15 +66,13 @@ def job(service: ApiService, job_id: str, params: Mapping[str, Any]) -> dict[str
 
 def matcha(service: ApiService, job_id: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """`GET /v1/jobs/matcha/{id}`: one offer of an LBA recruiter (or of a CFA for it)."""
-    checked(uq.V1_CALLER_ONLY, params)
-    item = _offer(service, job_id, "matchas", _ITEM_NOT_FOUND)
+    item = _offer(service, job_id, "matchas", params, _ITEM_NOT_FOUND, object_id=True)
     return {"matchas": [v1_item(item, None, service.rome_label)]}
 
 
 def partner_job(service: ApiService, job_id: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """`GET /v1/jobs/partnerJob/{id}` (2026): one offer of a partner job board."""
-    checked(uq.V1_CALLER_ONLY, params)
-    item = _offer(service, job_id, "partnerJobs", _ITEM_NOT_FOUND)
+    item = _offer(service, job_id, "partnerJobs", params, _ITEM_NOT_FOUND, object_id=True)
     return {"partnerJobs": [v1_item(item, None, service.rome_label)]}
 
 

@@ -163,8 +163,8 @@ def create_app(
         return cached("formations_par_region", request, service.formations_par_region)
 
     @app.get("/api/V1/formations/formation/{formation_id:path}")
-    async def formation(formation_id: str) -> Response:
-        return json_response(service.formation(formation_id))
+    async def formation(formation_id: str, request: Request) -> Response:
+        return json_response(service.formation(formation_id, _params(request)))
 
     @app.get("/api/V1/jobs")
     async def jobs(request: Request) -> Response:

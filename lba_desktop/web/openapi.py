@@ -36,6 +36,10 @@ def _path_param(name: str, description: str, **schema: Any) -> dict:
     return found
 
 
+OBJECT_ID_DOC = (
+    "Identifiant de l'offre : 24 chiffres hexadécimaux comme à La Bonne Alternance (un autre "
+    "identifiant qu'aucune offre locale ne porte : 400 `params.id: Invalid input`)."
+)
 ROMES_RE = "^[A-Za-z][0-9]{4}(,[A-Za-z][0-9]{4}){0,19}$"
 REGIONS = ["01", "02", "03", "04", "06", "11", "24", "27", "28", "32", "44", "52", "53", "75",
            "76", "84", "93", "94"]  # fmt: skip
@@ -164,9 +168,9 @@ def _v1_paths() -> dict[str, Any]:
             tag="Formations",
         ),
         "/api/V1/formations/min": _get(
-            "Comme /formations (La Bonne Alternance y allège les formations ; ici, les mêmes).",
+            "Comme /formations, en formations allégées (titre, lieu, organisme).",
             TRAINING_PARAMS,
-            "FormationsResponse",
+            "FormationsMinResponse",
             tag="Formations",
         ),
         "/api/V1/formationsParRegion": _get(
@@ -186,11 +190,11 @@ def _v1_paths() -> dict[str, Any]:
             tag="Formations",
         ),
         "/api/V1/formations/formation/{id}": _get(
-            "Une formation par son identifiant (cleMinistereEducatif).",
+            "Une formation par son identifiant (cleMinistereEducatif) ; liste vide pour un "
+            "identifiant inconnu, comme La Bonne Alternance.",
             [_path_param("id", "cleMinistereEducatif de la formation."), caller],
             "FormationsResponse",
             tag="Formations",
-            not_found="Aucune formation avec cet identifiant dans le catalogue local.",
         ),
         "/api/V1/jobs": _get(
             "Offres, partenariats et entreprises autour d'un point.",
@@ -199,9 +203,9 @@ def _v1_paths() -> dict[str, Any]:
             tag="Emplois",
         ),
         "/api/V1/jobs/min": _get(
-            "Comme /jobs, sans `sources`.",
+            "Comme /jobs, sans `sources`, en éléments allégés (titre, lieu, entreprise, date).",
             [p for p in JOB_PARAMS if p["name"] != "sources"],
-            "JobsResponse",
+            "JobsMinResponse",
             tag="Emplois",
         ),
         "/api/V1/jobs/job/{id}": _get(
@@ -213,14 +217,14 @@ def _v1_paths() -> dict[str, Any]:
         ),
         "/api/V1/jobs/matcha/{id}": _get(
             "Une offre déposée sur La Bonne Alternance.",
-            [_path_param("id", "Identifiant de l'offre."), caller],
+            [_path_param("id", OBJECT_ID_DOC), caller],
             "LbaJobResponse",
             tag="Emplois",
             not_found="Aucune offre de La Bonne Alternance avec cet identifiant.",
         ),
         "/api/V1/jobs/partnerJob/{id}": _get(
             "Une offre d'un site d'emploi partenaire.",
-            [_path_param("id", "Identifiant de l'offre."), caller],
+            [_path_param("id", OBJECT_ID_DOC), caller],
             "PartnerJobResponse",
             tag="Emplois",
             not_found="Aucune offre partenaire avec cet identifiant.",

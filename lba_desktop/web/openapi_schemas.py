@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lba_desktop.models import DIPLOMA_LEVELS
+from lba_desktop.partner_api.v1_light import LIGHT
 
 S = "string"
 N = "number"
@@ -218,6 +219,40 @@ def _items() -> dict[str, Any]:
     }
 
 
+# The full item schema each group's light item is cut from.
+_FULL_OF_GROUP = {
+    "formations": "Formation",
+    "peJobs": "PeJob",
+    "partnerJobs": "PartnerJob",
+    "matchas": "LbaJob",
+    "lbaCompanies": "LbaCompany",
+}
+
+
+def _light_items(items: dict[str, Any], nested: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """`FormationMin`, `PeJobMin`…: the schemas of the `min` routes' items, cut from the
+    full ones by the same table the server cuts its items with."""
+
+    def cut(props: dict[str, Any], keep: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, inner in keep.items():
+            if inner is None:
+                out[key] = props[key]
+            elif isinstance(inner, list):
+                out[key] = {"type": ["array", "null"], "items": obj(cut(nested[key], inner[0]))}
+            else:
+                out[key] = obj(cut(nested[key], inner))
+        return out
+
+    return {
+        f"{full}Min": obj(
+            cut(items[full]["properties"], LIGHT[group]),
+            description=f"{items[full]['description']} Version allégée des routes `min`.",
+        )
+        for group, full in _FULL_OF_GROUP.items()
+    }
+
+
 def _responses() -> dict[str, Any]:
     jobs = {
         "peJobs": {"anyOf": [results("PeJob"), {"type": "null"}]},
@@ -227,9 +262,18 @@ def _responses() -> dict[str, Any]:
         "lbbCompanies": {"type": "null"},
     }
     one = {"type": "array", "minItems": 1, "maxItems": 1}
+    jobs_min = {
+        "peJobs": {"anyOf": [results("PeJobMin"), {"type": "null"}]},
+        "partnerJobs": {"anyOf": [results("PartnerJobMin"), {"type": "null"}]},
+        "matchas": {"anyOf": [results("LbaJobMin"), {"type": "null"}]},
+        "lbaCompanies": {"anyOf": [results("LbaCompanyMin"), {"type": "null"}]},
+        "lbbCompanies": {"type": "null"},
+    }
     return {
         "FormationsResponse": results("Formation"),
+        "FormationsMinResponse": results("FormationMin"),
         "JobsResponse": obj(jobs),
+        "JobsMinResponse": obj(jobs_min),
         "JobsEtFormationsResponse": obj(
             {
                 "formations": {"anyOf": [ref("FormationsResponse"), {"type": "null"}]},
@@ -339,6 +383,15 @@ def schemas() -> dict[str, Any]:
         "place": {"type": "null"},
         "name": t(S),
     }
+    items = _items()
+    nested = {
+        "place": _place(),
+        "company": _company(),
+        "headquarter": headquarter,
+        "job": _job(),
+        "contact": contact,
+        "nafs": {"code": {"type": S}, "label": t(S)},
+    }
     return {
         "Place": obj(_place(), description="Le lieu (formation, entreprise ou offre)."),
         "Company": obj(_company()),
@@ -362,7 +415,8 @@ def schemas() -> dict[str, Any]:
             }
         ),
         "Job": obj(_job()),
-        **_items(),
+        **items,
+        **_light_items(items, nested),
         **_responses(),
         **_errors(),
         "MetierSuggestion": obj({"label": {"type": S}, "code": {"type": S}, "romes": _strings()}),

@@ -110,9 +110,12 @@ def test_formations_and_formation_by_id(live: LiveServer) -> None:
     check_route_schema("/api/V1/formations/formation/{id}", one.json())
     assert one.json()["results"][0]["id"] == first["id"]
     assert one.json()["results"][0]["place"]["distance"] is None
+    # Upstream answers an unknown id with an empty list, and takes no other parameter.
     missing = live.get("/api/V1/formations/formation/DEMO-nothing-here?caller=t")
-    assert missing.status_code == 404
-    check_shape(missing.json(), "Error")
+    assert missing.status_code == 200 and missing.json() == {"results": []}
+    extra = live.get(f"/api/V1/formations/formation/{first['id']}?caller=t&romes=D1102")
+    assert extra.status_code == 400
+    assert extra.json()["message"] == "querystring.: Unrecognized key(s) in object: 'romes'"
     # Without a position: France-wide, no distance.
     anywhere = live.get("/api/V1/formations?romeDomain=D11&caller=t").json()
     assert anywhere["results"] and anywhere["results"][0]["place"]["distance"] is None

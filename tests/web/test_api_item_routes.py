@@ -54,7 +54,7 @@ def test_unknown_ids_get_upstream_404_bodies(live_partner: LiveServer) -> None:
             "/api/V1/jobs/job/nope",
             {"statusCode": 404, "error": "Not Found", "message": "Not Found"},
         ),
-        (f"/api/V1/jobs/matcha/{FT_OFFER}", {"error": "not_found"}),
+        ("/api/V1/jobs/matcha/6650aa0000000000000000ff", {"error": "not_found"}),
         (f"/api/V1/jobs/partnerJob/{LBA_OFFER}", {"error": "not_found"}),
         (
             "/api/V1/jobs/company/73282932000074",
@@ -69,6 +69,20 @@ def test_unknown_ids_get_upstream_404_bodies(live_partner: LiveServer) -> None:
         r = live_partner.get(path + "?caller=t")
         assert r.status_code == 404, path
         assert r.json() == body, path
+
+
+def test_offer_ids_are_checked_as_upstream_checks_them(live_partner: LiveServer) -> None:
+    # LBA's and partners' offers have MongoDB ids upstream: any other id is refused before
+    # the query string is read, unless it names an offer of the local catalogue.
+    for route in ("matcha", "partnerJob"):
+        for offer in (FT_OFFER, "123", "6650aa00000000000000000g"):
+            r = live_partner.get(f"/api/V1/jobs/{route}/{offer}?nope=1")
+            assert r.status_code == 400, (route, offer)
+            assert r.json()["message"] == "params.id: Invalid input"
+            assert r.json()["data"]["validationError"]["validationContext"] == "params"
+    assert live_partner.get(f"/api/V1/jobs/partnerJob/{PARTNER_OFFER}").status_code == 200
+    # France Travail's ids are any string: an unknown one is a 404.
+    assert live_partner.get("/api/V1/jobs/job/6650aa00000000000000000g").status_code == 404
 
 
 def test_company_siret_is_checked_as_upstream_checks_it(live_partner: LiveServer) -> None:
@@ -110,12 +124,46 @@ def test_metiers_of_a_training_diploma(live_partner: LiveServer, partner_service
     }
 
 
-def test_min_routes_answer_as_their_full_routes(live_partner: LiveServer) -> None:
+def test_min_routes_answer_light_items_of_their_full_routes(live_partner: LiveServer) -> None:
     trainings = f"romes=D1102&{AROUND}"
-    full = live_partner.get(f"/api/V1/formations?{trainings}").json()
-    assert full["results"]
-    assert live_partner.get(f"/api/V1/formations/min?{trainings}").json() == full
+    full = live_partner.get(f"/api/V1/formations?{trainings}").json()["results"]
+    light = live_partner.get(f"/api/V1/formations/min?{trainings}").json()["results"]
+    assert full and [t["id"] for t in light] == [t["id"] for t in full]
+    for short, long in zip(light, full, strict=True):
+        # A list's few keys, with the full item's values; the rest is read by id.
+        assert set(short) == {"ideaType", "id", "title", "place", "company"}
+        assert short["title"] == long["title"]
+        assert short["place"]["city"] == long["place"]["city"]
+        assert short["place"]["distance"] == long["place"]["distance"]
+        assert short["company"] == {
+            "name": long["company"]["name"],
+            "siret": long["company"]["siret"],
+            "headquarter": {"siret": (long["company"]["headquarter"] or {}).get("siret")},
+        }
     jobs = f"romes=D1102,D1104&{AROUND}"
-    assert live_partner.get(f"/api/V1/jobs/min?{jobs}").json() == _search(live_partner)
+    full_jobs = _search(live_partner)
+    light_jobs = live_partner.get(f"/api/V1/jobs/min?{jobs}").json()
+    listed = {"ideaType", "id", "title", "place", "company"}
+    applying = {"applicationCount", "token", "recipient_id"}
+    keys = {
+        "peJobs": listed | {"job", "contact"},
+        "partnerJobs": listed | {"job", "contact"} | applying,
+        "matchas": listed | {"job"} | applying,
+        "lbaCompanies": listed | {"nafs"} | applying,
+    }
+    for group, wanted in keys.items():
+        items = light_jobs[group]["results"]
+        assert items, group
+        assert [i["id"] for i in items] == [i["id"] for i in full_jobs[group]["results"]]
+        for short, long in zip(items, full_jobs[group]["results"], strict=True):
+            assert set(short) == wanted, group
+            assert short["title"] == long["title"]
+            assert short["company"]["siret"] == long["company"]["siret"]
+            if "job" in short:
+                assert short["job"] == {"creationDate": long["job"]["creationDate"]}
+    assert light_jobs["matchas"]["results"][0]["company"]["mandataire"] in (True, False)
+    assert light_jobs["lbaCompanies"]["results"][0]["nafs"][0]["label"] == (
+        "Boulangerie et boulangerie-pâtisserie"
+    )
     assert live_partner.get(f"/api/v1/JOBS/MIN?{jobs}").status_code == 200
     assert live_partner.get(f"/api/v1/jobs/COMPANY/{COMPANY}").status_code == 200
