@@ -22,6 +22,7 @@ from lba_desktop.ui.followup_conflicts import LineConflicts
 from lba_desktop.ui.followup_people import PersonActions
 from lba_desktop.ui.followup_picking import ShortlistPicking
 from lba_desktop.ui.followup_server import ServerLink
+from lba_desktop.ui.journal_report_dialog import JournalReportDialog
 from lba_desktop.ui.journal_view import JournalDialog
 from lba_desktop.ui.messages import plain_message
 from lba_desktop.ui.people_panel import PeoplePanel
@@ -53,6 +54,7 @@ class FollowUp(QObject):
         self.person: Any = None
         self.saved_message: Any = None  # the last « saved » box, for tests
         self.journal_dialog: JournalDialog | None = None
+        self.report_dialog: JournalReportDialog | None = None
         # One object per job; each reaches the others through this one.
         self.people_actions = PersonActions(self)
         self.picking = ShortlistPicking(self)
@@ -147,6 +149,11 @@ class FollowUp(QObject):
             "Le parcours daté de la personne choisie, et noter une étape",
             self.show_journal,
         )
+        self.report_action = self._action(
+            "&Rapport d'activité…",
+            "Le journal d'une période, d'un conseiller ou de tous, en PDF ou CSV",
+            self.show_report,
+        )
         toggle = self.dock.toggleViewAction()
         toggle.setText("Panneau « &Jeunes suivis »")
         toggle.setShortcut(QKeySequence("Ctrl+J"))
@@ -155,6 +162,7 @@ class FollowUp(QObject):
         for action in (
             self.new_person_action,
             self.journal_action,
+            self.report_action,
             toggle,
             None,
             self.add_action,
@@ -180,6 +188,7 @@ class FollowUp(QObject):
             self.outbox_action,
             self.send_action,
             self.journal_action,
+            self.report_action,
             toggle,
         ]
         w.addAction(self.add_action)
@@ -422,6 +431,22 @@ class FollowUp(QObject):
         dialog.stepRecorded.connect(self.reload_people)  # last activity
         self.journal_dialog = dialog
         dialog.open()
+
+    @Slot()
+    def show_report(self) -> None:
+        if self.services is None:
+            return
+        dialog = JournalReportDialog(self.people, self.window.runner, parent=self.window)
+        dialog.exported.connect(self._on_report_written)
+        self.report_dialog = dialog
+        dialog.open()
+
+    @Slot(str, int)
+    def _on_report_written(self, path: str, count: int) -> None:
+        events = f"{count} événement{'s' * (count > 1)}"
+        if self.report_dialog is not None:
+            self.report_dialog.accept()  # done: the message says where the file is
+        self.tell_saved("Rapport enregistré", path, what=f"Le rapport ({events}) est enregistré")
 
     @Slot()
     def _on_shortlist_changed(self) -> None:

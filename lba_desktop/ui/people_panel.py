@@ -96,6 +96,8 @@ class PeopleModel(ListTableModel):
             lines = [person.display_name]
             if person.home_label:
                 lines.append(f"Domicile : {person.home_label}")
+            if person.case_number:
+                lines.append(f"N° de dossier : {person.case_number}")
             if person.notes:
                 lines.append(person.notes[:200])
             return "\n".join(lines)

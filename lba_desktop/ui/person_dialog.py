@@ -24,7 +24,7 @@ from lba_desktop.models import Place, PlaceKind
 from lba_desktop.people import where_people_are_kept
 from lba_desktop.people.conflicts import EditConflict
 
-FIELDS = ("first_name", "last_name", "phone", "email", "home_insee", "notes")
+FIELDS = ("first_name", "last_name", "phone", "email", "home_insee", "case_number", "notes")
 PlaceRole = Qt.ItemDataRole.UserRole + 1
 
 
@@ -79,6 +79,11 @@ class PersonDialog(QDialog):
             ("phone", "&Téléphone", "10 chiffres, par exemple 06 12 34 56 78"),
             ("email", "&E-mail", "Par exemple prenom.nom@exemple.fr"),
             ("home_insee", "&Commune de résidence", "Sert à calculer les distances"),
+            (
+                "case_number",
+                "N° de &dossier",
+                "Facultatif : le numéro du jeune dans le système d'information de la structure",
+            ),
             ("notes", "N&otes", "Notes du conseiller (jamais transmises)"),
         )
         for key, label, tip in specs:
@@ -147,6 +152,7 @@ class PersonDialog(QDialog):
             "phone": person.phone,
             "email": person.email,
             "home_insee": person.home_label,
+            "case_number": person.case_number,
             "notes": person.notes,
         }
         for key, value in values.items():
