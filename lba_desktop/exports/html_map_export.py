@@ -25,7 +25,8 @@ from lba_desktop.exports.common import (
 from lba_desktop.files import write_file
 from lba_desktop.links import mailto_link, tel_link, web_link
 from lba_desktop.map_background import export_tiles, fit_zoom, page_tiles, page_views
-from lba_desktop.map_page import add_place_names, home_pin
+from lba_desktop.map_page import home_pin
+from lba_desktop.map_page_build import add_place_names
 from lba_desktop.map_tiles import MB
 from lba_desktop.models import HANDI_LABEL
 from lba_desktop.people import ShortlistEntry

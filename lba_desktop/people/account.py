@@ -1,10 +1,11 @@
 """Signing in to the structure's shared follow-up: the server's address (never with a password
 in it), the counsellor's name, the password in the system keyring or, without one, kept for
-the session only."""
+the session only. The PostgreSQL client (psycopg) is imported on the first call: most
+windows never sign in, and its import costs a tenth of a second at start."""
 
 from __future__ import annotations
 
-from lba_desktop.data import keyring_store, user_pg, userstore
+from lba_desktop.data import keyring_store, userstore
 from lba_desktop.errors import InvalidInput, LbaError
 
 NO_KEYRING_FR = (
@@ -26,6 +27,8 @@ def check_server_address(text: str) -> str:
             "L'adresse du serveur doit commencer par postgresql://.",
             hint="Exemple : postgresql://conseiller@serveur.ma-structure.fr/suivi",
         )
+    from lba_desktop.data import user_pg
+
     try:
         info = user_pg.connection_settings(url)
     except LbaError as exc:
@@ -46,14 +49,20 @@ def check_server_address(text: str) -> str:
 def keep_password(url: str, password: str) -> bool:
     """Use `password` for `url`: in the keyring when there is one (True), else for this
     session only (False, and NO_KEYRING_FR is what to say)."""
+    from lba_desktop.data import user_pg
+
     return user_pg.keep_password(url, password, in_keyring=True)
 
 
 def password_kept(url: str) -> bool:
+    from lba_desktop.data import user_pg
+
     return bool(keyring_store.get(user_pg.account_of(url)))
 
 
 def role_of(url: str) -> str:
+    from lba_desktop.data import user_pg
+
     return user_pg.role_of(url)
 
 

@@ -43,7 +43,6 @@ from PySide6.QtWidgets import (
 )
 
 from lba_desktop.errors import LbaError
-from lba_desktop.exports.territory_xlsx import write_territory_xlsx
 from lba_desktop.models import Place, PlaceKind
 from lba_desktop.territory import MetierRow, Territory, TerritoryService, TerritoryView
 from lba_desktop.ui.messages import plain_message
@@ -443,6 +442,9 @@ class TerritoryDialog(QDialog):
             return
         view = self.view
         target = self._target("Exporter en Excel", "xlsx", "Classeur Excel (*.xlsx)")
+        # openpyxl is imported here, not at start: its import alone is a third of a second.
+        from lba_desktop.exports.territory_xlsx import write_territory_xlsx
+
         if target is not None and self._save(lambda: write_territory_xlsx(view, target)):
             tell_saved(self, "Classeur enregistré", target, what="Le classeur")
 

@@ -9,7 +9,7 @@ import math
 
 from lba_desktop import place_names as pn
 from lba_desktop.data.referentials import load_communes
-from lba_desktop.map_page import build_map_page
+from lba_desktop.map_page_build import build_map_page
 from lba_desktop.safe_text import json_in_script
 
 
