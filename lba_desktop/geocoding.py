@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import re
+import threading
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -124,6 +125,9 @@ class Geocoder:
         regions: dict[str, Region] | None = None,
         index: PlaceIndexFile | None = None,
     ) -> None:
+        # Guards building the in-memory tables of an instance reading a kept index: the window
+        # builds them on a worker thread while its autocomplete may already ask for them.
+        self._memory_lock = threading.Lock()
         self._departements = departements if departements is not None else load_departements()
         self._regions = regions if regions is not None else load_regions()
         if index is not None:
@@ -233,8 +237,16 @@ class Geocoder:
         # a kept index. Building them replaces the index's tables by the same ones in memory.
         if name not in _MEMORY_ONLY or "_communes" not in self.__dict__:
             raise AttributeError(name)
-        self._build(load_communes())
+        self.warm()
         return self.__dict__[name]
+
+    def warm(self) -> None:
+        """Build the in-memory tables now if this instance reads a kept index (they are
+        otherwise built at the first autocomplete or misspelt place); once per instance."""
+        with self._memory_lock:
+            if not self.__dict__.keys() >= _MEMORY_ONLY:
+                self._build(load_communes())
+                freeze_long_lived()  # as long-lived as default_geocoder's tables
 
     def kept_tables(
         self,

@@ -47,6 +47,7 @@ from lba_desktop.ui.backend import (
     load_backend,
     reload_backend,
     run_search,
+    warm_backend,
 )
 from lba_desktop.ui.classroom import ClassroomMode
 from lba_desktop.ui.datapack_actions import DataActions
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
     """The search window. Signals exist for tests and the benchmark."""
 
     backendReady = Signal()
+    backendWarm = Signal()  # the OPCO picker, diplomas and place autocomplete are ready too
     searchFinished = Signal(object)  # SearchResult, after the list shows it
     searchFailed = Signal(object)  # the exception, after the message shows it
     catalogueReplaced = Signal()  # a sync, data pack or demo rebuild swapped the catalogue
@@ -264,10 +266,7 @@ class MainWindow(QMainWindow):
     def _on_backend(self, backend: Backend) -> None:
         self.backend = backend
         self.filters.set_services(
-            geocoder=backend.geocoder,
-            metiers=backend.metiers,
-            opcos=backend.opcos,
-            certifications=backend.certifications,
+            geocoder=backend.geocoder, metiers=backend.metiers, opcos=(), certifications=None
         )
         self.filters.search_button.setEnabled(True)
         self.status_line.show_catalogue(backend.info)
@@ -275,6 +274,17 @@ class MainWindow(QMainWindow):
         if self._queued is not None:
             request, self._queued = self._queued, None
             self._start_search(request)
+        # What only the pickers and the autocomplete need comes once the window answers.
+        self.runner.start(warm_backend, backend, succeeded=self._on_backend_warm)
+
+    @Slot(object)
+    def _on_backend_warm(self, warm: Backend) -> None:
+        if self.backend is None or self.backend.store is not warm.store:
+            return  # the catalogue was replaced meanwhile: the reload brought its own
+        self.backend = warm
+        self.filters.set_opcos(warm.opcos)
+        self.filters.certifications = warm.certifications
+        self.backendWarm.emit()
 
     @Slot(object)
     def _on_backend_failed(self, exc: Exception) -> None:

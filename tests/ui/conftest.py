@@ -36,7 +36,8 @@ def app(qapp: Any) -> Any:
 
 @pytest.fixture
 def make_window(app: Any, qtbot: Any, demo_home: Path) -> Iterator[Callable[[], Any]]:
-    """Build a shown main window whose catalogue is open (the `backendReady` signal)."""
+    """Build a shown main window whose catalogue is open (`backendReady`) and whose pickers
+    and autocomplete are filled (`backendWarm`, a moment later)."""
     from lba_desktop.ui.main_window import MainWindow
 
     made: list[Any] = []
@@ -45,7 +46,7 @@ def make_window(app: Any, qtbot: Any, demo_home: Path) -> Iterator[Callable[[], 
         window = MainWindow(remember_geometry=False)
         qtbot.addWidget(window)
         made.append(window)
-        with qtbot.waitSignal(window.backendReady, timeout=30_000):
+        with qtbot.waitSignals([window.backendReady, window.backendWarm], timeout=30_000):
             window.show()
         qtbot.waitExposed(window)
         return window

@@ -95,6 +95,22 @@ def test_autocomplete_on_the_kept_index_proposes_the_same_places(folder: Path):
     assert from_file.resolve("Aurillac") == default_geocoder().resolve("Aurillac")
 
 
+def test_tables_warmed_on_a_thread_while_autocomplete_asks_give_the_same_places(folder: Path):
+    """The window builds the autocomplete's tables on a worker thread after its start; a
+    keystroke meanwhile waits for them rather than building a second, half-seen copy."""
+    import threading
+
+    kept_geocoder(folder)
+    from_file = kept_geocoder(folder)
+    warming = threading.Thread(target=from_file.warm)
+    warming.start()
+    typed = from_file.candidates("saint")
+    warming.join()
+    assert typed == default_geocoder().candidates("saint")
+    from_file.warm()  # a second call finds the tables there
+    assert from_file.candidates("bre") == default_geocoder().candidates("bre")
+
+
 def test_a_second_process_reads_the_index_without_folding_the_communes_again(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ):
