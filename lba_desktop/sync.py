@@ -8,11 +8,8 @@ import logging
 import os
 import sqlite3
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +19,8 @@ from lba_desktop.data.catalogue import CatalogueWriter, now_iso, storage_error
 from lba_desktop.data.http import RetryPolicy, Sleep
 from lba_desktop.data.inserjeunes_client import InserJeunesClient
 from lba_desktop.data.lba_client import LbaClient
-from lba_desktop.data.parsers import (
-    Locate,
-    ParseOutcome,
-    dedupe,
-    parse_formations,
-    parse_formations_api,
-    parse_jobs_search,
-)
-from lba_desktop.data.referentials import load_communes, load_departements
+from lba_desktop.data.parsers import Locate
+from lba_desktop.data.referentials import load_departements
 from lba_desktop.data.storage import LOW_SPACE, full_disk
 from lba_desktop.data.sync_store import (
     MAX_RESUME_AGE_S,
@@ -48,29 +38,38 @@ from lba_desktop.errors import InvalidInput, LbaError, StorageFull
 from lba_desktop.local_catalogue import swap_in
 from lba_desktop.models import Item, Kind
 from lba_desktop.settings_env import ApiSettings, read_api_settings
-from lba_desktop.sync_handi import HandiPass
-from lba_desktop.sync_insertion import InsertionFetch, fetch_insertion, write_insertion
-from lba_desktop.sync_plan import (
-    INSERJEUNES,
-    SOURCES,
-    Call,
-    SyncScope,
-    company_romes,
-    departement_circle,
-    initial_calls,
-    make_scope,
-    split_call,
+from lba_desktop.sync_fetch import (
+    FORMATIONS_CAP,
+    MAX_API_PAGES,
+    UpstreamFetch,
+    referential_locate,
+    wrap_limiters,
 )
+from lba_desktop.sync_insertion import InsertionFetch, fetch_insertion, write_insertion
+from lba_desktop.sync_plan import INSERJEUNES, SOURCES, SyncScope, make_scope
+from lba_desktop.sync_report import Cancelled, Report, SyncCancelled, SyncReport
+
+# Names read from here by the window, the CLI, the benches and the tests.
+__all__ = [
+    "FORMATIONS_CAP",
+    "MAX_API_PAGES",
+    "Cancelled",
+    "Report",
+    "SyncCancelled",
+    "SyncReport",
+    "SyncScope",
+    "SyncService",
+    "departement_choices",
+    "describe_entry",
+    "interrupted_sync",
+    "last_sync",
+    "make_scope",
+    "referential_locate",
+    "sync_label",
+]
 
 log = logging.getLogger(__name__)
 
-Report = Callable[[int, int, str], None]
-Cancelled = Callable[[], bool]
-
-FORMATIONS_CAP = 500  # upstream: beyond this many trainings an answer is a random sample
-# API Apprentissage pages (1,000 trainings each) read per département and métier chunk at
-# most: the largest département holds far fewer; a runaway page count stops here.
-MAX_API_PAGES = 50
 # Freshness is kept per kind, named like the CLI's --types values.
 FRESHNESS_SOURCE: dict[Kind, str] = {
     Kind.FORMATION: "formations",
@@ -78,133 +77,13 @@ FRESHNESS_SOURCE: dict[Kind, str] = {
     Kind.ENTREPRISE: "entreprises",
     Kind.PARTENARIAT: "partenariats",
 }
-# Which kinds a failed sub-source of a jobs answer would have brought.
-_JOBS_SUBSOURCE_KINDS = {"jobs": (Kind.OFFRE, Kind.PARTENARIAT), "recruiters": (Kind.ENTREPRISE,)}
 CHUNK = 20_000
 
 STATE_FILE = "sync-state.sqlite"
 STAGING_SUFFIX = ".staging"
 
 
-class SyncCancelled(Exception):
-    """The user asked to stop: raised between two calls, never in the middle of a write."""
-
-
-# --- Report -------------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class SyncReport:
-    """What a sync did; `summary_fr()` is what the user reads."""
-
-    scope: SyncScope
-    status: str = "running"  # "ok", "cancelled", "failed"
-    counts: dict[Kind, int] = field(default_factory=lambda: {k: 0 for k in Kind})
-    counts_by_departement: dict[str, dict[Kind, int]] = field(default_factory=dict)
-    catalogue_counts: dict[Kind, int] = field(default_factory=dict)
-    calls_made: int = 0
-    calls_skipped: int = 0  # finished by an interrupted run and resumed from its state
-    unreadable: int = 0  # upstream records no parser could read: skipped, the rest kept
-    splits: int = 0
-    warnings: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    started_at: str = ""
-    ended_at: str = ""
-    duration_s: float = 0.0
-    rate_wait_s: float = 0.0  # time spent waiting on the client rate limiters
-    demo_removed: bool = False  # the previous catalogue was demo data, now gone
-    insertion_rows: dict[str, int] = field(default_factory=dict)  # InserJeunes rows per level
-    insertion_millesime: str = ""
-    # The typed failure behind `errors`, so a window can show its message and hint apart.
-    failure: LbaError | None = field(default=None, repr=False)
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok"
-
-    @property
-    def items(self) -> int:
-        return sum(self.counts.values())
-
-    def summary_fr(self) -> str:
-        deps = ", ".join(self.scope.departements)
-        head = {
-            "ok": f"Synchronisation terminée pour {deps}",
-            "cancelled": f"Synchronisation annulée pour {deps} : le catalogue n'a pas changé",
-            "failed": f"Synchronisation échouée pour {deps} : le catalogue n'a pas changé",
-        }.get(self.status, f"Synchronisation en cours pour {deps}")
-        lines = [f"{head} ({self.duration_s:.1f} s)."]
-        if self.status == "ok":
-            lines.append(
-                "Reçus : "
-                + ", ".join(f"{k.plural_fr.lower()} {self.counts.get(k, 0)}" for k in Kind)
-                + "."
-            )
-        if self.status == "ok" and self.insertion_rows:
-            lines.append(
-                "Taux d'insertion InserJeunes : "
-                f"{self.insertion_rows.get('etablissement', 0)} CFA × diplôme, "
-                f"{self.insertion_rows.get('region', 0)} région × diplôme, "
-                f"{self.insertion_rows.get('national', 0)} diplômes en France"
-                + (f" (cumul {self.insertion_millesime})." if self.insertion_millesime else ".")
-            )
-        calls = f"Appels au service : {self.calls_made}"
-        if self.calls_skipped:
-            calls += f" (+ {self.calls_skipped} repris d'une synchronisation interrompue)"
-        lines.append(calls + ".")
-        if self.status in ("cancelled", "failed") and self.calls_made + self.calls_skipped:
-            lines.append(
-                "Relancez la même synchronisation : les appels déjà terminés ne seront pas refaits."
-            )
-        if self.unreadable:
-            lines.append(
-                f"Attention : {self.unreadable} enregistrement(s) illisible(s) du service "
-                "ignoré(s), le reste de leurs réponses est gardé."
-            )
-        lines += [f"Attention : {w}" for w in self.warnings]
-        lines += [f"Erreur : {e}" for e in self.errors]
-        return "\n".join(lines)
-
-    def to_journal(self) -> JournalEntry:
-        return JournalEntry(
-            started_at=self.started_at,
-            ended_at=self.ended_at,
-            scope=self.scope.to_dict(),
-            status=self.status,
-            calls=self.calls_made + self.calls_skipped,
-            items=self.items,
-            warnings=tuple(self.warnings),
-            errors=tuple(self.errors),
-            summary={
-                "counts": {k.value: n for k, n in self.counts.items()},
-                "calls_made": self.calls_made,
-                "calls_skipped": self.calls_skipped,
-                "unreadable": self.unreadable,
-                "duration_s": round(self.duration_s, 2),
-            },
-        )
-
-
 # --- Helpers ------------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _commune_points() -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, float]]]:
-    by_insee: dict[str, tuple[float, float]] = {}
-    by_postcode: dict[str, tuple[float, float, int]] = {}
-    for c in load_communes():
-        by_insee[c.insee] = (c.lat, c.lon)
-        for postcode in c.postcodes:
-            # A postcode shared by several communes points at the most populated one.
-            if postcode not in by_postcode or by_postcode[postcode][2] < c.population:
-                by_postcode[postcode] = (c.lat, c.lon, c.population)
-    return by_insee, {k: (v[0], v[1]) for k, v in by_postcode.items()}
-
-
-def referential_locate(insee: str, postcode: str) -> tuple[float, float] | None:
-    """The commune's point from its INSEE code, else from its postcode (shipped referential)."""
-    by_insee, by_postcode = _commune_points()
-    return by_insee.get(insee) or by_postcode.get(postcode)
 
 
 def sync_label(today: datetime, departements: Iterable[str]) -> str:
@@ -214,29 +93,6 @@ def sync_label(today: datetime, departements: Iterable[str]) -> str:
 def _dep_place(dep: str) -> str:
     found = load_departements().get(dep)
     return f"{found.name} ({dep})" if found else dep
-
-
-class _Limiter:
-    """Wraps a client's rate limiter to add up the time spent waiting on it."""
-
-    def __init__(self, inner: Any, report: SyncReport) -> None:
-        self.inner = inner
-        self.report = report
-
-    def acquire(self) -> float:
-        waited = float(self.inner.acquire())
-        self.report.rate_wait_s += waited
-        return waited
-
-
-def _wrap_limiters(client: Any, report: SyncReport) -> list[tuple[Any, Any]]:
-    restore = []
-    for http in vars(client).values():
-        limiter = getattr(http, "limiter", None)
-        if limiter is not None and hasattr(http, "get_json"):
-            restore.append((http, limiter))
-            http.limiter = _Limiter(limiter, report)
-    return restore
 
 
 # --- The service ----------------------------------------------------------------------------------
@@ -319,16 +175,19 @@ class SyncService:
         cancelled = cancelled or (lambda: False)
         staging = self.catalogue_path.with_name(self.catalogue_path.name + STAGING_SUFFIX)
         staging.unlink(missing_ok=True)  # left by a killed run: never trusted
-        restore = _wrap_limiters(self.lba, result) + _wrap_limiters(self.jobs, result)
+        restore = wrap_limiters(self.lba, result) + wrap_limiters(self.jobs, result)
         if self.inserjeunes is not None:
-            restore += _wrap_limiters(self.inserjeunes, result)
+            restore += wrap_limiters(self.inserjeunes, result)
         if self.formations_api is not None:
-            restore += _wrap_limiters(self.formations_api, result)
+            restore += wrap_limiters(self.formations_api, result)
         store: ResumeStore | None = None
         try:
             store = ResumeStore(self.state_path)
             store.begin(scope.key(), restart=restart)
-            items, failed_pairs, explicit = self._fetch(scope, store, result, report, cancelled)
+            fetcher = UpstreamFetch(
+                lba=self.lba, jobs=self.jobs, formations_api=self.formations_api, locate=self.locate
+            )
+            items, failed_pairs, explicit = fetcher.fetch(scope, store, result, report, cancelled)
             insertion = self._fetch_insertion(scope, result, report, cancelled)
             total = result.calls_made + result.calls_skipped + 1
             report(total - 1, total, "Écriture du nouveau catalogue")
@@ -383,98 +242,6 @@ class SyncService:
         except LbaError as exc:
             log.info("journal entry lost: %s", exc.message)
 
-    def _fetch(
-        self,
-        scope: SyncScope,
-        store: ResumeStore,
-        result: SyncReport,
-        report: Report,
-        cancelled: Cancelled,
-    ) -> tuple[list[Item], set[tuple[Kind, str]], set[tuple[Kind, str]]]:
-        """Run the plan; returns the items, the (kind, dep) whose source failed somewhere, and
-        the (kind, dep) for which the upstream answered properly (possibly with zero results)."""
-        queue = deque(initial_calls(scope, trainings_api=self.formations_api is not None))
-        done = 0
-        items: list[Item] = []
-        failed: set[tuple[Kind, str]] = set()
-        answered: set[tuple[Kind, str]] = set()
-        handi = HandiPass()
-        while queue:
-            if cancelled():
-                raise SyncCancelled
-            call = queue.popleft()
-            total = done + len(queue) + 2  # this call, and writing the catalogue
-            report(done, total, call.label())
-            payload = store.finished(call.key())
-            if payload is None:
-                payload = self._request(call)
-                store.record(call.key(), payload)
-                result.calls_made += 1
-            else:
-                result.calls_skipped += 1
-            done += 1
-            if call.page is not None:
-                outcome = self._api_page(call, payload, queue, result)
-                if outcome is None:
-                    failed.add((Kind.FORMATION, call.departement))
-                    continue
-                answered.add((Kind.FORMATION, call.departement))
-            elif call.family == "formations":
-                results = payload.get("results") if isinstance(payload, dict) else None
-                if not isinstance(results, list):
-                    failed.add((Kind.FORMATION, call.departement))
-                    outcome = parse_formations(payload, locate=self.locate)
-                    result.warnings.extend(
-                        f"{w} ({call.label()}) : les formations déjà présentes sont gardées."
-                        for w in outcome.warnings
-                    )
-                    continue
-                if len(results) >= FORMATIONS_CAP:
-                    narrower = split_call(call)
-                    if narrower:
-                        result.splits += 1
-                        # Depth first: narrower calls run next, so resuming finds them early.
-                        queue.extendleft(reversed(narrower))
-                        continue
-                    result.warnings.append(
-                        f"{call.label()} : plus de {FORMATIONS_CAP} formations, "
-                        "certaines peuvent manquer."
-                    )
-                outcome = parse_formations(payload, locate=self.locate)
-                answered.add((Kind.FORMATION, call.departement))
-            elif call.handi:
-                outcome = parse_jobs_search(payload, locate=self.locate)
-                body = payload if isinstance(payload, dict) else {}
-                group = (call.departement, call.romes)
-                if all(isinstance(body.get(name), list) for name in _JOBS_SUBSOURCE_KINDS):
-                    handi.add_engaged(group, self._placed(outcome.items, call))
-                else:
-                    handi.fail(group)
-                continue
-            else:
-                outcome = parse_jobs_search(payload, locate=self.locate)
-                handi.add_plain((call.departement, call.romes), outcome.items)
-                body = payload if isinstance(payload, dict) else {}
-                for name, kinds in _JOBS_SUBSOURCE_KINDS.items():
-                    part = body.get(name)
-                    if isinstance(part, list):
-                        answered.update((k, call.departement) for k in kinds)
-                    else:
-                        failed.update((k, call.departement) for k in kinds)
-                if outcome.warnings:
-                    result.warnings.extend(
-                        f"{w} ({call.label()}) : les données déjà présentes de cette source "
-                        "sont gardées."
-                        if w.startswith("Source")
-                        else f"{w} ({call.label()})"
-                        for w in outcome.warnings
-                    )
-            result.unreadable += outcome.unreadable
-            items.extend(self._placed(outcome.items, call))
-        items, handi_warnings = handi.tag(items)
-        result.warnings.extend(handi_warnings)
-        return dedupe(items), failed, answered - failed
-
     def _fetch_insertion(
         self, scope: SyncScope, result: SyncReport, report: Report, cancelled: Cancelled
     ) -> InsertionFetch | None:
@@ -496,68 +263,6 @@ class SyncService:
             raise SyncCancelled
         result.calls_made += fetched.calls
         return fetched
-
-    def _api_page(
-        self, call: Call, payload: Any, queue: deque[Call], result: SyncReport
-    ) -> ParseOutcome | None:
-        """One page of API Apprentissage trainings: the first queues the others; the circle
-        around the département also reaches its neighbours, whose trainings are left out.
-        None when the page is unreadable (that département keeps its trainings)."""
-        body = payload if isinstance(payload, dict) else {}
-        if not isinstance(body.get("data"), list):
-            result.warnings.append(
-                f"Réponse illisible ({call.label()}) : les formations déjà présentes sont gardées."
-            )
-            return None
-        if call.page == 0:
-            pages = body.get("pagination") if isinstance(body.get("pagination"), dict) else {}
-            count = pages.get("page_count")
-            count = count if isinstance(count, int) and not isinstance(count, bool) else 1
-            if count > MAX_API_PAGES:
-                result.warnings.append(
-                    f"{call.label()} : plus de {MAX_API_PAGES} pages, les suivantes sont ignorées."
-                )
-            further = [replace(call, page=p) for p in range(1, min(count, MAX_API_PAGES))]
-            queue.extendleft(reversed(further))
-        outcome = parse_formations_api(body, locate=self.locate)
-        mine = tuple(i for i in outcome.items if i.departement in ("", call.departement))
-        return replace(outcome, items=mine)
-
-    @staticmethod
-    def _placed(found: tuple[Item, ...], call: Call) -> list[Item]:
-        """An item the upstream gave for a département belongs to it unless it says more; a
-        company gets the métiers of its sector (the jobs API lists none)."""
-        placed = []
-        for item in found:
-            if not item.departement:
-                item = replace(item, departement=call.departement)
-            if item.kind is Kind.ENTREPRISE and not item.romes:
-                item = replace(item, romes=company_romes(item, call.romes))
-            placed.append(item)
-        return placed
-
-    def _request(self, call: Call) -> dict[str, Any]:
-        if call.page is not None and self.formations_api is not None:
-            lat, lon, radius = departement_circle(call.departement)
-            return self.formations_api.formations_search(
-                latitude=lat,
-                longitude=lon,
-                radius=radius,
-                romes=list(call.romes) or None,
-                page_index=call.page,
-            )
-        if call.family == "formations":
-            return self.lba.formations_par_region(
-                departement=call.departement,
-                romes=list(call.romes) or None,
-                rome_domain=None if call.romes else (call.domain or None),
-                diploma=call.diploma,
-            )
-        return self.jobs.jobs_search(
-            departements=[call.departement],
-            romes=list(call.romes) or None,
-            handi_engaged_only=call.handi,
-        )
 
     def _build(
         self,

@@ -19,14 +19,8 @@ from lba_desktop.errors import InvalidInput, StorageFull
 from lba_desktop.models import Item, Kind
 from lba_desktop.search import SearchService
 from lba_desktop.settings_env import ApiSettings
-from lba_desktop.sync import (
-    STATE_FILE,
-    Call,
-    SyncReport,
-    SyncService,
-    make_scope,
-    split_call,
-)
+from lba_desktop.sync import STATE_FILE, SyncReport, SyncService, make_scope
+from lba_desktop.sync_plan import Call, split_call
 from tests.fake_upstream.data import FORMATION_COUNTS
 from tests.fake_upstream.fixtures import fake_upstream  # noqa: F401 (pytest fixture)
 from tests.fake_upstream.server import FakeUpstream
