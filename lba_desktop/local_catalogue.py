@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from lba_desktop import paths
+from lba_desktop import paths, training_source
 from lba_desktop.data.catalogue import CatalogueStore, storage_error
 from lba_desktop.data.catalogue_schema import SCHEMA_VERSION
 from lba_desktop.datapack_summary import is_fictitious
@@ -54,6 +54,10 @@ def describe(store: CatalogueStore) -> CatalogueInfo:
                 for s, d, u, n in freshness
             ],
             "path": str(store.path),
+            # Which upstream the trainings came from (API Apprentissage or V1), set by a sync.
+            "formations_sources_fr": training_source.sources_fr(
+                _maybe_json(meta.get(training_source.META_KEY, ""))
+            ),
         },
     )
 

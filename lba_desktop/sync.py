@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
@@ -13,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from lba_desktop import paths
+from lba_desktop import paths, training_source
 from lba_desktop.data.apprentissage_client import ApprentissageClient, formations_base_url
 from lba_desktop.data.catalogue import CatalogueWriter, now_iso, storage_error
 from lba_desktop.data.http import RetryPolicy, Sleep
@@ -33,6 +32,7 @@ from lba_desktop.data.sync_store import (
     read_journal,
     read_pending_journal,
     staging_breakdown,
+    staging_sources,
 )
 from lba_desktop.errors import InvalidInput, LbaError, StorageFull
 from lba_desktop.local_catalogue import swap_in
@@ -125,6 +125,8 @@ class SyncService:
         self.locate = locate
         self.writer_factory = writer_factory
         self.now = now
+        # Said in the report when trainings were asked from API Apprentissage without a key.
+        self.formations_note = ""
 
     @classmethod
     def from_settings(
@@ -138,11 +140,11 @@ class SyncService:
         **kwargs: Any,
     ) -> SyncService:
         """Clients built from the settings (env vars by default). Trainings come from API
-        Apprentissage when `trainings_api` says so, or, left None, when
-        LBA_FORMATIONS_SOURCE=api-apprentissage and a key is set; from V1 otherwise."""
+        Apprentissage when `trainings_api` says so, or, left None, whenever a key is set
+        (LBA_FORMATIONS_SOURCE=v1 keeps them on V1); from V1 without a key."""
         s = settings or read_api_settings()
         if trainings_api is None:
-            trainings_api = os.environ.get("LBA_FORMATIONS_SOURCE") == "api-apprentissage"
+            trainings_api = training_source.chosen_source(s.api_key) == training_source.API
         common: dict[str, Any] = {"sleep": sleep, "timeout": timeout, "retry": retry}
         lba = LbaClient(s.lba_url, s.caller, **common)
         jobs = ApprentissageClient(s.apprentissage_url, s.api_key, caller=s.caller, **common)
@@ -156,7 +158,9 @@ class SyncService:
             if s.api_key and trainings_api
             else None
         )
-        return cls(lba=lba, jobs=jobs, formations_api=formations_api, **kwargs)
+        service = cls(lba=lba, jobs=jobs, formations_api=formations_api, **kwargs)
+        service.formations_note = training_source.without_key_note(s.api_key)
+        return service
 
     # -- running
 
@@ -170,6 +174,12 @@ class SyncService:
     ) -> SyncReport:
         """Sync `scope`; the current catalogue is only replaced by a complete, checked one."""
         result = SyncReport(scope=scope, started_at=now_iso())
+        if "formations" in scope.sources:
+            result.formations_source = (
+                training_source.API if self.formations_api is not None else training_source.V1
+            )
+            if self.formations_note:
+                result.warnings.append(self.formations_note)
         started = time.monotonic()
         report = report or (lambda done, total, label: None)
         cancelled = cancelled or (lambda: False)
@@ -322,6 +332,8 @@ class SyncService:
             for (kind, _dep), n in after.items():
                 catalogue_counts[Kind(kind)] += n
             result.catalogue_counts = catalogue_counts
+            # Kept rows included: a partial sync may leave other départements' V1 trainings.
+            trainings = staging_sources(writer, Kind.FORMATION.value)
             deps = sorted(
                 {
                     d
@@ -343,6 +355,7 @@ class SyncService:
                     "scope": json.dumps(scope.to_dict()),
                     "departements": json.dumps(deps),
                     "fictitious": "0",
+                    training_source.META_KEY: json.dumps(trainings),
                 }
             )
             writer.finish()

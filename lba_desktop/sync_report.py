@@ -41,6 +41,7 @@ class SyncReport:
     demo_removed: bool = False  # the previous catalogue was demo data, now gone
     insertion_rows: dict[str, int] = field(default_factory=dict)  # InserJeunes rows per level
     insertion_millesime: str = ""
+    formations_source: str = ""  # "api-apprentissage" or "v1" when trainings were asked
     # The typed failure behind `errors`, so a window can show its message and hint apart.
     failure: LbaError | None = field(default=None, repr=False)
 
@@ -65,6 +66,15 @@ class SyncReport:
                 "Reçus : "
                 + ", ".join(f"{k.plural_fr.lower()} {self.counts.get(k, 0)}" for k in Kind)
                 + "."
+            )
+        if self.status == "ok" and self.formations_source:
+            lines.append(
+                "Formations lues sur "
+                + (
+                    "API Apprentissage."
+                    if self.formations_source == "api-apprentissage"
+                    else "La bonne alternance (V1)."
+                )
             )
         if self.status == "ok" and self.insertion_rows:
             lines.append(

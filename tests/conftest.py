@@ -35,6 +35,8 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "LBA_API_KEY",
         "LBA_USER_DB",
         "LBA_INSERJEUNES_DATASETS",
+        "LBA_FORMATIONS_SOURCE",
+        "LBA_API_FORMATIONS_URL",
     ):
         monkeypatch.delenv(var, raising=False)
     # Nothing listens there: a test that forgets the fake portal fails, never downloads.

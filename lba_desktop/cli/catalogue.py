@@ -21,6 +21,7 @@ def add_commands(sub: Any) -> dict[str, Any]:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
+    from lba_desktop import training_source
     from lba_desktop.datapack_summary import is_fictitious
     from lba_desktop.local_catalogue import describe, open_catalogue
 
@@ -33,6 +34,10 @@ def cmd_info(args: argparse.Namespace) -> int:
                 "origine": info.origin,
                 "construit_le": info.built_at,
                 "compteurs": {k.value: n for k, n in info.counts.items()},
+                # {source: trainings}: « api-apprentissage-formations », « lba-formations ».
+                "source_formations": (info.details.get("meta") or {}).get(
+                    training_source.META_KEY, {}
+                ),
                 "version_schema": info.schema_version,
                 **info.details,
             }
@@ -43,6 +48,8 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"Fichier : {info.details['path']}")
     for kind, n in info.counts.items():
         print(f"  {kind.plural_fr:<16} {n:>9,}".replace(",", " "))
+    if info.details.get("formations_sources_fr"):
+        print(info.details["formations_sources_fr"])
     print_freshness(info.details["freshness"])
     from lba_desktop.cli.sync import print_last_sync
 

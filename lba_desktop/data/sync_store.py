@@ -341,6 +341,14 @@ def add_journal_entries(writer: CatalogueWriter, entries: Iterable[JournalEntry]
         raise storage_error(exc) from exc
 
 
+def staging_sources(writer: CatalogueWriter, kind: str) -> dict[str, int]:
+    """Item count per upstream source of one kind in the staging catalogue."""
+    rows = writer.conn.execute(
+        "SELECT source, count(*) FROM items WHERE kind = ? GROUP BY source", (kind,)
+    ).fetchall()
+    return {source: n for source, n in rows}
+
+
 def staging_breakdown(writer: CatalogueWriter) -> dict[tuple[str, str], int]:
     """Item count per (kind, département) of the staging catalogue being written."""
     rows = writer.conn.execute(

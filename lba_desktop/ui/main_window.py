@@ -591,6 +591,8 @@ class MainWindow(QMainWindow):
             f"({age_text(info.built_at) or 'âge inconnu'}), format {info.schema_version}.</p>"
             f"<table cellspacing=4>{rows}</table>"
         )
+        if info.details.get("formations_sources_fr"):
+            text += f"<p>{html.escape(str(info.details['formations_sources_fr']))}.</p>"
         if fresh_rows:
             text += (
                 "<p>Fraîcheur par source et département :</p><table cellspacing=4>"

@@ -65,6 +65,11 @@ class StatusLine(QObject):
         self.data_label.setToolTip(
             f"{info.label_fr}\n{info.details.get('path', '')}\n"
             + ", ".join(f"{k.plural_fr} : {number(n)}" for k, n in info.counts.items())
+            + (
+                f"\n{info.details['formations_sources_fr']}"
+                if info.details.get("formations_sources_fr")
+                else ""
+            )
         )
 
     # -- the network

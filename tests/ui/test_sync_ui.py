@@ -110,7 +110,8 @@ def test_sync_from_the_menu_replaces_the_catalogue_and_reruns_the_search(
         assert not window.data_actions.import_action.isEnabled()
     report = finished.args[0]
     assert report.ok, report.summary_fr()
-    assert upstream.calls("formationsParRegion") >= 1
+    # With the key set, trainings come from API Apprentissage, not V1.
+    assert upstream.calls("formation_search") >= 1 and upstream.calls("formationsParRegion") == 0
 
     # The summary and the dialog state at the end.
     qtbot.waitUntil(lambda: dialog.summary.isVisible())
@@ -124,6 +125,8 @@ def test_sync_from_the_menu_replaces_the_catalogue_and_reruns_the_search(
     # The status bar says where the data now comes from, and the search ran again on it.
     qtbot.waitUntil(lambda: window.data_label.text().startswith("Synchronisé le "))
     assert "pour 15" in window.data_label.text()
+    assert "Formations lues sur API Apprentissage." in dialog.summary.toPlainText()
+    assert "Formations : API Apprentissage (" in window.data_label.toolTip()
     qtbot.waitUntil(
         lambda: (
             window.last_result is not None

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -211,17 +209,3 @@ def test_a_sync_with_the_key_reads_every_page_from_api_apprentissage(
     # Its RNCP codes feed the diploma lookup.
     assert len(certification_index(store)) > 0
     store.close()
-
-
-def test_without_the_switch_trainings_stay_on_v1(
-    fake_upstream: FakeUpstream,  # noqa: F811
-    isolated_home: Path,
-) -> None:
-    settings = _keyed(fake_upstream)
-    service = SyncService.from_settings(settings, sleep=lambda s: None)
-    assert service.formations_api is None
-    result = service.run(make_scope(departements=["15"], sources=["formations"]))
-    assert result.ok
-    with sqlite3.connect(paths.catalogue_path()) as conn:
-        sources = {r[0] for r in conn.execute("SELECT DISTINCT source FROM items")}
-    assert sources == {"lba-formations"}

@@ -29,6 +29,10 @@ FAKE_ROMES = ("D1211", "D1212", "D1214", "D1102", "D1106", "F1603", "G1602", "M1
 
 
 def make_service(server: FakeUpstream, **kwargs: object) -> SyncService:
+    """A sync service on the fake; trainings from V1 unless `trainings_api=True` (these tests
+    are about V1's sample cap, splitting and resuming; the default source with a key, API
+    Apprentissage, has its own in test_formations_api.py)."""
+    kwargs.setdefault("trainings_api", False)
     settings = ApiSettings(
         lba_url=server.api_url,
         apprentissage_url=server.api_url,
