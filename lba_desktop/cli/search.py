@@ -104,6 +104,13 @@ def cmd_search(args: argparse.Namespace) -> int:
 def item_details(item: Item) -> dict[str, Any]:
     """Everything an item holds beyond the summary line: contacts, dates and the upstream's
     own fields (description, skills, access conditions, sessions, is_delegated…)."""
+    own = dict(item.details or {})
+    if item.kind in (Kind.OFFRE, Kind.PARTENARIAT) and "delegated" in own:
+        # Also under the upstream's own name, for a script written against the v3 model.
+        own.setdefault("is_delegated", own["delegated"])
+    if item.kind is Kind.FORMATION:
+        # API Apprentissage publishes no RDV eligibility: null says unknown, not refused.
+        own.setdefault("rdv_eligible", None)
     return {
         "adresse": item.address,
         "telephone": item.phone,
@@ -114,7 +121,7 @@ def item_details(item: Item) -> dict[str, Any]:
         "source": item.source,
         "cree_le": item.created.isoformat() if item.created else None,
         "mis_a_jour_le": item.updated.isoformat() if item.updated else None,
-        **dict(item.details or {}),
+        **own,
     }
 
 

@@ -42,7 +42,7 @@ def make_service(server: FakeUpstream, **kwargs: object) -> SyncService:
     return SyncService.from_settings(
         settings,
         sleep=lambda s: None,  # neither the retries nor the rate limiter wait in tests
-        timeout=(0.5, 0.3),
+        timeout=kwargs.pop("timeout", (0.5, 0.3)),  # type: ignore[arg-type]
         retry=RetryPolicy(attempts=2, base_delay=0.0),
         **kwargs,  # type: ignore[arg-type]
     )

@@ -16,8 +16,29 @@ from lba_desktop.data.parsers import SOURCE_FORMATIONS
 from lba_desktop.data.parsers.formations_api import SOURCE_FORMATIONS_API
 from lba_desktop.local_catalogue import describe
 from lba_desktop.models import Kind
+from lba_desktop.sync import make_scope
 from tests.fake_upstream.fixtures import fake_upstream  # noqa: F401 (pytest fixture)
 from tests.fake_upstream.server import FakeUpstream
+from tests.unit.test_sync import make_service
+
+
+def result_romes(catalogue: Path) -> list[str]:
+    """The ROME codes of the synced trainings that also have a delegated offer, most first."""
+    store = CatalogueStore(catalogue)
+    try:
+        trainings: dict[str, int] = {}
+        delegated: set[str] = set()
+        for item in store.iter_items():
+            if item.fictitious:
+                continue
+            if item.kind is Kind.FORMATION:
+                for rome in item.romes:
+                    trainings[rome] = trainings.get(rome, 0) + 1
+            elif item.kind is Kind.PARTENARIAT:
+                delegated.update(item.romes)
+    finally:
+        store.close()
+    return sorted(trainings, key=lambda r: (r not in delegated, -trainings[r], r))
 
 
 @pytest.fixture
@@ -164,3 +185,32 @@ def test_demo_data_names_no_upstream_source(
     text, as_json = _info(capsys)
     assert "Formations :" not in text
     assert as_json["source_formations"] == {}
+
+
+def test_json_details_of_api_apprentissage_trainings_carry_what_it_publishes(
+    demo_home: Path,
+    fake_upstream: FakeUpstream,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    service = make_service(fake_upstream, trainings_api=True, timeout=(0.5, 5.0))
+    result = service.run(make_scope(departements=["63"]))
+    assert result.ok, result.summary_fr()
+    capsys.readouterr()
+    code = next(iter(result_romes(paths.catalogue_path())))
+    argv = ["search", "--metier", code, "--lieu", "Puy-de-Dôme", "--limit", "500"]
+    assert main([*argv, "--json", "--details"]) == 0
+    found = json.loads(capsys.readouterr().out)["resultats"]
+    trainings = [r["details"] for r in found if r["type"] == "formation"]
+    assert trainings and all(d["source"] == SOURCE_FORMATIONS_API for d in trainings)
+    for d in trainings:
+        assert d["description"] and d["objectif"] and d["telephone"]
+        assert d["sessions"] and all({"start", "end", "places"} <= set(s) for s in d["sessions"])
+        assert isinstance(d["fully_remote"], bool) and isinstance(d["qualiopi"], bool)
+        assert d["rncp_code"] and isinstance(d["rncp_active"], bool)
+        assert d["cle_ministere_educatif"] and d["rdv_eligible"] is None
+        # The CFA's e-mail where published; « none » said only where it is missing.
+        assert ("@" in d["email"]) is (d["cfa_has_email"] is None)
+    assert any("@" in d["email"] for d in trainings)
+    assert any(d["sessions"][0]["places"] for d in trainings)
+    partners = [r["details"] for r in found if r["type"] == "partenariat"]
+    assert all(d["is_delegated"] is True and d["desired_skills"] for d in partners)

@@ -280,7 +280,9 @@ def test_cli_json_details_carry_everything_the_sync_brought(
     assert all(d["cfa_has_email"] is False and d["email"] == "" for d in trainings)
     assert all(d["telephone"] for d in trainings)
     partners = [r["details"] for r in found if r["type"] == "partenariat"]
-    assert partners and all(d["delegated"] is True for d in partners)
+    assert partners and all(d["delegated"] is True and d["is_delegated"] is True for d in partners)
+    offers = [r["details"] for r in found if r["type"] == "offre"]
+    assert all(d["is_delegated"] is False for d in offers)
     assert all(d["desired_skills"] and d["expiration"] for d in partners)
     assert all(isinstance(d["access_conditions"], list) for d in partners)
     # Without --json there is nothing to add the details to: a clear refusal.
