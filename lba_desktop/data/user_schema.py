@@ -228,6 +228,15 @@ _V7[POSTGRESQL] += tuple(
 # Version 8: a shortlisted employer's « employeur handi-engagé » mark, kept with the rest of
 # what the counsellor saw, so the exports carry it even after the offer left the catalogue.
 _V8 = ("ALTER TABLE shortlist_items ADD COLUMN handi_friendly INTEGER NOT NULL DEFAULT 0",)
+# Version 9: a « parcours » in the shortlist, a training and an employer kept as one entry.
+# The employer's line names the training's line it goes with; each keeps its own status,
+# note and availability. Removing the training leaves the employer as a line of its own (the
+# service clears the number: no foreign key, which SQLite could not add to a filled table
+# nor drop again).
+_V9 = (
+    "ALTER TABLE shortlist_items ADD COLUMN paired_training_entry_id {ref}",
+    "CREATE INDEX shortlist_pairs ON shortlist_items (paired_training_entry_id)",
+)
 
 # Index i brings a store from version i to version i + 1; version 0 is an empty store. A step
 # is the same statements for both engines, or, where they differ, one set per engine.
@@ -240,6 +249,7 @@ STEPS: tuple[tuple[str, ...] | dict[str, tuple[str, ...]], ...] = (
     _V6,
     _V7,
     _V8,
+    _V9,
 )
 SCHEMA_VERSION = len(STEPS)
 

@@ -10,6 +10,7 @@ from lba_desktop.errors import InvalidInput
 from lba_desktop.exports.common import DEFAULT_STRUCTURE, Handout
 from lba_desktop.exports.trainings import catalogue_trainings
 from lba_desktop.files import check_output
+from lba_desktop.people.pairs import flatten
 from lba_desktop.settings import load_settings
 
 if TYPE_CHECKING:
@@ -28,7 +29,8 @@ def build_handout(
     """What every export shows: one person and their shortlist, nobody else's. The structure
     named in the header is the one given, else the settings' one, else « Mission Locale »."""
     person = service.get_person(person_id)
-    entries = tuple(service.shortlist(person_id))
+    # A parcours' training and employer come one after the other, numbered in that order.
+    entries = flatten(service.shortlist_lines(person_id))
     return Handout(
         person=person,
         entries=entries,

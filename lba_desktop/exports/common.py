@@ -9,7 +9,7 @@ from typing import Any
 
 from lba_desktop.insertion import export_text
 from lba_desktop.models import DIPLOMA_LABELS_FR, HANDI_LABEL, Item, Kind
-from lba_desktop.people import Person, ShortlistEntry
+from lba_desktop.people import Person, ShortlistEntry, ShortlistLine, shortlist_lines
 
 DEFAULT_STRUCTURE = "Mission Locale"
 UNAVAILABLE_FR = "N'est plus disponible"
@@ -49,6 +49,36 @@ class Handout:
     @property
     def title_fr(self) -> str:
         return f"Sélection de {self.person.display_name}"
+
+    @property
+    def pairs(self) -> list[ShortlistLine]:
+        """The parcours (training + employer) among the entries."""
+        return [line for line in shortlist_lines(self.entries) if line.is_pair]
+
+    def pair_notes(self) -> dict[int, list[str]]:
+        """Entry id → what each export says of the parcours it belongs to: the other side's
+        number and name, the employer-to-CFA distance and the young person's travel."""
+        number = {e.id: n for n, e in enumerate(self.entries, 1)}
+        notes: dict[int, list[str]] = {}
+        for line in self.pairs:
+            training, employer = line.entry, line.employer
+            assert employer is not None
+            between = distance_fr(line.employer_to_training_km) or "une distance inconnue"
+            trip = ""
+            if line.travel_km is not None:
+                trip = (
+                    f" ; trajets depuis le domicile : {distance_fr(line.travel_km)} "
+                    "(formation + employeur)"
+                )
+            notes.setdefault(training.id, []).append(
+                f"Parcours avec n° {number[employer.id]} « {employer.title} » "
+                f"(employeur à {between} du lieu de formation){trip}"
+            )
+            notes.setdefault(employer.id, []).append(
+                f"Parcours avec n° {number[training.id]} « {training.title} » "
+                f"(lieu de formation à {between}){trip}"
+            )
+        return notes
 
 
 def french_date(day: date) -> str:
@@ -127,7 +157,16 @@ COLUMNS: tuple[Column, ...] = (
     ("Longitude", lambda n, e: e.lon, 10),
 )
 INSERTION_HEADER = "Taux d'insertion (InserJeunes)"
-HEADERS: tuple[str, ...] = (*(c[0] for c in COLUMNS), INSERTION_HEADER)
+# A parcours' two lines name each other (« formation de n° 3 », « employeur de n° 2 »), with
+# the distance between the CFA and the workplace.
+PARCOURS_HEADER = "Parcours"
+PAIR_DISTANCE_HEADER = "Distance employeur – formation (km)"
+HEADERS: tuple[str, ...] = (
+    *(c[0] for c in COLUMNS),
+    INSERTION_HEADER,
+    PARCOURS_HEADER,
+    PAIR_DISTANCE_HEADER,
+)
 INSERTION_WIDTH = 60
 
 
@@ -147,9 +186,33 @@ def neutralise_formula(value: Any) -> Any:
     return value
 
 
+def _pair_cells(handout: Handout) -> dict[int, tuple[str, float | None]]:
+    """Entry id → (« formation de n° 3 », distance employer–CFA) for entries in a parcours;
+    a training with two employers names both, and its distance is left empty."""
+    number = {e.id: n for n, e in enumerate(handout.entries, 1)}
+    said: dict[int, list[str]] = {}
+    km: dict[int, list[float | None]] = {}
+    for line in handout.pairs:
+        training, employer = line.entry, line.employer
+        assert employer is not None
+        said.setdefault(training.id, []).append(f"formation de n° {number[employer.id]}")
+        said.setdefault(employer.id, []).append(f"employeur de n° {number[training.id]}")
+        for side in (training.id, employer.id):
+            km.setdefault(side, []).append(line.employer_to_training_km)
+    return {
+        entry_id: (", ".join(texts), km[entry_id][0] if len(km[entry_id]) == 1 else None)
+        for entry_id, texts in said.items()
+    }
+
+
 def table_rows(handout: Handout, *, neutralise: bool = True) -> list[list[Any]]:
     clean = neutralise_formula if neutralise else (lambda value: value)
+    pairs = _pair_cells(handout)
     return [
-        [*(clean(get(n, e)) for _, get, _ in COLUMNS), clean(insertion_fr(handout, e))]
+        [
+            *(clean(get(n, e)) for _, get, _ in COLUMNS),
+            clean(insertion_fr(handout, e)),
+            *pairs.get(e.id, ("", None)),
+        ]
         for n, e in enumerate(handout.entries, 1)
     ]

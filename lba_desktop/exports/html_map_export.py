@@ -143,6 +143,15 @@ def render_html(handout: Handout) -> str:
         ).add_to(fmap)
     add_place_names(fmap, labels_around(points))
     fmap.add_child(_PlaceNames(fmap.get_name(), home_pin(person)))
+    notes = handout.pair_notes()
+    # A parcours: a dashed line from its training to its employer, under the pins.
+    for line in handout.pairs:
+        ends = [(e.lat, e.lon) for e in line.entries if e.has_position]
+        if len(ends) == 2:
+            folium.PolyLine(
+                ends, color="#333333", weight=3, dash_array="6 5", opacity=0.8,
+                tooltip=escape(f"Parcours : {line.entry.title} + {line.entries[1].title}"),
+            ).add_to(fmap)  # fmt: skip
     for number, entry in numbered:
         if not entry.has_position or entry.lat is None or entry.lon is None:
             continue
@@ -154,7 +163,7 @@ def render_html(handout: Handout) -> str:
                 icon_size=(24, 24),
                 icon_anchor=(12, 12),
             ),
-            popup=folium.Popup(_popup(number, entry), max_width=320),
+            popup=folium.Popup(_popup(number, entry, notes.get(entry.id, [])), max_width=320),
             tooltip=escape(f"{number}. {entry.title}"),
         ).add_to(fmap)
     if len(points) > 1:
@@ -319,24 +328,29 @@ def _link(href: str | None, text: str, *, new_tab: bool = False) -> str:
     return f'<a href="{escape(href)}"{target}>{escape(text)}</a>'
 
 
-def _popup(number: int, entry: ShortlistEntry) -> str:
+def _popup(number: int, entry: ShortlistEntry, pair_notes: list[str]) -> str:
     gone = "" if entry.available else f'<div class="gone-label">{UNAVAILABLE_FR}</div>'
     return f'{gone}<div class="title">{number}. {escape(entry.title)}</div>' + "<br>".join(
-        _details(entry)
+        _details(entry) + _pair_lines(pair_notes)
     )
+
+
+def _pair_lines(pair_notes: list[str]) -> list[str]:
+    return [f'<strong class="parcours">{escape(text)}</strong>' for text in pair_notes]
 
 
 def _item_list(handout: Handout) -> str:
     if not handout.entries:
         return "<main><p>Aucune piste dans la sélection pour l'instant.</p></main>"
     rows = []
+    notes = handout.pair_notes()
     for number, entry in enumerate(handout.entries, 1):
         gone = "" if entry.available else " gone"
         label = "" if entry.available else f'<div class="gone-label">{UNAVAILABLE_FR}</div>'
         rows.append(
             f'<li id="piste-{number}"><span class="num{gone}">{number}</span>{label}'
             f'<div class="title">{escape(entry.title)}</div>'
-            + "<br>".join(_details(entry))
+            + "<br>".join(_details(entry) + _pair_lines(notes.get(entry.id, [])))
             + "</li>"
         )
     return f'<main><ol class="items">{"".join(rows)}</ol></main>'

@@ -106,6 +106,7 @@ class HandoutPdf(FPDF):
     def __init__(self, handout: Handout) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.handout = handout
+        self.pair_notes = handout.pair_notes()
         fonts = find_fonts()
         self.unicode = fonts is not None
         if fonts:
@@ -283,6 +284,7 @@ def _block(pdf: HandoutPdf, number: int, entry: ShortlistEntry, text_w: float, *
     if not entry.available:
         rows.insert(0, (f"{UNAVAILABLE_FR.upper()} (retirée du catalogue)", 8, True))
     rows += _lines(entry)
+    rows += [(_cut(text), 8.5, True) for text in pdf.pair_notes.get(entry.id, ())]
     training = pdf.handout.training(entry)
     if training is not None:
         rows += [(text, 7.5, False) for text in insertion_lines(training)]

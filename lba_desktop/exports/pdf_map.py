@@ -161,6 +161,17 @@ def draw_map(pdf: HandoutPdf, handout: Handout, *, x: float, y: float, w: float,
             pdf.set_line_width(0.5)
             pdf.star(home_xy[0], home_xy[1], 1.6, 4.0, 5, rotate_degrees=-90, style="DF")
         _scale_bar(pdf, proj, x=x + 3, y=y + h - 4)
+        # A parcours: a dashed line from its training to its employer, under the badges.
+        at = {entry.id: (px, py) for _, entry, px, py in dots}
+        pdf.set_draw_color(40)
+        pdf.set_line_width(0.45)
+        with pdf.local_context():
+            pdf.set_dash_pattern(dash=1.2, gap=0.8)
+            for line in handout.pairs:
+                assert line.employer is not None
+                ends = at.get(line.entry.id), at.get(line.employer.id)
+                if ends[0] is not None and ends[1] is not None:
+                    pdf.line(*ends[0], *ends[1])
         for n, entry, px, py in dots:  # over everything: what the sheet is about
             badge(pdf, px, py, n, filled=entry.available, radius=2.4, size=7)
     pdf.set_line_width(0.4)

@@ -1,5 +1,6 @@
 """Young people followed by a counsellor and their shortlists: records and the service."""
 
+from lba_desktop.people.pairs import ShortlistLine, shortlist_lines
 from lba_desktop.people.records import (
     MAX_NAME,
     MAX_NOTE,
@@ -24,9 +25,11 @@ __all__ = [
     "Person",
     "PersonNotFound",
     "ShortlistEntry",
+    "ShortlistLine",
     "ShortlistStatus",
     "months_before",
     "normalise_email",
     "normalise_phone",
+    "shortlist_lines",
     "where_people_are_kept",
 ]

@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 TABLES = ("people", "shortlist_items", "appointment_requests", "journal_events")
 # Columns pointing at a row of another table, whose number changes on the way.
 REFERENCES = {
-    "shortlist_items": {"person_id": "people"},
+    # A parcours' employer line names its training's line (copied first, see `_in_order`).
+    "shortlist_items": {"person_id": "people", "paired_training_entry_id": "shortlist_items"},
     "appointment_requests": {"person_id": "people", "shortlist_entry_id": "shortlist_items"},
     "journal_events": {
         "person_id": "people",
@@ -101,7 +102,7 @@ def import_user_file(
         new_ids: dict[str, dict[int, int]] = {table: {} for table in TABLES}
         columns = {table: _columns(conn, table) for table in TABLES}
         for table in TABLES:
-            for row in rows[table]:
+            for row in _in_order(table, rows[table]):
                 values = {k: v for k, v in row.items() if k in columns[table] and k != "id"}
                 if table == "people":
                     # Rebuilt rather than trusted: the quick search reads it.
@@ -134,6 +135,14 @@ def import_user_file(
         report.events,
     )
     return report
+
+
+def _in_order(table: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Lines of no parcours (trainings among them) before the employers paired with one, so
+    a line's training already has its new number when the line is copied."""
+    if table != "shortlist_items":
+        return rows
+    return sorted(rows, key=lambda r: r.get("paired_training_entry_id") is not None)
 
 
 def _columns(conn: StoreConnection, table: str) -> set[str]:

@@ -178,7 +178,15 @@ class LocalCopy:
             conn.execute("DELETE FROM journal_events")
             conn.execute("DELETE FROM people")
             self._insert(conn, "people", people)
-            self._insert(conn, "shortlist_items", [r for r in lines if r["person_id"] in ids])
+            # A parcours' employer line after the training line it names.
+            self._insert(
+                conn,
+                "shortlist_items",
+                sorted(
+                    (r for r in lines if r["person_id"] in ids),
+                    key=_paired,
+                ),
+            )
             # Requests stay on the server: the copy's journal lines point at none.
             kept_lines = {r["id"] for r in lines if r["person_id"] in ids}
             self._insert(
@@ -461,3 +469,9 @@ def configured_server_label() -> str:
     from lba_desktop.data.user_pg import server_label
 
     return server_label(str(userstore.configured_target()))
+
+
+def _paired(row: Any) -> bool:
+    """An employer line of a parcours (a server a version behind has no such column)."""
+    names = row.keys()  # a row iterates its values, not its names
+    return "paired_training_entry_id" in names and row["paired_training_entry_id"] is not None

@@ -146,6 +146,8 @@ class ShortlistEntry:
     checked_at: datetime | None = None
     version: int = 1
     updated_by: str = ""
+    # An employer's line saved with a training as one « parcours »: that training's line.
+    paired_training_entry_id: int | None = None
 
     @property
     def has_position(self) -> bool:
@@ -399,4 +401,5 @@ def entry_from_row(row: sqlite3.Row) -> ShortlistEntry:
         checked_at=_utc(row["checked_at"]),
         version=row["version"],
         updated_by=row["updated_by"],
+        paired_training_entry_id=row["paired_training_entry_id"],
     )

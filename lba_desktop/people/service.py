@@ -19,6 +19,7 @@ from lba_desktop.models import Item, Place, PlaceKind
 from lba_desktop.people.conflicts import PERSON_LABELS_FR, entry_conflict, person_conflict
 from lba_desktop.people.journal import JournalKind, check_counsellor, current_counsellor
 from lba_desktop.people.moving import ImportReport, import_user_file
+from lba_desktop.people.pairs import PairMethods
 from lba_desktop.people.records import (
     PEOPLE_SQL,
     PERSON_FIELDS,
@@ -59,7 +60,7 @@ def where_people_are_kept() -> str:
     return "sur cet ordinateur"
 
 
-class PeopleService(JournalMethods):
+class PeopleService(JournalMethods, PairMethods):
     """People and their shortlists. Safe to share between the window and worker threads.
 
     Every method takes and returns plain records (`Person`, `ShortlistEntry`), so a Qt table
@@ -471,6 +472,12 @@ class PeopleService(JournalMethods):
         entry = self.get_entry(entry_id)
         with self._tx() as conn:
             conn.execute("DELETE FROM shortlist_items WHERE id = ?", (entry_id,))
+            # A training's employers stay, as lines of their own (see user_schema v9).
+            conn.execute(
+                "UPDATE shortlist_items SET paired_training_entry_id = NULL "
+                "WHERE paired_training_entry_id = ?",
+                (entry_id,),
+            )
             self._renumber(conn, entry.person_id)
             self._touch(conn, entry.person_id)
             self._journal(

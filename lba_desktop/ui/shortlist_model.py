@@ -1,5 +1,6 @@
 """The table model of one person's shortlist: status and note edited in place through the
-people service, rows reordered by the service (buttons or drag and drop), appointment status."""
+people service, rows reordered by the service (buttons or drag and drop), appointment status.
+A « parcours » (training + employer) is one row, with a status for each side."""
 
 from __future__ import annotations
 
@@ -15,13 +16,26 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication, QComboBox, QStyledItemDelegate, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QStyledItemDelegate,
+    QWidget,
+)
 
 from lba_desktop.errors import LbaError
 from lba_desktop.map_page import marker_key
 from lba_desktop.models import Kind
-from lba_desktop.people import STATUS_LABELS_FR, ShortlistEntry, ShortlistStatus
+from lba_desktop.people import (
+    STATUS_LABELS_FR,
+    ShortlistEntry,
+    ShortlistLine,
+    ShortlistStatus,
+    shortlist_lines,
+)
 from lba_desktop.people.conflicts import EditConflict
+from lba_desktop.people.pairs import PARCOURS_FR, flatten
 from lba_desktop.ui.look import kind_icon, km
 from lba_desktop.ui.table_model import ListTableModel
 
@@ -61,7 +75,8 @@ HEADER_TIPS = (
 MIME_TYPE = "application/x-lba-shortlist-row"
 
 SortRole = Qt.ItemDataRole.UserRole + 1
-ItemRole = Qt.ItemDataRole.UserRole + 2  # the ShortlistEntry
+ItemRole = Qt.ItemDataRole.UserRole + 2  # the ShortlistEntry (a parcours: its training)
+LineRole = Qt.ItemDataRole.UserRole + 6  # the ShortlistLine
 KeyRole = Qt.ItemDataRole.UserRole + 4  # "kind:id", shared with the map markers
 StatusRole = Qt.ItemDataRole.UserRole + 5  # the ShortlistStatus of the row
 
@@ -82,42 +97,67 @@ class ShortlistModel(ListTableModel):
         super().__init__(parent)
         self.people = people
         self._requests: dict[int, Any] = {}  # entry id → latest AppointmentRequest
+        self._numbers: dict[int, int] = {}  # entry id → its number in the exports
 
     # -- content
 
     def set_rows(self, entries: Sequence[ShortlistEntry], requests: dict[int, Any]) -> None:
         self.beginResetModel()
-        self._rows = list(entries)
+        self._set_lines(shortlist_lines(entries))
         self._requests = dict(requests)
         self.endResetModel()
 
+    def _set_lines(self, lines: list[ShortlistLine]) -> None:
+        self._rows = lines
+        # Numbered as the exports number them: a parcours takes two numbers (« 3–4 »).
+        self._numbers = {e.id: n for n, e in enumerate(flatten(lines), 1)}
+
     def entries(self) -> tuple[ShortlistEntry, ...]:
-        return tuple(self._rows)
+        """Every entry shown (a parcours' two sides), each once."""
+        return flatten(self._rows)
+
+    def line(self, row: int) -> ShortlistLine | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def entry(self, row: int) -> ShortlistEntry | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        line = self.line(row)
+        return line.entry if line is not None else None
 
     def request_of(self, entry_id: int) -> Any:
         return self._requests.get(entry_id)
 
     def row_of_entry(self, entry_id: int) -> int:
-        return next((r for r, e in enumerate(self._rows) if e.id == entry_id), -1)
+        return next(
+            (r for r, line in enumerate(self._rows) if entry_id in {e.id for e in line.entries}),
+            -1,
+        )
 
     def move_row(self, source: int, target: int) -> bool:
-        """Put row `source` at position `target` (0-based) through the service."""
+        """Put row `source` at row `target` (0-based) through the service."""
         entry = self.entry(source)
         target = max(0, min(target, len(self._rows) - 1))
-        if entry is None or self.people is None or target == source:
+        there = self.entry(target)
+        if entry is None or there is None or self.people is None or target == source:
             return False
         try:
-            reordered = self.people.move(entry.id, target)
+            # Positions count every entry, a parcours' employer too: the row's training
+            # takes the place of the training (or entry) shown on the target row.
+            reordered = self.people.move(entry.id, there.position)
         except LbaError as exc:
             self.failed.emit(exc)
             return False
+        lines = shortlist_lines(reordered)
+        if any(line.is_pair for line in lines):
+            # A training shared by two parcours moves both rows: told as a new list.
+            self.beginResetModel()
+            self._set_lines(lines)
+            self.endResetModel()
+            self.changed.emit()
+            return True
         # Qt counts the destination before the move: one further down when moving down.
         dest = target + 1 if target > source else target
         self.beginMoveRows(QModelIndex(), source, source, QModelIndex(), dest)
-        self._rows = list(reordered)
+        self._set_lines(lines)
         self.endMoveRows()
         self.dataChanged.emit(self.index(0, COL_POS), self.index(len(self._rows) - 1, COL_POS))
         self.changed.emit()
@@ -135,10 +175,25 @@ class ShortlistModel(ListTableModel):
         return base
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        entry = self.entry(index.row()) if index.isValid() else None
-        if entry is None:
+        line = self.line(index.row()) if index.isValid() else None
+        if line is None:
             return None
+        entry = line.entry
         col = index.column()
+        if col == COL_POS and role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+        ):
+            return "–".join(str(self._numbers.get(e.id, "")) for e in line.entries)
+        if line.employer is not None and role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.EditRole,
+        ):
+            return self._pair_data(line, col, role)
+        if role == LineRole:
+            return line
         if role == ItemRole:
             return entry
         if role == KeyRole:
@@ -155,12 +210,12 @@ class ShortlistModel(ListTableModel):
             return entry.position
         if role == Qt.ItemDataRole.DecorationRole and col == COL_KIND:
             return kind_icon(entry.kind)
-        if role == Qt.ItemDataRole.ForegroundRole and not entry.available:
+        if role == Qt.ItemDataRole.ForegroundRole and not line.available:
             # Greyed like a disabled line: still readable, clearly not current.
             return QApplication.palette().color(
                 QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
             )
-        if role == Qt.ItemDataRole.FontRole and not entry.available and col == COL_TITLE:
+        if role == Qt.ItemDataRole.FontRole and not line.available and col == COL_TITLE:
             font = QApplication.font()
             font.setItalic(True)
             return font
@@ -213,10 +268,53 @@ class ShortlistModel(ListTableModel):
             return "Distance inconnue : pas de commune de résidence ou lieu sans coordonnées"
         return self._display(entry, col) or None
 
+    def _pair_data(self, line: ShortlistLine, col: int, role: int) -> Any:
+        """A parcours' row: both sides in each column, « formation » first."""
+        training, employer = line.entry, line.employer
+        assert employer is not None
+        if role == Qt.ItemDataRole.EditRole:
+            if col == COL_STATUS:
+                return (training.status.value, employer.status.value)
+            return training.note if col == COL_NOTE else None
+        if col == COL_KIND:
+            return PARCOURS_FR
+        if col == COL_TITLE:
+            text = f"{training.title} + {employer.title}"
+            gone = [e.title for e in line.entries if not e.available]
+            return text + (f" — {', '.join(gone)} n'est plus disponible" if gone else "")
+        if col == COL_ORG:
+            return f"{training.organisation} + {employer.organisation or employer.title}"
+        if col == COL_COMMUNE:
+            return f"{training.commune} + {employer.commune}".strip(" +")
+        if col == COL_DISTANCE:
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return (
+                    f"Domicile → formation : {km(training.distance_km) or 'inconnue'} ; "
+                    f"domicile → employeur : {km(employer.distance_km) or 'inconnue'} ; "
+                    f"employeur ↔ formation : {km(line.employer_to_training_km) or 'inconnue'}"
+                )
+            return km(line.travel_km)
+        if col == COL_STATUS:
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return (
+                    f"Formation : {training.status.label_fr} — {training.status.next_step_fr}\n"
+                    f"Employeur : {employer.status.label_fr} — {employer.status.next_step_fr}\n"
+                    "Double-clic ou F2 pour changer l'un ou l'autre"
+                )
+            return f"F : {training.status.label_fr} · E : {employer.status.label_fr}"
+        if role == Qt.ItemDataRole.ToolTipRole and col not in (COL_NOTE, COL_RDV):
+            return self._pair_data(line, col, Qt.ItemDataRole.DisplayRole) or None
+        return (self._tooltip if role == Qt.ItemDataRole.ToolTipRole else self._display)(
+            training, col
+        )
+
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        entry = self.entry(index.row()) if index.isValid() else None
-        if entry is None or role != Qt.ItemDataRole.EditRole or self.people is None:
+        line = self.line(index.row()) if index.isValid() else None
+        if line is None or role != Qt.ItemDataRole.EditRole or self.people is None:
             return False
+        entry = line.entry
+        if line.employer is not None and index.column() == COL_STATUS:
+            return self._set_pair_status(index.row(), line, value)
         try:
             if index.column() == COL_STATUS:
                 if ShortlistStatus(value) is entry.status:
@@ -231,7 +329,7 @@ class ShortlistModel(ListTableModel):
         except EditConflict as exc:
             # Show the colleague's version in the row and say who changed it: a new edit
             # then starts from it.
-            self._rows[index.row()] = exc.theirs
+            self._rows[index.row()] = self._replaced(line, exc.theirs)
             last = len(HEADERS) - 1
             self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), last))
             self.failed.emit(exc)
@@ -239,8 +337,37 @@ class ShortlistModel(ListTableModel):
         except (LbaError, ValueError) as exc:
             self.failed.emit(exc if isinstance(exc, LbaError) else LbaError(str(exc)))
             return False
-        self._rows[index.row()] = updated
+        self._rows[index.row()] = self._replaced(line, updated)
         self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), len(HEADERS) - 1))
+        self.changed.emit()
+        return True
+
+    @staticmethod
+    def _replaced(line: ShortlistLine, entry: ShortlistEntry) -> ShortlistLine:
+        if line.employer is not None and entry.id == line.employer.id:
+            return ShortlistLine(line.entry, entry)
+        return ShortlistLine(entry, line.employer)
+
+    def _set_pair_status(self, row: int, line: ShortlistLine, value: Any) -> bool:
+        """(training status, employer status): each side written when it changed."""
+        assert self.people is not None
+        last = len(HEADERS) - 1
+        try:
+            wanted = [ShortlistStatus(v) for v in value]
+            for entry, status in zip(line.entries, wanted, strict=True):
+                if status is not entry.status:
+                    updated = self.people.set_status(entry.id, status, base=entry)
+                    line = self._replaced(line, updated)
+        except EditConflict as exc:
+            self._rows[row] = self._replaced(line, exc.theirs)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+            self.failed.emit(exc)
+            return False
+        except (LbaError, ValueError, TypeError) as exc:
+            self.failed.emit(exc if isinstance(exc, LbaError) else LbaError(str(exc)))
+            return False
+        self._rows[row] = line
+        self.dataChanged.emit(self.index(row, 0), self.index(row, last))
         self.changed.emit()
         return True
 
@@ -282,29 +409,72 @@ class ShortlistModel(ListTableModel):
 
 
 class StatusDelegate(QStyledItemDelegate):
-    """A combo of the seven statuses, opened in place on the status column."""
+    """A combo of the seven statuses, opened in place on the status column; on a parcours'
+    row, two combos side by side (the training's, the employer's)."""
 
     def createEditor(self, parent: QWidget, option: Any, index: Index) -> QWidget:
+        value = index.data(Qt.ItemDataRole.EditRole)
+        if isinstance(value, tuple):
+            pair = QWidget(parent)
+            pair.setAutoFillBackground(True)
+            row = QHBoxLayout(pair)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(2)
+            for side, tip in (("Formation", "à la formation"), ("Employeur", "à l'employeur")):
+                combo = self._combo(pair, f"Statut {tip}")
+                combo.setAccessibleName(f"Statut : {side.lower()}")
+                combo.setObjectName(f"statut{side}")
+                row.addWidget(combo)
+            return pair
+        return self._combo(parent, "Où en est le jeune avec cet élément")
+
+    def _combo(self, parent: QWidget, tip: str) -> QComboBox:
         combo = QComboBox(parent)
         combo.setAccessibleName("Statut")
-        combo.setToolTip("Où en est le jeune avec cet élément")
+        combo.setToolTip(tip)
         for status, label in STATUS_LABELS_FR.items():
             combo.addItem(label, status.value)
         combo.activated.connect(self._commit)
         return combo
 
+    def updateEditorGeometry(self, editor: QWidget, option: Any, index: Index) -> None:
+        rect = option.rect
+        if not isinstance(editor, QComboBox):
+            # Two combos need more than the column: as wide as both labels, over the next cells.
+            rect = rect.adjusted(0, 0, max(0, editor.sizeHint().width() - rect.width()), 0)
+        editor.setGeometry(rect)
+
     def setEditorData(self, editor: QWidget, index: Index) -> None:
-        assert isinstance(editor, QComboBox)
         value = index.data(Qt.ItemDataRole.EditRole)
-        editor.setCurrentIndex(max(0, editor.findData(value)))
+        combos = self._combos(editor)
+        values = value if isinstance(value, tuple) else (value,)
+        for combo, current in zip(combos, values, strict=False):
+            combo.setCurrentIndex(max(0, combo.findData(current)))
 
     def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
-        assert isinstance(editor, QComboBox)
-        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+        combos = self._combos(editor)
+        if len(combos) == 1:
+            model.setData(index, combos[0].currentData(), Qt.ItemDataRole.EditRole)
+        else:
+            model.setData(index, tuple(c.currentData() for c in combos), Qt.ItemDataRole.EditRole)
+
+    @staticmethod
+    def _combos(editor: QWidget) -> list[QComboBox]:
+        if isinstance(editor, QComboBox):
+            return [editor]
+        return editor.findChildren(QComboBox)
 
     def _commit(self, _index: int) -> None:
         # Choosing a line is the whole edit: write it and close, as a counsellor expects.
-        editor = self.sender()
+        combo = self.sender()
+        if not isinstance(combo, QWidget):
+            return
+        parent = combo.parentWidget()
+        editor = combo if isinstance(combo, QComboBox) and not self._in_pair(combo) else parent
         if isinstance(editor, QWidget):
             self.commitData.emit(editor)
             self.closeEditor.emit(editor)
+
+    @staticmethod
+    def _in_pair(combo: QWidget) -> bool:
+        return combo.objectName().startswith("statut")

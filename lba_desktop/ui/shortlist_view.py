@@ -246,9 +246,12 @@ class ShortlistView(QWidget):
         self.model.set_rows(entries, requests)
         home = f" — domicile : {html.escape(person.home_label)}" if person.home_label else ""
         gone = sum(1 for e in entries if not e.available)
+        pairs = sum(1 for e in entries if e.paired_training_entry_id is not None)
         self.title.setText(
             f"<b>Sélection de {html.escape(person.display_name)}</b> — "
-            f"{len(entries)} élément{'s' if len(entries) > 1 else ''}{home}"
+            f"{len(entries)} élément{'s' if len(entries) > 1 else ''}"
+            + (f" dont {pairs} parcours" if pairs else "")
+            + home
             + (f" — <i>{gone} n'est plus disponible</i>" if gone == 1 else "")
             + (f" — <i>{gone} ne sont plus disponibles</i>" if gone > 1 else "")
         )
@@ -281,6 +284,9 @@ class ShortlistView(QWidget):
 
     def selected_entry(self) -> Any:
         return self.model.entry(self.selected_row())
+
+    def selected_line(self) -> Any:
+        return self.model.line(self.selected_row())
 
     def select_entry(self, entry_id: int) -> bool:
         row = self.model.row_of_entry(entry_id)
@@ -346,12 +352,13 @@ class ShortlistView(QWidget):
 
     @Slot()
     def remove_selected(self) -> None:
-        entry = self.selected_entry()
-        if entry is None or self.people is None:
+        line = self.selected_line()
+        if line is None or self.people is None:
             return
         row = self.selected_row()
         try:
-            self.people.remove_from_shortlist(entry.id)
+            # A parcours goes as one: its employer, and its training unless shared.
+            self.people.remove_line(line)
         except LbaError as exc:
             self.failed.emit(exc)
             return

@@ -72,6 +72,8 @@ def test_an_older_user_store_gets_the_column_unmarked(tmp_path: Path) -> None:
     # The store as version 7 wrote it: no column for the mark.
     with sqlite3.connect(paths.user_db_path()) as conn:
         conn.execute("ALTER TABLE shortlist_items DROP COLUMN handi_friendly")
+        conn.execute("DROP INDEX shortlist_pairs")  # and version 9's parcours
+        conn.execute("ALTER TABLE shortlist_items DROP COLUMN paired_training_entry_id")
         conn.execute("PRAGMA user_version = 7")
     with PeopleService() as service:
         (entry,) = service.shortlist(who.id)

@@ -154,6 +154,8 @@ def test_an_old_outbox_is_migrated_with_its_requests(fake_upstream: FakeUpstream
     conn.execute("ALTER TABLE appointment_requests DROP COLUMN claimed_by")
     conn.execute("ALTER TABLE appointment_requests DROP COLUMN claim_expires_at")
     conn.execute("ALTER TABLE shortlist_items DROP COLUMN handi_friendly")  # version 8's
+    conn.execute("DROP INDEX shortlist_pairs")  # version 9's parcours
+    conn.execute("ALTER TABLE shortlist_items DROP COLUMN paired_training_entry_id")
     conn.execute("PRAGMA user_version = 3")
     conn.close()
     with AppointmentService(client=fast_client(fake_upstream)) as service:
