@@ -20,7 +20,7 @@ from lba_desktop import map_tiles, paths, place_names
 from lba_desktop.models import Hit, Kind, SearchResult
 
 # Bump when the page's HTML or JavaScript changes, so a cached page is rebuilt.
-PAGE_VERSION = 5
+PAGE_VERSION = 6
 
 # One colour per kind, shared by the map markers and the list badges. Mid-tone hues chosen to
 # stay readable on a light and on a dark background (white text on them reads too).

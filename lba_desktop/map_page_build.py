@@ -55,6 +55,8 @@ _PAGE_JS = r"""
   var LABELS = {formation: "Formation", offre: "Offre d'emploi", entreprise: "Entreprise",
                 partenariat: "Partenariat"};
   var extras = L.layerGroup().addTo(map);
+  // « Parcours complets »: dashed lines from the chosen training to each of its employers.
+  var links = L.layerGroup().addTo(map);
   var places = LbaPlaces.attach(map, window.LBA_PLACES || []);
   window.lbaPlaces = places;
   window.lbaMap = map;
@@ -65,7 +67,8 @@ _PAGE_JS = r"""
   window.lbaSelectedId = null;
   window.lbaBridge = null;
   var addLabel = null;   // « Ajouter à la sélection de … » while a person is chosen
-  var mode = "results";  // "shortlist": a person's selection, numbered, without the link
+  // "shortlist": a person's selection, numbered, without the link; "parcours": the pairs
+  var mode = "results";
 
   function esc(s) {
     return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
@@ -80,7 +83,7 @@ _PAGE_JS = r"""
     if (p.c) { h += '<br>' + esc(p.c); }
     if (p.d != null) {
       h += '<br>' + String(p.d).replace('.', ',') + ' km';
-      if (mode === "shortlist") { h += ' du domicile'; }
+      if (mode !== "results") { h += ' du domicile'; }
     }
     if (p.s) { h += '<br><i>' + esc(p.s) + '</i>'; }
     if (addLabel && mode === "results") {
@@ -99,6 +102,7 @@ _PAGE_JS = r"""
   }
   window.lbaSetResults = function (payload) {
     extras.clearLayers();
+    links.clearLayers();
     window.lbaMarkers = {};
     window.lbaSelectedId = null;
     all = [];
@@ -118,7 +122,7 @@ _PAGE_JS = r"""
       bounds.push([p.la, p.lo]);
     });
     mode = payload.mode || "results";
-    shown = payload.kinds || (mode === "shortlist" ? null : shown);
+    shown = payload.kinds || (mode !== "results" ? null : shown);
     var count = refill();
     var c = payload.centre;
     if (c) {
@@ -165,6 +169,18 @@ _PAGE_JS = r"""
     }
   });
   // The chosen young person's home (null: nobody chosen, or no home known).
+  window.lbaSetLinks = function (list) {
+    links.clearLayers();
+    (list || []).forEach(function (l) {
+      var line = L.polyline([l.from, l.to], {color: "#333333", weight: 3, opacity: 0.85,
+                                             dashArray: "7 5", interactive: true});
+      var km = l.km == null ? "" : " — " + String(l.km).replace(".", ",") + " km du CFA";
+      line.bindTooltip(esc(l.t) + km, {sticky: true});
+      links.addLayer(line);
+    });
+    return links.getLayers().length;
+  };
+  window.lbaLinkCount = function () { return links.getLayers().length; };
   window.lbaSetHome = function (pin) { places.setPin("home", pin); return !!pin; };
   window.lbaShowKinds = function (kinds) { shown = kinds; return refill(); };
   window.lbaMarkerCount = function () { return cluster.getLayers().length; };

@@ -89,6 +89,7 @@ class MapPanel(QWidget):
     addRequested = Signal(str)  # marker key whose popup link « Ajouter à la sélection » was used
     pageReady = Signal()
     resultsShown = Signal(int)  # markers now in the cluster layer (after a set/show call)
+    linksShown = Signal(int)  # lines drawn from the chosen training to its employers
 
     def __init__(self, parent: QWidget | None = None, *, online_tiles: bool = False) -> None:
         super().__init__(parent)
@@ -108,6 +109,7 @@ class MapPanel(QWidget):
         self._pending_js: str | None = None
         self._pending_kinds: list[str] | None = None
         self._pending_select: str | None = None
+        self._pending_links: str | None = None
         self._dark = False
         self._online_tiles = online_tiles
         self._bridge = MapBridge(self)
@@ -192,6 +194,9 @@ class MapPanel(QWidget):
         if self._pending_select is not None:
             self.select(self._pending_select)
             self._pending_select = None
+        if self._pending_links is not None:
+            self._run(self._pending_links, self._on_links_shown)
+            self._pending_links = None
         self.pageReady.emit()
 
     # -- feeding
@@ -211,6 +216,7 @@ class MapPanel(QWidget):
             self._pending_js = js
             self._pending_kinds = None  # the payload carries the kinds to show
             self._pending_select = None
+            self._pending_links = None
             return
         self._run(js, self._on_results_shown)
 
@@ -221,6 +227,20 @@ class MapPanel(QWidget):
             self._pending_kinds = kinds
             return
         self._run(f"lbaShowKinds({json.dumps(kinds)})", self._on_results_shown)
+
+    def set_links(self, js: str) -> None:
+        """Lines of « Parcours complets » (`map_parcours.set_links_js`); after the markers
+        when the page is still loading."""
+        if not self.available:
+            return
+        if not self.ready:
+            self._pending_links = js
+            return
+        self._run(js, self._on_links_shown)
+
+    @Slot(object)
+    def _on_links_shown(self, count: Any) -> None:
+        self.linksShown.emit(int(count or 0))
 
     def select(self, key: str) -> None:
         """Open that item's marker popup (once the page is loaded, if it is not yet)."""

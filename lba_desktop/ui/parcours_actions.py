@@ -10,8 +10,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget
 
 from lba_desktop.errors import LbaError
+from lba_desktop.map_parcours import parcours_payload, set_links_js, training_links
 from lba_desktop.models import Item, Kind, Place, PlaceKind
-from lba_desktop.parcours import ParcoursResult, ParcoursService
+from lba_desktop.parcours import Pair, ParcoursResult, ParcoursService
 from lba_desktop.people.news import News, NewsReport
 from lba_desktop.people.profiles import Profile, Profiles, search_for
 from lba_desktop.ui.parcours_view import ParcoursPanel
@@ -119,6 +120,12 @@ class ParcoursActions(QObject):
         box.saveRequested.connect(self._save)
         box.searchRequested.connect(self.search_for_person)
         box.pairsRequested.connect(self.pairs_for_person)
+        self.panel.pairAddRequested.connect(self.add_pair)
+        self.panel.trainingChosen.connect(self.show_links)
+        window.map.markerClicked.connect(self._on_marker)
+        window.searchFinished.connect(self._on_search)
+        self.map_shows_parcours = False
+        self.followup.shortlist.mapRequested.connect(self._on_shortlist_map)
         window.details.employersRequested.connect(self.employers_of)
 
     @Slot()
@@ -270,10 +277,79 @@ class ParcoursActions(QObject):
         )
 
     @Slot(object)
+    def add_pair(self, pair: Pair) -> None:
+        """The pair into the chosen young person's shortlist, as one « parcours » line (an
+        offer with its training included, whose training is not listed, goes alone)."""
+        people, person = self.followup.people, self.followup.require_person()
+        if people is None or person is None:
+            return
+        try:
+            if pair.training is None:
+                entry, created = people.add_to_shortlist(
+                    person.id, item=pair.employer, distance_km=pair.employer_from_home_km
+                )
+                chosen = entry.id
+            else:
+                line, created = people.add_pair_to_shortlist(
+                    person.id, training=pair.training, employer=pair.employer
+                )
+                chosen = line.entry.id
+        except LbaError as exc:
+            self.followup.show_error(exc)
+            return
+        what = pair.training.title if pair.training else pair.employer.title
+        employer = pair.employer.organisation or pair.employer.title
+        label = f"Parcours « {what} » + « {employer} »" if pair.training else f"« {what} »"
+        self.window.statusBar().showMessage(
+            f"{label} ajouté à la sélection de {person.first_name}."
+            if created
+            else f"{label} est déjà dans la sélection de {person.first_name}.",
+            5000,
+        )
+        shortlist = self.followup.shortlist
+        shortlist.reload()
+        shortlist.select_entry(chosen)
+        self.followup.after_shortlist_change()
+
+    @Slot(object)
     def _on_result(self, result: ParcoursResult) -> None:
         self.result = result
         self.panel.show_result(result)
+        self.show_on_map(result)
         self.resultShown.emit(result)
+
+    # -- the map
+
+    def show_on_map(self, result: ParcoursResult) -> None:
+        """Home, the trainings and their employers on the window's map; the lines of the
+        training the pairs start from, when there is one."""
+        picking = self.followup.picking
+        picking.map_shows_shortlist = False
+        self.followup.shortlist.map_button.setChecked(False)
+        self.map_shows_parcours = True
+        self.window.map.set_results(parcours_payload(result, self.person))
+        if result.chosen_training is not None:
+            self.show_links(result.chosen_training)
+
+    @Slot(object)
+    def show_links(self, training: Item) -> None:
+        """Lines from `training` to each of its employers within reach."""
+        if self.result is None or not self.map_shows_parcours:
+            return
+        self.window.map.set_links(set_links_js(training_links(self.result, training.id)))
+
+    @Slot(str)
+    def _on_marker(self, key: str) -> None:
+        if self.map_shows_parcours and key.startswith(f"{Kind.FORMATION.value}:"):
+            self.panel.select_training(key.split(":", 1)[1])
+
+    @Slot(bool)
+    def _on_shortlist_map(self, _shown: bool) -> None:
+        self.map_shows_parcours = False  # the selection, or the search again
+
+    @Slot(object)
+    def _on_search(self, _result: Any) -> None:
+        self.map_shows_parcours = False  # the window drew the search's results
 
     @Slot(object)
     def _failed(self, exc: Exception) -> None:

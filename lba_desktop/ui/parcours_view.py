@@ -286,6 +286,8 @@ class ParcoursPanel(QWidget):
     """The profile on the left; the pairs and the trainings within reach on the right."""
 
     pairActivated = Signal(object)  # a Pair (double-click: show its training and employer)
+    pairAddRequested = Signal(object)  # a Pair to save in the young person's shortlist
+    trainingChosen = Signal(object)  # the training Item chosen in either list (map lines)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -296,10 +298,27 @@ class ParcoursPanel(QWidget):
         self.pairs_model = PairsModel(self)
         self.pairs = _table(self.pairs_model, "Parcours complets : formation et employeur")
         self.pairs.doubleClicked.connect(self._activated)
+        self.pairs.selectionModel().selectionChanged.connect(self._update_add)
+        self.add_button = QPushButton("Ajouter le parcours à la sélection")
+        self.add_button.setToolTip(
+            "La formation et l'employeur du parcours choisi, en une seule ligne de la "
+            "sélection du jeune (un statut pour chacun)"
+        )
+        self.add_button.setEnabled(False)
+        self.add_button.clicked.connect(self._add)
+        pairs_column = QWidget()
+        pairs_layout = QVBoxLayout(pairs_column)
+        pairs_layout.setContentsMargins(0, 0, 0, 0)
+        pairs_layout.addWidget(self.pairs, 1)
+        add_row = QHBoxLayout()
+        add_row.addWidget(self.add_button)
+        add_row.addStretch(1)
+        pairs_layout.addLayout(add_row)
         self.trainings_model = TrainingsModel(self)
         self.trainings = _table(self.trainings_model, "Formations à portée")
+        self.trainings.selectionModel().selectionChanged.connect(self._training_row)
         right = QSplitter(Qt.Orientation.Horizontal)
-        right.addWidget(self.pairs)
+        right.addWidget(pairs_column)
         right.addWidget(self.trainings)
         right.setStretchFactor(0, 2)
         right.setStretchFactor(1, 1)
@@ -336,6 +355,39 @@ class ParcoursPanel(QWidget):
         self.pairs_model.set_rows([])
         self.trainings_model.set_rows([])
         self.summary.setText(text)
+
+    def selected_pair(self) -> Pair | None:
+        rows = self.pairs.selectionModel().selectedRows()
+        return rows[0].data(ItemRole) if rows else None
+
+    @Slot()
+    def _update_add(self) -> None:
+        pair = self.selected_pair()
+        self.add_button.setEnabled(pair is not None)
+        if pair is not None and pair.training is not None:
+            self.trainingChosen.emit(pair.training)
+
+    @Slot()
+    def _training_row(self) -> None:
+        rows = self.trainings.selectionModel().selectedRows()
+        reach = rows[0].data(ItemRole) if rows else None
+        if reach is not None:
+            self.trainingChosen.emit(reach.item)
+
+    def select_training(self, training_id: str) -> bool:
+        """Choose that training in « Formations à portée » (a click on its map marker)."""
+        model = self.trainings_model
+        for row in range(model.rowCount()):
+            if model.index(row, 0).data(ItemRole).item.id == training_id:
+                self.trainings.selectRow(row)
+                return True
+        return False
+
+    @Slot()
+    def _add(self) -> None:
+        pair = self.selected_pair()
+        if pair is not None:
+            self.pairAddRequested.emit(pair)
 
     @Slot(QModelIndex)
     def _activated(self, index: QModelIndex) -> None:
