@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lba_desktop import paths
 from lba_desktop.data import userstore
@@ -19,6 +20,9 @@ from lba_desktop.geo import EARTH_RADIUS_KM, distance_km
 from lba_desktop.models import Item, Kind
 from lba_desktop.people.profiles import Profile, Profiles
 from lba_desktop.people.records import is_position
+
+if TYPE_CHECKING:
+    from lba_desktop.people.service import PeopleService
 
 log = logging.getLogger(__name__)
 SEEN_FILE_NAME = "catalogue-vu.sqlite"
@@ -216,6 +220,24 @@ class News:
                 )
                 total += cur.rowcount
             return total
+
+    def add_to_shortlists(
+        self, people: PeopleService, catalogue: CatalogueStore, leads: Iterable[NewLead]
+    ) -> tuple[int, int]:
+        """Each lead into its young person's shortlist, then out of the list of news. Returns
+        (lines added, leads whose item left the catalogue since: reviewed, not added)."""
+        added = gone = 0
+        for lead in leads:
+            item = catalogue.get(lead.kind, lead.item_id)
+            if item is None:
+                gone += 1
+            else:
+                _, created = people.add_to_shortlist(
+                    lead.person_id, item=item, distance_km=lead.distance_km
+                )
+                added += created
+            self.dismiss(lead.person_id, [(lead.kind.value, lead.item_id)])
+        return added, gone
 
 
 # Grid cells of a fifth of a degree (22 km north-south): small enough that an item is checked

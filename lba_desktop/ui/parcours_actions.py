@@ -15,6 +15,7 @@ from lba_desktop.models import Item, Kind, Place, PlaceKind
 from lba_desktop.parcours import Pair, ParcoursResult, ParcoursService
 from lba_desktop.people.news import News, NewsReport
 from lba_desktop.people.profiles import Profile, Profiles, search_for
+from lba_desktop.ui.news_dialog import NewsDialog
 from lba_desktop.ui.parcours_view import ParcoursPanel
 
 if TYPE_CHECKING:
@@ -104,9 +105,19 @@ class ParcoursActions(QObject):
         self.open_action.triggered.connect(self.show_panel)
         self.followup.menu.addAction(self.open_action)
         window.addAction(self.open_action)
+        self.news_action = QAction("&Nouvelles pistes pour mes jeunes…", window)
+        self.news_action.setToolTip(
+            "Ce qu'une mise à jour des données ou un paquet a apporté dans le profil de chaque "
+            "jeune : à revoir et à ajouter à leur sélection"
+        )
+        self.news_action.triggered.connect(self.open_news)
+        self.news_action.setEnabled(False)
+        self.followup.menu.addAction(self.news_action)
+        self.news_dialog: NewsDialog | None = None
         for name, extra in (
             ("personal_widgets", self.dock),
             ("personal_actions", self.open_action),
+            ("personal_actions", self.news_action),
         ):
             found = getattr(window, name, None)
             if found is not None:
@@ -151,6 +162,7 @@ class ParcoursActions(QObject):
         if people is not None:
             self.profiles = Profiles(people.store)
             self.dock.setEnabled(True)
+            self.news_action.setEnabled(True)
             self._on_person(self.followup.person)
             self.check_news()
 
@@ -168,9 +180,32 @@ class ParcoursActions(QObject):
     def _on_news(self, report: NewsReport) -> None:
         if report.leads:
             self.window.statusBar().showMessage(
-                f"{report.summary_fr} : « lba-desktop jeunes nouveautes » pour les revoir.", 15000
+                f"{report.summary_fr} : menu Suivi › « Nouvelles pistes pour mes jeunes » pour "
+                "les revoir.",
+                15000,
             )
         self.newsReported.emit(report)
+
+    @Slot()
+    def open_news(self) -> None:
+        """The list of new leads per young person, to add to their shortlists in a few clicks."""
+        people, backend = self.followup.people, self.window.backend
+        if people is None or backend is None:
+            return
+        try:
+            dialog = NewsDialog(people, News(people.store), backend.store, self.window)
+        except LbaError as exc:
+            self.followup.show_error(exc)
+            return
+        dialog.changed.connect(self._on_news_added)
+        self.news_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+
+    @Slot()
+    def _on_news_added(self) -> None:
+        self.followup.shortlist.reload()
+        self.followup.after_shortlist_change()
 
     # -- the chosen person
 
