@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget
 
@@ -163,6 +163,7 @@ class ParcoursActions(QObject):
             self.profiles = Profiles(people.store)
             self.dock.setEnabled(True)
             self.news_action.setEnabled(True)
+            self.window.installEventFilter(self)
             self._on_person(self.followup.person)
             self.check_news()
 
@@ -209,8 +210,41 @@ class ParcoursActions(QObject):
 
     # -- the chosen person
 
+    def autosave(self) -> bool:
+        """Save what was typed in the profile and not saved yet (another young person chosen,
+        the window closing): nothing typed is lost. False when there was nothing to save."""
+        box = self.panel.profile_box
+        if self.person is None or self.profiles is None:
+            return False
+        if box.metier_edit.text().strip():
+            box.add_typed()  # a métier typed but not added (a text naming none stays typed)
+        if not box.values_changed():
+            return False
+        try:
+            saved = save_profile(self.profiles, box.values())
+        except LbaError as exc:
+            self.followup.show_error(exc)
+            return False
+        box.mark_saved(saved)
+        self.profile = saved
+        self.window.statusBar().showMessage(
+            f"Profil de {self.person.first_name} enregistré automatiquement.", 5000
+        )
+        self.profileSaved.emit(saved)
+        return True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Installed after the follow-up's own filter, so called before it closes the store.
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.autosave()
+        return False
+
     @Slot(object)
     def _on_person(self, person: Any) -> None:
+        if self.person is not None and self.panel.profile_box.values().person_id == (
+            self.person.id
+        ):
+            self.autosave()
         self.person = person
         self.profile = None
         box = self.panel.profile_box
@@ -247,6 +281,8 @@ class ParcoursActions(QObject):
     @Slot(object)
     def _on_saved(self, profile: Profile) -> None:
         self.profile = profile
+        if self.person is not None and profile.person_id == self.person.id:
+            self.panel.profile_box.mark_saved(profile)
         self.window.statusBar().showMessage("Profil enregistré.", 5000)
         self.profileSaved.emit(profile)
 

@@ -146,6 +146,7 @@ class ProfileBox(QGroupBox):
     """Mobility, level aimed at and métiers of the chosen young person."""
 
     saveRequested = Signal(object)  # a Profile with the values typed
+    edited = Signal(bool)  # the values differ (True) or no longer differ from the saved ones
     searchRequested = Signal()  # « Chercher pour ce jeune »
     pairsRequested = Signal()  # « Parcours complets »
 
@@ -154,6 +155,8 @@ class ProfileBox(QGroupBox):
         self.metiers: Any = None
         self._person_id: int | None = None
         self._chosen: list[Metier] = []
+        self._saved: Profile | None = None  # as loaded or last saved
+        self._loading = False
         form = QFormLayout(self)
         self.home_label = QLabel("—")
         self.home_label.setWordWrap(True)
@@ -185,7 +188,8 @@ class ProfileBox(QGroupBox):
         self._timer.setInterval(150)
         self._timer.timeout.connect(self._complete)
         self.metier_edit.textEdited.connect(lambda _t: self._timer.start())
-        self.metier_edit.returnPressed.connect(self._add_typed)
+        self.metier_edit.textChanged.connect(self._changed)
+        self.metier_edit.returnPressed.connect(self.add_typed)
         form.addRow("Métiers :", self.metier_edit)
         self.chosen = QListWidget()
         self.chosen.setAccessibleName("Métiers du profil")
@@ -207,18 +211,31 @@ class ProfileBox(QGroupBox):
         self.pairs_button.clicked.connect(self.pairsRequested)
         buttons.addWidget(self.search_button)
         buttons.addWidget(self.pairs_button)
+        self.unsaved = QLabel("Profil modifié, pas encore enregistré")
+        self.unsaved.setStyleSheet(f"color: {WARNING_COLOUR.name()};")
+        self.unsaved.setToolTip(
+            "Rien n'est perdu : le profil s'enregistre de lui-même quand vous choisissez un "
+            "autre jeune ou fermez l'application"
+        )
+        self.unsaved.hide()
         form.addRow(self.save_button)
+        form.addRow(self.unsaved)
         form.addRow(buttons)
+        self.mobility.valueChanged.connect(self._changed)
+        self.level.currentIndexChanged.connect(self._changed)
         self.show_profile(None, "", None)
 
     def show_profile(self, person_id: int | None, home: str, profile: Profile | None) -> None:
         self._person_id = person_id
         self.home_label.setText(home or "non renseigné (à indiquer dans sa fiche)")
         profile = profile or Profile(person_id=person_id or 0)
+        self._loading = True
         self.mobility.setValue(profile.mobility_km)
         self.level.setCurrentIndex(max(0, self.level.findData(profile.diploma_level)))
         self._chosen = [self._metier(code) for code in profile.romes]
         self._refresh()
+        self._loading = False
+        self.mark_saved(profile)
         for widget in (self.save_button, self.search_button, self.pairs_button):
             widget.setEnabled(person_id is not None)
 
@@ -238,6 +255,37 @@ class ProfileBox(QGroupBox):
         self.chosen.clear()
         for metier in self._chosen:
             self.chosen.addItem(f"{metier.label} ({metier.code})")
+        self._changed()
+
+    def is_dirty(self) -> bool:
+        """Values typed that are not in the store yet (a métier typed but not added counts)."""
+        return self.values_changed() or (
+            self._person_id is not None and bool(self.metier_edit.text().strip())
+        )
+
+    def values_changed(self) -> bool:
+        """Mobility, level or métiers differ from the profile as loaded or last saved."""
+        if self._person_id is None or self._saved is None:
+            return False
+        now, saved = self.values(), self._saved
+        return (now.mobility_km, now.diploma_level, now.romes) != (
+            saved.mobility_km,
+            saved.diploma_level,
+            tuple(saved.romes),
+        )
+
+    def mark_saved(self, profile: Profile) -> None:
+        self._saved = profile
+        self._changed()
+
+    @Slot()
+    def _changed(self) -> None:
+        if self._loading:
+            return
+        dirty = self.is_dirty()
+        self.unsaved.setVisible(dirty)
+        self.save_button.setText("Enregistrer le profil *" if dirty else "Enregistrer le profil")
+        self.edited.emit(dirty)
 
     @Slot()
     def _complete(self) -> None:
@@ -260,6 +308,12 @@ class ProfileBox(QGroupBox):
         QTimer.singleShot(0, self.metier_edit.clear)
 
     @Slot()
+    def add_typed(self) -> bool:
+        """The métier typed in the field into the profile; False when it names none."""
+        before = len(self._chosen)
+        self._add_typed()
+        return len(self._chosen) > before
+
     def _add_typed(self) -> None:
         text = self.metier_edit.text().strip()
         if text in self._found:
