@@ -241,13 +241,21 @@ class ParcoursActions(QObject):
 
     @Slot(object)
     def _on_person(self, person: Any) -> None:
-        if self.person is not None and self.panel.profile_box.values().person_id == (
-            self.person.id
-        ):
+        box = self.panel.profile_box
+        same = person is not None and self.person is not None and person.id == self.person.id
+        if same and self.profile is not None:
+            # The same young person's record came back (a line added, a counter): what is
+            # being typed in the profile stays as it is.
+            self.person = person
+            box.setTitle(f"Profil de recherche de {person.display_name}")
+            box.home_label.setText(
+                person.home_label if person.has_home else "non renseigné (à indiquer dans sa fiche)"
+            )
+            return
+        if self.person is not None and box.values().person_id == self.person.id:
             self.autosave()
         self.person = person
         self.profile = None
-        box = self.panel.profile_box
         if person is None or self.profiles is None:
             box.show_profile(None, "", None)
             self.panel.show_message("Choisissez un jeune dans « Jeunes suivis ».")
