@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import math
+import operator
 import re
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -367,6 +369,29 @@ def person_from_row(row: sqlite3.Row) -> Person:
         updated_by=row["updated_by"],
         updated_at=_utc(row["updated_at"]),
     )
+
+
+_PERSON_COLUMNS = tuple(f.name for f in fields(Person))
+_PERSON_TIMES = tuple(
+    i for i, name in enumerate(_PERSON_COLUMNS) if name.endswith("_at")
+)  # created_at, last_activity_at, updated_at
+
+
+def people_from_rows(rows: Sequence[Any]) -> list[Person]:
+    """`person_from_row` for a whole list: the columns are looked up by name once, then each
+    row is read by position (the people list is 2,000 rows on a structure's server, and
+    reading each field by name cost more than the query itself)."""
+    if not rows:
+        return []
+    names = list(rows[0].keys())
+    pick = operator.itemgetter(*(names.index(c) for c in _PERSON_COLUMNS))
+    found = []
+    for row in rows:
+        values = list(pick(tuple(row)))  # tuple(): C iteration, not a Python __getitem__
+        for i in _PERSON_TIMES:
+            values[i] = _utc(values[i])
+        found.append(Person(*values))
+    return found
 
 
 def entry_from_row(row: sqlite3.Row) -> ShortlistEntry:

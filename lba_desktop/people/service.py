@@ -37,6 +37,7 @@ from lba_desktop.people.records import (
     months_before,
     normalise_email,
     normalise_phone,
+    people_from_rows,
     person_from_row,
     snapshot_of,
 )
@@ -300,7 +301,7 @@ class PeopleService(JournalMethods, PairMethods):
         key = fold(text or "").strip()
         if not key:
             rows = self._read(PEOPLE_SQL + " ORDER BY p.last_activity_at DESC, p.id DESC")
-            return [person_from_row(r) for r in rows]
+            return people_from_rows(rows)
         like = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         digits = re.sub(r"\D", "", text)
         rows = self._read(
@@ -309,7 +310,7 @@ class PeopleService(JournalMethods, PairMethods):
             "ORDER BY p.last_activity_at DESC, p.id DESC",
             (like, like, digits, f"%{digits}%"),
         )
-        return [person_from_row(r) for r in rows]
+        return people_from_rows(rows)
 
     def find_person(self, text: str) -> Person:
         """The person a user designates by id or by an unambiguous name (CLI, quick search)."""
@@ -390,7 +391,7 @@ class PeopleService(JournalMethods, PairMethods):
             PEOPLE_SQL + " WHERE p.last_activity_at < ? ORDER BY p.last_activity_at",
             (limit.isoformat(),),
         )
-        return [person_from_row(r) for r in rows]
+        return people_from_rows(rows)
 
     def export_person_data(self, person_id: int) -> dict[str, Any]:
         """Everything stored about the person, table by table (right of access)."""
