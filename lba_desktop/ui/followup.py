@@ -61,6 +61,7 @@ class FollowUp(QObject):
         self.rdv = AppointmentActions(self)
         self.link = ServerLink(self)
         self.conflicts = LineConflicts(self)
+        self._preloaded: Any = None  # (person id, shortlist rows) read off the window thread
         self.read_only = ""  # why the follow-up cannot be changed now (server away), or ""
         self._ready = False
 
@@ -334,9 +335,22 @@ class FollowUp(QObject):
         except LbaError as exc:
             self.show_error(exc)
             return
-        self.panel.set_people(found, keep=keep)
+        self.show_people(found, keep=keep)
+
+    def show_people(
+        self, found: list[Any], *, keep: int | None = None, shortlist: Any = None
+    ) -> Any:
+        """Fill the panel with people already read. `shortlist` is (person id, rows) read
+        with them: a current person who comes back changed is shown from those rows, not
+        read again here. Returns them when no person change used them."""
+        self._preloaded = shortlist
+        try:
+            self.panel.set_people(found, keep=keep)
+        finally:
+            left, self._preloaded = self._preloaded, None
         # Once the panel's layout took the widgets just shown or hidden into account.
         QTimer.singleShot(0, self, self._fit_dock)
+        return left
 
     @Slot()
     def _fit_dock(self) -> None:
@@ -391,7 +405,10 @@ class FollowUp(QObject):
     @Slot(object)
     def _on_person_changed(self, person: Any) -> None:
         self.person = person
-        self.shortlist.set_person(person)
+        rows, ready = None, self._preloaded
+        if ready is not None and person is not None and ready[0] == person.id:
+            rows, self._preloaded = ready[1], None
+        self.shortlist.set_person(person, rows=rows)
         name = person.first_name if person is not None else ""
         self._title_dock()
         self.add_action.setText(
@@ -399,10 +416,10 @@ class FollowUp(QObject):
         )
         self.window.map.set_add_label(f"Ajouter à la sélection de {name}" if name else "")
         self.window.map.set_home(home_pin(person))
-        self._update_details()
+        self.update_details()
         self.picking.person_changed(person)
 
-    def _update_details(self) -> None:
+    def update_details(self) -> None:
         name = self.person.first_name if self.person is not None else ""
         self.window.details.set_person(name, frozenset(self.shortlist.item_keys()))
 
@@ -454,7 +471,7 @@ class FollowUp(QObject):
 
     def after_shortlist_change(self) -> None:
         self.reload_people()  # counts and last activity
-        self._update_details()
+        self.update_details()
         self.shortlistChanged.emit()
 
     @Slot(str)

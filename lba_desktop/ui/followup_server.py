@@ -22,6 +22,7 @@ from lba_desktop.people.offline import (
     on_server,
 )
 from lba_desktop.ui.backend import UserServices, open_user_services
+from lba_desktop.ui.shortlist_view import read_shortlist
 
 if TYPE_CHECKING:
     from lba_desktop.ui.followup import FollowUp
@@ -42,6 +43,16 @@ def refresh_copy(copy_path: Any, server: Any) -> int:
         return copy.refresh(server)
     finally:
         copy.close()
+
+
+def read_lists(
+    people: Any, appointments: Any, text: str, person_id: int | None
+) -> tuple[Any, str, int | None, list[Any], Any]:
+    """Task: what the lists show after another machine's change, read in a worker thread so
+    the window keeps answering while the server does (2,000 people on a busy server)."""
+    found = people.search_people(text)
+    rows = read_shortlist(people, appointments, person_id) if person_id is not None else None
+    return people, text, person_id, found, rows
 
 
 def probe(server: Any, *, catalogue: Any, geocoder: Any) -> UserServices | None:
@@ -96,6 +107,8 @@ class ServerLink(QObject):
         self._probe = QTimer(self, interval=PROBE_EVERY_MS)
         self._probe.timeout.connect(self._probe_server)
         self._probing = False
+        self._reading = False  # a read of the lists is running in the worker pool
+        self._read_again = False  # a change came while it ran: it may not include it
         self.changeHeard.connect(self._on_change)
 
     @property
@@ -187,10 +200,44 @@ class ServerLink(QObject):
         follow = self.follow
         if follow.services is None or self.away:
             return
+        if self._reading:
+            self._read_again = True
+            return
+        self._reading = True
         current = follow.person.id if follow.person is not None else None
-        follow.reload_people(keep=current)
-        follow.shortlist.reload()
+        self.window.runner.start(
+            read_lists,
+            follow.people,
+            follow.appointments,
+            follow.panel.search_edit.text(),
+            current,
+            succeeded=self._on_lists_read,
+            failed=self._on_lists_failed,
+        )
+
+    @Slot(object)
+    def _on_lists_read(self, result: tuple[Any, str, int | None, list[Any], Any]) -> None:
+        self._reading = False
+        people, text, person_id, found, rows = result
+        follow = self.follow
+        if self._read_again:
+            self._read_again = False
+            self._reload.start()
+        if follow.services is None or follow.people is not people or self.away:
+            return  # the server went away meanwhile: these rows are not what is shown
+        shortlist = (person_id, rows) if rows is not None else None
+        if follow.panel.search_edit.text() == text:  # else the typing already refilled it
+            shortlist = follow.show_people(found, keep=person_id, shortlist=shortlist)
+        current = follow.person.id if follow.person is not None else None
+        if shortlist is not None and current == person_id:
+            follow.shortlist.reload(rows=shortlist[1])
+            follow.update_details()
         self.reloaded.emit()
+
+    @Slot(object)
+    def _on_lists_failed(self, exc: Exception) -> None:
+        self._reading = False
+        self.follow.show_error(exc)  # ServerAway: the copy, once
 
     @Slot()
     def _refresh_copy(self) -> None:

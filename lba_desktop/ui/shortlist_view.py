@@ -100,6 +100,15 @@ class ShortlistTable(QTableView):
         )
 
 
+def read_shortlist(
+    people: Any, appointments: Any, person_id: int
+) -> tuple[list[Any], dict[int, Any]]:
+    """A person's lines and their latest appointment requests (also run in a worker thread)."""
+    entries = people.shortlist(person_id)
+    requests = appointments.latest_by_entry(person_id) if appointments else {}
+    return entries, requests
+
+
 class ShortlistView(QWidget):
     """Shows the shortlist of one person (or an invitation to choose one)."""
 
@@ -219,13 +228,16 @@ class ShortlistView(QWidget):
 
     # -- content
 
-    def set_person(self, person: Any) -> None:
+    def set_person(
+        self, person: Any, *, rows: tuple[list[Any], dict[int, Any]] | None = None
+    ) -> None:
         self.person = person
         self.map_button.setChecked(False)
-        self.reload()
+        self.reload(rows=rows)
 
-    def reload(self) -> None:
-        """Read the shortlist and its appointment statuses again, keeping the selected line."""
+    def reload(self, *, rows: tuple[list[Any], dict[int, Any]] | None = None) -> None:
+        """Read the shortlist and its appointment statuses again, keeping the selected line;
+        `rows` when a worker thread already read them (`read_shortlist`)."""
         chosen = self.selected_entry()
         person = self.person
         # Nobody chosen: one line says what appears here; no buttons that could do nothing.
@@ -241,8 +253,9 @@ class ShortlistView(QWidget):
             self._show_empty("Choisissez ou créez une personne : sa sélection s'affiche ici.")
             self._update_buttons()
             return
-        entries = self.people.shortlist(person.id)
-        requests = self.appointments.latest_by_entry(person.id) if self.appointments else {}
+        entries, requests = (
+            rows if rows is not None else read_shortlist(self.people, self.appointments, person.id)
+        )
         self.model.set_rows(entries, requests)
         home = f" — domicile : {html.escape(person.home_label)}" if person.home_label else ""
         gone = sum(1 for e in entries if not e.available)
