@@ -24,6 +24,7 @@ from lba_desktop.data.place_index import (
     write_place_index,
 )
 from lba_desktop.data.referentials import (
+    load_arrondissements,
     load_communes,
     load_departements,
     load_regions,
@@ -45,6 +46,8 @@ DOMINANCE_RATIO = 5
 BIG_HOMONYM = 100_000
 SMALL_HOMONYM = 10_000
 
+# « Paris 11e », « Lyon 1er arrondissement », « Marseille 8eme arr. » (folded text).
+_ARRONDISSEMENT = re.compile(r"^(.+?) (\d{1,2}) ?(?:e|er|eme)(?: arr(?:ondissement|\.)?)?$")
 _DEP_CODE = re.compile(r"^(?:\d{1,2}|2[ab]|97[1-6])$")
 _INSEE = re.compile(r"^\d[\dab]\d{3}$")
 _PAREN = re.compile(r"^(.*?)\(([^()]*)\)\s*$")
@@ -308,8 +311,25 @@ class Geocoder:
             population=population,
         )
 
-    def _commune_place(self, index: int, postcode: str = "") -> Place:
+    def _commune_place(self, index: int, postcode: str = "", *, exact: bool = True) -> Place:
+        """The commune's place; `postcode` an exact one of Paris, Lyon or Marseille places it
+        at that arrondissement (`exact=False`: a postcode only begun, the commune itself)."""
         c = self._communes[index]
+        arrondissement = load_arrondissements().get(postcode) if postcode and exact else None
+        if arrondissement is not None and arrondissement.commune == c.insee:
+            # 75011 is the 11th arrondissement, not the middle of Paris: search around it.
+            # The code stays the commune's, the one items and upstream's `insee` carry.
+            return Place(
+                PlaceKind.COMMUNE,
+                c.insee,
+                f"{arrondissement.name} ({c.departement})",
+                arrondissement.lat,
+                arrondissement.lon,
+                departement=c.departement,
+                region=c.region,
+                postcode=postcode,
+                population=c.population,
+            )
         return Place(
             PlaceKind.COMMUNE,
             c.insee,
@@ -321,6 +341,16 @@ class Geocoder:
             postcode=postcode or (c.postcodes[0] if c.postcodes else ""),
             population=c.population,
         )
+
+    def _arrondissement(self, place: Place, number: str) -> Place | None:
+        """« Paris 11 », « Lyon 3 »: the arrondissement, by the postcode its number makes."""
+        if place.kind is not PlaceKind.COMMUNE or not number.isdigit() or not place.departement:
+            return None
+        postcode = f"{place.departement}{int(number):03d}"
+        arrondissement = load_arrondissements().get(postcode)
+        if arrondissement is None or arrondissement.commune != place.code:
+            return None
+        return self._commune_place(self._by_insee[place.code], postcode)
 
     # --- parsing --------------------------------------------------------------------------
 
@@ -401,6 +431,14 @@ class Geocoder:
         folded = hints.name
         if folded in _FRANCE_WORDS:
             return self._france
+        named = _ARRONDISSEMENT.match(folded)
+        if named:  # « Paris 11e arrondissement (75) », as a suggestion writes it back
+            try:
+                place = self._arrondissement(self.resolve(named.group(1)), named.group(2))
+            except (PlaceNotFound, AmbiguousPlace):
+                place = None
+            if place is not None:
+                return place
 
         compact = folded.replace(" ", "")
         if hints.area is None and not hints.departement:
@@ -443,7 +481,8 @@ class Geocoder:
 
         if hints.trailing:
             # "Paris 15" means an arrondissement, not the Cantal: drop the number and retry.
-            return self.resolve(hints.name)
+            place = self.resolve(hints.name)
+            return self._arrondissement(place, hints.typed_code) or place
         # No exact name: accept an unambiguous beginning ("Aurill" → Aurillac).
         started = [p for p in self.candidates(raw, limit=2) if p.kind is not PlaceKind.FRANCE]
         if len(started) == 1:
@@ -489,7 +528,7 @@ class Geocoder:
                 exact = len(compact) == 5
                 for i in self._postcode_index.top(compact, limit, self._population):
                     postcode = next(p for p in self._communes[i].postcodes if p.startswith(compact))
-                    add(self._commune_place(i, postcode), 0 if exact else 1)
+                    add(self._commune_place(i, postcode, exact=exact), 0 if exact else 1)
             if len(compact) == 5 and compact in self._by_insee:
                 add(self._commune_place(self._by_insee[compact]), 0)
         elif _INSEE.match(compact) and compact.upper() in self._by_insee:

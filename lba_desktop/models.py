@@ -107,6 +107,18 @@ class Commune:
 
 
 @dataclass(frozen=True, slots=True)
+class Arrondissement:
+    """An arrondissement of Paris, Lyon or Marseille, by one of its postcodes."""
+
+    postcode: str
+    insee: str  # the arrondissement's own code (75111); items carry the commune's (75056)
+    name: str  # "Paris 11e arrondissement"
+    commune: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True, slots=True)
 class Metier:
     """A ROME métier: code like "D1102", label, and the sectors it belongs to."""
 

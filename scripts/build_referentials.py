@@ -187,6 +187,46 @@ def build_communes(
     return rows, polygons, departements, regions
 
 
+def build_arrondissements(data_dir: Path) -> list[list[str]]:
+    """One row per postcode of the Paris, Lyon and Marseille arrondissements: the postcode,
+    the arrondissement's INSEE code and name, its commune's INSEE code, and a point of it.
+
+    The point is inside the arrondissement's outline (its centroid when inside): a town hall
+    can serve several arrondissements (Marseille's sectors), so it would not tell them apart.
+    """
+    postcode_by_id = {
+        r["id"]: r["code"] for r in read_lzma_csv(data_dir / "codes_postaux.csv.lzma")
+    }
+    postcodes_of: dict[str, set[str]] = defaultdict(set)
+    for r in read_lzma_csv(data_dir / "codes_postaux_communes.csv.lzma"):
+        postcodes_of[r["commune_id"]].add(postcode_by_id[r["codepostal_id"]])
+    raw = list(read_lzma_csv(data_dir / "communes.csv.lzma"))
+    code_of = {r["id"]: r["code"] for r in raw}
+    rows: list[list[str]] = []
+    for r in raw:
+        if r["type"] != "ARM" or r["commune_parent_id"] == NULL:
+            continue
+        geometry = _geometry(r["geometry"])
+        if geometry is None:
+            raise SystemExit(f"arrondissement {r['code']} has no outline")
+        point = _inner_point(geometry)
+        for postcode in sorted(postcodes_of.get(r["id"], ())):
+            rows.append(
+                [
+                    postcode,
+                    r["code"],
+                    r["nom"],
+                    code_of[r["commune_parent_id"]],
+                    f"{point.y:.5f}",
+                    f"{point.x:.5f}",
+                ]
+            )
+    rows.sort()
+    if len({row[0] for row in rows}) != len(rows):
+        raise SystemExit("a postcode is shared by two arrondissements")
+    return rows
+
+
 def _geometry(hex_ewkb: str) -> Any:
     """Decode a hex EWKB value, or None when missing or empty (the dump has empty multipolygons)."""
     if not hex_ewkb or hex_ewkb == NULL:
@@ -347,6 +387,12 @@ def main(argv: list[str] | None = None) -> int:
         write_communes(rows, out / "communes.csv.gz")
         write_csv(out / "departements.csv", ["code", "nom", "region"], departements)
         write_csv(out / "regions.csv", ["code", "nom"], regions)
+        arrondissements = build_arrondissements(data_dir)
+        write_csv(
+            out / "arrondissements.csv",
+            ["code_postal", "insee", "nom", "commune", "lat", "lon"],
+            arrondissements,
+        )
         build_metiers(rome_json, out)
         print(f"{len(rows)} communes, {len(departements)} départements, {len(regions)} régions")
         build_outlines(polygons, departements, regions)

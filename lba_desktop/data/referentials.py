@@ -8,7 +8,7 @@ import io
 from functools import lru_cache
 from pathlib import Path
 
-from lba_desktop.models import Commune, Departement, Metier, Region, Sector
+from lba_desktop.models import Arrondissement, Commune, Departement, Metier, Region, Sector
 from lba_desktop.paths import resource
 
 _OUTLINE_FILES = {
@@ -24,6 +24,17 @@ def _rows(name: str) -> list[list[str]]:
     text = resource("referentials", name).read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     return rows[1:]
+
+
+@lru_cache(maxsize=1)
+def load_arrondissements() -> dict[str, Arrondissement]:
+    """The arrondissements of Paris, Lyon and Marseille by postcode (75011 → Paris 11e)."""
+    found = {}
+    for postcode, insee, name, commune, lat, lon in _rows("arrondissements.csv"):
+        # The source writes "Arrondissement" with a capital; French text does not.
+        name = name.replace(" Arrondissement", " arrondissement")
+        found[postcode] = Arrondissement(postcode, insee, name, commune, float(lat), float(lon))
+    return found
 
 
 @lru_cache(maxsize=1)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from lba_desktop.errors import AmbiguousPlace, InvalidInput, PlaceNotFound
+from lba_desktop.geo import distance_km
 from lba_desktop.geocoding import Geocoder, default_geocoder
 from lba_desktop.models import PlaceKind
 
@@ -64,6 +67,43 @@ def test_communes(geo: Geocoder, text: str, insee: str) -> None:
 
 def test_postcode_is_kept_on_the_place(geo: Geocoder) -> None:
     assert geo.resolve("75011").postcode == "75011"
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "postcode"),
+    [
+        ("75011", "Paris 11e arrondissement (75)", "75011"),
+        ("75116", "Paris 16e arrondissement (75)", "75116"),
+        ("69003", "Lyon 3e arrondissement (69)", "69003"),
+        ("13008", "Marseille 8e arrondissement (13)", "13008"),
+        ("Paris 11", "Paris 11e arrondissement (75)", "75011"),
+        ("paris 11e", "Paris 11e arrondissement (75)", "75011"),
+        ("Lyon 1er arrondissement", "Lyon 1er arrondissement (69)", "69001"),
+        ("Paris 11e arrondissement (75)", "Paris 11e arrondissement (75)", "75011"),
+    ],
+)
+def test_an_arrondissement_is_searched_around_itself(
+    geo: Geocoder, text: str, label: str, postcode: str
+) -> None:
+    # 75011 is the 11th arrondissement, not the middle of Paris; items keep the commune's code.
+    place = geo.resolve(text)
+    city = geo.resolve(label.split(" ")[0])
+    assert (place.label, place.postcode, place.code) == (label, postcode, city.code)
+    assert (place.lat, place.lon) != (city.lat, city.lon)
+    # The label a suggestion writes back in the field finds the same spot again.
+    again = geo.resolve(place.label)
+    assert (again.label, again.lat, again.lon) == (place.label, place.lat, place.lon)
+
+
+def test_arrondissements_lie_apart_inside_their_city(geo: Geocoder) -> None:
+    eleventh, sixteenth = geo.resolve("75011"), geo.resolve("75016")
+    # Bastille to Passy: about 8 km, both well inside Paris.
+    assert 6 < distance_km(eleventh.lat, eleventh.lon, sixteenth.lat, sixteenth.lon) < 10
+    assert geo.resolve("75116") == dataclasses.replace(sixteenth, postcode="75116")
+    # A postcode only begun suggests the city itself; the whole postcode, the arrondissement.
+    assert [p.label for p in geo.candidates("7501")] == ["Paris (75)"]
+    assert [p.label for p in geo.candidates("75011")] == ["Paris 11e arrondissement (75)"]
+    assert geo.resolve("Paris").label == "Paris (75)"
 
 
 @pytest.mark.parametrize(

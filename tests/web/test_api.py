@@ -155,6 +155,12 @@ def test_widget_helpers(live: LiveServer) -> None:
     check_route_schema("/api/local/metiers", metiers)
     assert metiers[0]["code"] == "D1102"
     assert live.get("/api/local/lieu?zipcode=15000").json()["insee"] == "15014"
+    # A widget opened with zipcode=75011 searches around the 11th arrondissement.
+    paris = live.get("/api/local/lieu?insee=75056").json()
+    eleventh = live.get("/api/local/lieu?zipcode=75011").json()
+    assert eleventh["label"] == "Paris 11e arrondissement (75)"
+    assert eleventh["insee"] == "75056" and eleventh["zipcode"] == "75011"
+    assert (eleventh["lat"], eleventh["lon"]) != (paris["lat"], paris["lon"])
     assert live.get("/api/local/lieu?insee=99999").status_code == 404
 
 
