@@ -136,7 +136,7 @@ def company_of(
         "creationDate": None,
         "mandataire": mandataire,
         "elligibleHandicap": item.handi_friendly,
-        "opco": {"label": item.opco, "url": None} if item.opco else None,
+        "opco": {"label": item.opco, "url": text(d.get("opco_url"))} if item.opco else None,
         "headquarter": headquarter,
         "place": {"distance": None, "city": text(item.commune)},
     }

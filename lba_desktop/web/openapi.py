@@ -102,7 +102,13 @@ P_RNCP = _param(
     example="RNCP35316",
 )
 P_OPCO = _param("opco", "Ne garder que les entreprises et offres de cet OPCO.")
-P_OPCO_URL = _param("opcoUrl", "Accepté comme La Bonne Alternance ; sans effet ici.")
+P_OPCO_URL = _param(
+    "opcoUrl",
+    "Site d'OPCO (www.jecompte.fr…) : comme La Bonne Alternance, seuls les emplois des "
+    "entreprises dont l'OPCO est connu sous ce site restent ; les formations ne sont pas "
+    "filtrées. Le catalogue ne connaît ce site que si la source le donne (elle ne le donne "
+    "plus en 2026) : sinon, aucun emploi.",
+)
 P_OPTIONS = _param(
     "options",
     "`with_description` : accepté, les descriptions sont toujours données.",

@@ -95,6 +95,7 @@ def _v1_offer(raw: Mapping[str, Any], idea: str, col: _Collector) -> None:
             or _bool(company.get("elligibleHandicap")),
             details={
                 "idea_type": idea,
+                "opco_url": _s(_d(company.get("opco")).get("url")),
                 "partner_label": partner,
                 "delegated": mandataire,
                 "cfa": _s(_d(company.get("headquarter")).get("name")) if mandataire else "",
@@ -145,6 +146,7 @@ def _v1_company(raw: Mapping[str, Any], col: _Collector) -> None:
             handi_friendly=_bool(company.get("elligibleHandicap")),
             details={
                 "idea_type": _s(raw.get("ideaType")) or "lba",
+                "opco_url": _s(_d(company.get("opco")).get("url")),
                 "why": _WHY_ALGO,
                 "naf_code": _s(naf.get("code")),
                 "naf_label": _s(naf.get("label")),

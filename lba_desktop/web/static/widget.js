@@ -41,6 +41,7 @@
     selected: null,
     shown: new Set(kinds.map((k) => k.id)),
     opco: params.get("opco") || "",
+    opcoUrl: (params.get("opcoUrl") || "").trim().slice(0, 200), // an OPCO's site, as upstream
     rncp: "", // set when the widget was opened with `rncp=` and no `romes`
   };
 
@@ -443,6 +444,8 @@
       if (state.place.insee) query.set("insee", state.place.insee);
     }
     if (scope !== "trainings" && state.opco) query.set("opco", state.opco);
+    // Like `opco`, an OPCO's site filters the job opportunities only, never the trainings.
+    if (scope !== "trainings" && state.opcoUrl) query.set("opcoUrl", state.opcoUrl);
     let route = { trainings: "formations", jobs: "jobs", both: "jobsEtFormations" }[scope];
     if (scope === "trainings" && byRncp) {
       route = "jobsEtFormations";
@@ -457,11 +460,13 @@
       updateCounts();
       render();
       const where = state.place.label ? " autour de " + state.place.label : "";
+      const site = scope !== "trainings" && state.opcoUrl
+        ? " Emplois limités aux entreprises de l'OPCO du site « " + state.opcoUrl + " »." : "";
       if (!state.rows.length) {
-        say("Aucun résultat dans un rayon de " + rayon.value + " km" + where + " : essayez un rayon plus grand ou un métier voisin.");
+        say("Aucun résultat dans un rayon de " + rayon.value + " km" + where + " : essayez un rayon plus grand ou un métier voisin." + site);
       } else {
         say(state.rows.length + " résultat" + (state.rows.length > 1 ? "s" : "") + " dans un rayon de " + rayon.value + " km" + where + "." +
-          (state.rows.length < 10 ? " Peu de résultats : élargissez la recherche." : ""));
+          (state.rows.length < 10 ? " Peu de résultats : élargissez la recherche." : "") + site);
       }
       if (map) {
         if (circle) circle.remove();
