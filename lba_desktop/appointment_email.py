@@ -12,7 +12,7 @@ from fpdf import FPDF
 
 from lba_desktop.appointments import AppointmentRequest
 from lba_desktop.errors import InvalidInput
-from lba_desktop.exports.pdf_export import FONT, find_fonts
+from lba_desktop.exports.pdf_export import FONT, add_fonts
 from lba_desktop.files import write_file
 from lba_desktop.links import is_email_address
 from lba_desktop.safe_text import shorten, without_controls
@@ -131,14 +131,8 @@ def _write_atomically(path: Path, data: bytes) -> None:
 class _CopyPdf(FPDF):
     def __init__(self) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
-        fonts = find_fonts()
-        self.unicode = fonts is not None
-        if fonts:
-            self.add_font(FONT, "", str(fonts[0]))
-            self.add_font(FONT, "B", str(fonts[1]))
-            self.family_name = FONT
-        else:
-            self.family_name = "helvetica"
+        self.family_name = add_fonts(self)
+        self.unicode = self.family_name == FONT
         self.set_margins(18, 18, 18)
         self.set_auto_page_break(auto=True, margin=18)
         self.set_creator("LBA Desktop")

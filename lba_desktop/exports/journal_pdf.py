@@ -12,7 +12,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from lba_desktop.exports.common import french_date, short_date
-from lba_desktop.exports.pdf_export import CORE_REPLACEMENTS, FONT, find_fonts
+from lba_desktop.exports.pdf_export import CORE_REPLACEMENTS, FONT, add_fonts
 from lba_desktop.people import Person
 from lba_desktop.people.journal import JournalEvent
 from lba_desktop.safe_text import pdf_text
@@ -56,14 +56,8 @@ class _ReportPdf(FPDF):
     def __init__(self, report: JournalReport) -> None:
         super().__init__(orientation="L", unit="mm", format="A4")
         self.report = report
-        fonts = find_fonts()
-        self.unicode = fonts is not None
-        if fonts:
-            self.add_font(FONT, "", str(fonts[0]))
-            self.add_font(FONT, "B", str(fonts[1]))
-            self.family = FONT
-        else:
-            self.family = "helvetica"
+        self.family = add_fonts(self)
+        self.unicode = self.family == FONT
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(auto=True, margin=MARGIN + 6)
         self.set_title(self.txt(report.title_fr))

@@ -68,6 +68,17 @@ _FONT_DIRS: tuple[Path, ...] = (
 )
 
 
+def add_fonts(pdf: FPDF) -> str:
+    """Registers the Unicode fonts on a document; the family to write in (the PDF core font,
+    Latin-1 only, when the machine has none)."""
+    fonts = find_fonts()
+    if not fonts:
+        return "helvetica"
+    pdf.add_font(FONT, "", str(fonts[0]))
+    pdf.add_font(FONT, "B", str(fonts[1]))
+    return FONT
+
+
 @lru_cache(maxsize=1)
 def find_fonts() -> tuple[Path, Path] | None:
     """(regular, bold) TrueType files, or None to fall back on the PDF core font."""
@@ -107,14 +118,8 @@ class HandoutPdf(FPDF):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.handout = handout
         self.pair_notes = handout.pair_notes()
-        fonts = find_fonts()
-        self.unicode = fonts is not None
-        if fonts:
-            self.add_font(FONT, "", str(fonts[0]))
-            self.add_font(FONT, "B", str(fonts[1]))
-            self.family = FONT
-        else:
-            self.family = "helvetica"
+        self.family = add_fonts(self)
+        self.unicode = self.family == FONT
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(auto=True, margin=MARGIN + FOOTER_H)
         self.set_title(pdf_text(handout.title_fr, MAX_FIELD))
