@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -69,7 +70,8 @@ class SeenCatalogue:
         return built_at, keys
 
     def save(self, built_at: str, keys: Iterable[Key]) -> None:
-        staging = self.path.with_name(self.path.name + ".tmp")
+        # A staging file of its own: a second save at the same time never shares it.
+        staging = self.path.with_name(f"{self.path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
         try:
             staging.unlink(missing_ok=True)
             conn = sqlite3.connect(staging, isolation_level=None)

@@ -85,6 +85,10 @@ class ParcoursActions(QObject):
         self.profile: Profile | None = None
         self.profiles: Profiles | None = None
         self.result: ParcoursResult | None = None
+        # One « what's new » pass at a time: they share the file of what was already seen, and
+        # two catalogue changes in a row (a sync, then the demo data) would race on it.
+        self._news_running = False
+        self._news_again = False
         self.panel = ParcoursPanel()
         self.dock = QDockWidget("Parcours complets", window)
         self.dock.setObjectName("parcoursComplets")
@@ -173,9 +177,27 @@ class ParcoursActions(QObject):
         people, backend = self.followup.people, self.window.backend
         if people is None or backend is None:
             return
+        if self._news_running:
+            self._news_again = True  # counted again against the newest catalogue once done
+            return
+        self._news_running = True
         self.window.runner.start(
-            refresh_news, people, backend.store, succeeded=self._on_news, failed=self._failed
+            refresh_news, people, backend.store, succeeded=self._on_news, failed=self._news_failed
         )
+
+    def _news_done(self) -> None:
+        self._news_running = False
+        if self._news_again:
+            self._news_again = False
+            self.check_news()
+
+    @Slot(object)
+    def _news_failed(self, exc: Exception) -> None:
+        # A count made in the background: its failure is said in the status bar, never in a
+        # dialog that would stop the counsellor's work.
+        reason = exc.message if isinstance(exc, LbaError) else "erreur inattendue"
+        self.window.statusBar().showMessage(f"Nouvelles pistes non comptées : {reason}", 15000)
+        self._news_done()
 
     @Slot(object)
     def _on_news(self, report: NewsReport) -> None:
@@ -186,6 +208,7 @@ class ParcoursActions(QObject):
                 15000,
             )
         self.newsReported.emit(report)
+        self._news_done()
 
     @Slot()
     def open_news(self) -> None:
