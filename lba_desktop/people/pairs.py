@@ -11,7 +11,7 @@ from lba_desktop.data.userstore import StoreConnection
 from lba_desktop.errors import InvalidInput
 from lba_desktop.geo import distance_km as great_circle_km
 from lba_desktop.models import Item, Kind
-from lba_desktop.people.records import ShortlistEntry, ShortlistStatus, entry_from_row
+from lba_desktop.people.records import Person, ShortlistEntry, ShortlistStatus
 
 PARCOURS_FR = "Parcours"
 
@@ -93,6 +93,8 @@ class PairMethods:
     _read: Callable[[str, Sequence[Any]], list[Any]]
     _touch: Callable[[StoreConnection, int], None]
     add_to_shortlist: Callable[..., tuple[ShortlistEntry, bool]]
+    get_person: Callable[[int], Person]
+    _insert_entry: Callable[..., tuple[int, bool]]
     get_entry: Callable[[int], ShortlistEntry]
     shortlist: Callable[[int], list[ShortlistEntry]]
     remove_from_shortlist: Callable[[int], None]
@@ -118,31 +120,40 @@ class PairMethods:
             raise InvalidInput(
                 "L'employeur d'un parcours est une offre, une entreprise ou un partenariat."
             )
-        rows = self._read(
-            "SELECT * FROM shortlist_items WHERE person_id = ? AND kind = ? AND item_id = ?",
-            (person_id, employer.kind.value, employer.id),
-        )
-        if rows:
-            known = entry_from_row(rows[0])
-            other = known.paired_training_entry_id
-            if other is not None:
-                partner = self.get_entry(other)
-                if partner.kind is Kind.FORMATION and partner.item_id == training.id:
-                    return ShortlistLine(partner, known), False
-                raise InvalidInput(
-                    f"« {employer.title} » est déjà dans un parcours avec « {partner.title} ».",
-                    hint="Retirez d'abord ce parcours de la sélection.",
-                )
-        head, _ = self.add_to_shortlist(person_id, item=training, status=status)
-        side, _ = self.add_to_shortlist(person_id, item=employer, status=status)
+        person = self.get_person(person_id)
+        # One transaction: the two sides and their link are written together or not at all
+        # (a failure in between would leave two lines that look unrelated).
         with self._tx() as conn:
-            conn.execute(
-                "UPDATE shortlist_items SET paired_training_entry_id = ?, updated_at = ?, "
-                "updated_by = ?, version = version + 1 WHERE id = ?",
-                (head.id, self._now(), self.counsellor, side.id),
-            )
-            self._touch(conn, person_id)
-        return ShortlistLine(self.get_entry(head.id), self.get_entry(side.id)), True
+            known = conn.execute(
+                "SELECT * FROM shortlist_items WHERE person_id = ? AND kind = ? AND item_id = ?",
+                (person_id, employer.kind.value, employer.id),
+            ).fetchone()
+            partner = None
+            if known is not None and known["paired_training_entry_id"] is not None:
+                partner = conn.execute(
+                    "SELECT id, item_id, title FROM shortlist_items WHERE id = ?",
+                    (known["paired_training_entry_id"],),
+                ).fetchone()
+            if partner is not None:
+                if partner["item_id"] == training.id:
+                    head_id, side_id, created = int(partner["id"]), int(known["id"]), False
+                else:
+                    raise InvalidInput(
+                        f"« {employer.title} » est déjà dans un parcours avec "
+                        f"« {partner['title']} ».",
+                        hint="Retirez d'abord ce parcours de la sélection.",
+                    )
+            else:
+                head_id, _ = self._insert_entry(conn, person, training, status=status)
+                side_id, _ = self._insert_entry(conn, person, employer, status=status)
+                conn.execute(
+                    "UPDATE shortlist_items SET paired_training_entry_id = ?, updated_at = ?, "
+                    "updated_by = ?, version = version + 1 WHERE id = ?",
+                    (head_id, self._now(), self.counsellor, side_id),
+                )
+                self._touch(conn, person_id)
+                created = True
+        return ShortlistLine(self.get_entry(head_id), self.get_entry(side_id)), created
 
     def remove_line(self, line: ShortlistLine) -> None:
         """Take a line out: a parcours removes its employer, and its training unless the

@@ -430,44 +430,59 @@ class PeopleService(JournalMethods, PairMethods):
         has no home commune.
         """
         person = self.get_person(person_id)
-        existing = self._read(
-            "SELECT * FROM shortlist_items WHERE person_id = ? AND kind = ? AND item_id = ?",
-            (person_id, item.kind.value, item.id),
-        )
-        if existing:
-            return entry_from_row(existing[0]), False
+        with self._tx() as conn:
+            entry_id, created = self._insert_entry(
+                conn, person, item, distance_km=distance_km, status=status, note=note
+            )
+        return self.get_entry(entry_id), created
+
+    def _insert_entry(
+        self,
+        conn: userstore.StoreConnection,
+        person: Person,
+        item: Item,
+        *,
+        distance_km: float | None = None,
+        status: ShortlistStatus = ShortlistStatus.A_ETUDIER,
+        note: str = "",
+    ) -> tuple[int, bool]:
+        """Add `item` at the end of the shortlist inside the caller's transaction, so that
+        a parcours writes its two sides and their link at once. Returns (entry id, created)."""
+        existing = conn.execute(
+            "SELECT id FROM shortlist_items WHERE person_id = ? AND kind = ? AND item_id = ?",
+            (person.id, item.kind.value, item.id),
+        ).fetchone()
+        if existing is not None:
+            return int(existing[0]), False
         snapshot = snapshot_of(item)
         snapshot["distance_km"] = home_distance(person, item, fallback=distance_km)
         now = self._now()
-        with self._tx() as conn:
-            position = conn.execute(
-                "SELECT coalesce(max(position) + 1, 0) FROM shortlist_items WHERE person_id = ?",
-                (person_id,),
-            ).fetchone()[0]
-            columns = {
-                "person_id": person_id,
-                "kind": item.kind.value,
-                "item_id": item.id,
-                "position": position,
-                "status": ShortlistStatus(status).value,
-                "note": check_note(note),
-                "added_at": now,
-                "updated_at": now,
-                "checked_at": now,
-                "available": 1,
-                **snapshot,
-            }
-            cur = conn.execute(
-                f"INSERT INTO shortlist_items ({', '.join(columns)}) "
-                f"VALUES ({', '.join('?' for _ in columns)}) RETURNING id",
-                tuple(columns.values()),
-            )
-            entry_id = int(cur.fetchone()[0])
-            conn.execute("UPDATE people SET last_activity_at = ? WHERE id = ?", (now, person_id))
-            self._journal(
-                conn, person_id, JournalKind.AJOUT_SELECTION, now, _item_line(item), entry_id
-            )
-        return self.get_entry(entry_id), True
+        position = conn.execute(
+            "SELECT coalesce(max(position) + 1, 0) FROM shortlist_items WHERE person_id = ?",
+            (person.id,),
+        ).fetchone()[0]
+        columns = {
+            "person_id": person.id,
+            "kind": item.kind.value,
+            "item_id": item.id,
+            "position": position,
+            "status": ShortlistStatus(status).value,
+            "note": check_note(note),
+            "added_at": now,
+            "updated_at": now,
+            "checked_at": now,
+            "available": 1,
+            **snapshot,
+        }
+        cur = conn.execute(
+            f"INSERT INTO shortlist_items ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' for _ in columns)}) RETURNING id",
+            tuple(columns.values()),
+        )
+        entry_id = int(cur.fetchone()[0])
+        conn.execute("UPDATE people SET last_activity_at = ? WHERE id = ?", (now, person.id))
+        self._journal(conn, person.id, JournalKind.AJOUT_SELECTION, now, _item_line(item), entry_id)
+        return entry_id, True
 
     def remove_from_shortlist(self, entry_id: int) -> None:
         entry = self.get_entry(entry_id)

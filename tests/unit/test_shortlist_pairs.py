@@ -93,6 +93,29 @@ def test_a_pair_is_one_line_with_a_status_for_each_side(people: PeopleService) -
     assert people.shortlist(who) == before
 
 
+def test_a_pair_is_written_whole_or_not_at_all(
+    people: PeopleService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure after both sides are written (here the last write of the three) leaves
+    neither line behind, nor their « ajout à la sélection » in the journal."""
+    who = _person(people)
+    people.add_to_shortlist(who, item=ALONE)
+    journal_before = len(people.journal(who))
+
+    def lost(*_: object) -> None:
+        raise InvalidInput("Le serveur ne répond plus.")
+
+    monkeypatch.setattr(people, "_touch", lost)
+    with pytest.raises(InvalidInput, match="ne répond plus"):
+        people.add_pair_to_shortlist(who, training=TRAINING, employer=BAKERY)
+    assert [e.title for e in people.shortlist(who)] == ["CAP Pâtissier"]
+    assert len(people.journal(who)) == journal_before
+    monkeypatch.undo()
+    _, created = people.add_pair_to_shortlist(who, training=TRAINING, employer=BAKERY)
+    assert created and [x.is_pair for x in people.shortlist_lines(who)] == [False, True]
+    assert [e.position for e in people.shortlist(who)] == [0, 1, 2]
+
+
 def test_a_training_with_two_employers_gives_two_parcours(people: PeopleService) -> None:
     who = _person(people)
     people.add_pair_to_shortlist(who, training=TRAINING, employer=BAKERY)
