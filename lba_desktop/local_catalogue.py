@@ -9,6 +9,7 @@ from pathlib import Path
 from lba_desktop import paths, training_source
 from lba_desktop.data.catalogue import CatalogueStore, storage_error
 from lba_desktop.data.catalogue_schema import SCHEMA_VERSION
+from lba_desktop.data.demo_version import stale_demo_scale
 from lba_desktop.datapack_summary import is_fictitious
 from lba_desktop.models import CatalogueInfo
 
@@ -22,14 +23,18 @@ ORIGIN_LABELS_FR = {
 def open_catalogue(
     path: Path | None = None, *, build_demo_if_missing: bool = True
 ) -> CatalogueStore:
-    """Open the catalogue; on a first run, build the demo catalogue so the app works at once."""
+    """Open the catalogue; on a first run, build the demo catalogue so the app works at once,
+    and rebuild a demo catalogue written by an older demo generator (same scale)."""
     path = path or paths.catalogue_path()
-    if build_demo_if_missing and not path.exists():
-        # The demo generator is imported only when it has to run: it is a tenth of a
-        # command's start-up otherwise.
-        from lba_desktop.data.demo import ensure_demo_catalogue
+    if build_demo_if_missing:
+        stale_scale = stale_demo_scale(path) if path.exists() else None
+        if stale_scale is not None or not path.exists():
+            # The demo generator is imported only when it has to run: it is a tenth of a
+            # command's start-up otherwise.
+            from lba_desktop.data.demo import SCALES, ensure_demo_catalogue
 
-        ensure_demo_catalogue(path)
+            scale = stale_scale if stale_scale in SCALES else "demo"
+            ensure_demo_catalogue(path, scale=scale, replace=stale_scale is not None)
     return CatalogueStore(path)
 
 

@@ -17,11 +17,11 @@ from lba_desktop.data.catalogue import CatalogueWriter
 from lba_desktop.data.demo_companies import make_companies, make_offers
 from lba_desktop.data.demo_insertion import DEMO_MILLESIME, write_demo_insertion
 from lba_desktop.data.demo_trainings import make_trainings
+from lba_desktop.data.demo_version import GENERATOR_VERSION
 from lba_desktop.data.demo_world import DemoCompany, DemoWorld
 from lba_desktop.data.storage import catalogue_error
 from lba_desktop.models import Item, Kind
 
-GENERATOR_VERSION = "3"  # 3: fictitious InserJeunes rates
 DEFAULT_SEED = 20261123
 LABEL_FR = "Données de démonstration (fictives)"
 CHUNK = 20_000
@@ -163,18 +163,20 @@ def _batched(items: Iterator[Item], n: int) -> Iterator[tuple[Item, ...]]:
 DEMO_CATALOGUE_BYTES = 64 * 1024 * 1024
 
 
-def ensure_demo_catalogue(path: Path) -> bool:
-    """Build the demo catalogue at `path` unless a file is already there; True if it built.
+def ensure_demo_catalogue(path: Path, *, scale: str = "demo", replace: bool = False) -> bool:
+    """Build the demo catalogue at `path` unless a file is already there (or `replace`, for a
+    demo catalogue of an older generator); True if it built.
 
     The file is built beside the target and renamed over it, so a killed build never leaves
-    a half-written catalogue where the application looks for one.
+    a half-written catalogue where the application looks for one, and the one being replaced
+    stays whole until the new one is complete.
     """
-    if path.exists():
+    if path.exists() and not replace:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     staging = path.with_suffix(".building")
     try:
-        build_demo_catalogue(staging, scale="demo")
+        build_demo_catalogue(staging, scale=scale)
         os.replace(staging, path)
     except (OSError, sqlite3.Error) as exc:  # a full disk on first start, most likely
         raise catalogue_error(exc, path=staging, needed=DEMO_CATALOGUE_BYTES) from exc

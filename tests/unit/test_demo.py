@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 import hashlib
 import math
+import shutil
+import sqlite3
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -13,8 +15,10 @@ import pytest
 
 from lba_desktop.data import demo
 from lba_desktop.data.catalogue import CatalogueStore, item_to_row
+from lba_desktop.data.demo_version import GENERATOR_VERSION, stale_demo_scale
 from lba_desktop.data.demo_world import DemoWorld, inclusive, masculine
 from lba_desktop.errors import StorageFull
+from lba_desktop.local_catalogue import open_catalogue
 from lba_desktop.models import Item, Kind
 from lba_desktop.search import SearchService
 from tests.conftest import DEMO_TODAY
@@ -265,6 +269,46 @@ def test_ensure_failure_leaves_nothing(tmp_path: Path, monkeypatch) -> None:
         demo.ensure_demo_catalogue(target)
     assert not target.exists()
     assert not target.with_suffix(".building").exists()
+
+
+def _set_meta(path: Path, **values: str) -> None:
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(values.items()))
+    conn.close()
+
+
+def test_a_demo_catalogue_of_an_older_generator_is_rebuilt_at_start(
+    demo_home: Path, demo_catalogue_file: Path, monkeypatch
+) -> None:
+    """The demo data a person sees follows the application: an older generator's file is
+    replaced at the next start, at the scale it was built at; synced data never is."""
+    target = demo_home / "catalogue.sqlite"
+    _set_meta(target, generator_version="2", scale="france")
+    assert stale_demo_scale(target) == "france"
+    built: list[str] = []
+
+    def fake_build(path: Path, *, scale: str, **kwargs: object) -> dict[Kind, int]:
+        built.append(scale)  # the current generator's output, without building it again
+        shutil.copyfile(demo_catalogue_file, path)
+        return {}
+
+    monkeypatch.setattr(demo, "build_demo_catalogue", fake_build)
+    store = open_catalogue(target)
+    try:
+        assert store.meta()["generator_version"] == GENERATOR_VERSION
+    finally:
+        store.close()
+    assert built == ["france"]
+    assert not target.with_suffix(".building").exists()
+
+    open_catalogue(target).close()  # up to date now: opened as it is
+    assert built == ["france"]
+
+    _set_meta(target, origin="sync", generator_version="2")
+    open_catalogue(target).close()
+    assert built == ["france"]
+    assert stale_demo_scale(target) is None
 
 
 def test_common_metiers_are_taught_and_offered_where_counsellors_search(items) -> None:
