@@ -389,7 +389,7 @@ class FollowUp(QObject):
             self.services.people,
             backend.store,
             succeeded=self._on_availability,
-            failed=self.show_error,
+            failed=self.show_background_error,
         )
 
     @Slot(object)
@@ -483,6 +483,16 @@ class FollowUp(QObject):
         self.saved_message = tell_saved(self.window, title, path, **kwargs)
 
     @Slot(object)
+    def show_background_error(self, exc: Any) -> None:
+        """A task nobody is waiting on failed (a check after a sync, a colleague's change read
+        again): said in the status bar, never in a dialog that would stop the counsellor."""
+        if isinstance(exc, ServerAway) and self.link.online is not None:
+            self.link.server_lost()
+            return
+        message = exc.message if isinstance(exc, LbaError) else "échec inattendu."
+        log.warning("Tâche de fond du suivi en échec (%s)", type(exc).__name__)
+        self.window.statusBar().showMessage(f"Suivi des jeunes : {message}", 15_000)
+
     def show_error(self, exc: Any) -> None:
         if isinstance(exc, ServerAway) and self.link.online is not None:
             self.link.server_lost()  # said once, in the status bar and the panel

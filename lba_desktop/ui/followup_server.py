@@ -237,7 +237,7 @@ class ServerLink(QObject):
     @Slot(object)
     def _on_lists_failed(self, exc: Exception) -> None:
         self._reading = False
-        self.follow.show_error(exc)  # ServerAway: the copy, once
+        self.follow.show_background_error(exc)  # ServerAway: the copy, once
 
     @Slot()
     def _refresh_copy(self) -> None:
@@ -316,7 +316,7 @@ class ServerLink(QObject):
     def _on_replay_failed(self, exc: Exception) -> None:
         self._probing = False  # lost again meanwhile: the next probe tries again
         if not isinstance(exc, ServerAway):
-            self.follow.show_error(exc)
+            self.follow.show_background_error(exc)
 
     @Slot(object)
     def _on_replayed(self, report: ReplayReport) -> None:

@@ -28,6 +28,58 @@ def local_upstream(monkeypatch: pytest.MonkeyPatch, isolated_home: Path) -> None
     ANSWERS.clear()
 
 
+@pytest.fixture(autouse=True)
+def no_unexpected_modal(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """A modal dialog nobody answers would block the test forever (pytest-timeout cannot stop
+    Qt's event loop): any modal the test did not patch is refused at once and fails the test.
+    A test that expects a dialog patches it itself, which replaces this guard."""
+    from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
+
+    opened: list[str] = []
+
+    def refuse_exec(dialog: Any) -> int:
+        text = dialog.text() if isinstance(dialog, QMessageBox) else ""
+        opened.append(f"{type(dialog).__name__} « {dialog.windowTitle()} » {text}".strip())
+        return int(QDialog.DialogCode.Rejected)
+
+    def refuse_box(kind: str) -> Any:
+        def refuse(_parent: Any, title: str, text: str = "", *_args: Any, **_kwargs: Any) -> Any:
+            opened.append(f"QMessageBox.{kind} « {title} » {text}")
+            return QMessageBox.StandardButton.Cancel
+
+        return staticmethod(refuse)
+
+    def refuse_file(kind: str) -> Any:
+        def refuse(*_args: Any, **_kwargs: Any) -> Any:
+            opened.append(f"QFileDialog.{kind}")
+            return "" if kind == "getExistingDirectory" else ("", "")
+
+        return staticmethod(refuse)
+
+    def refuse_input(kind: str) -> Any:
+        def refuse(*_args: Any, **_kwargs: Any) -> Any:
+            opened.append(f"QInputDialog.{kind}")
+            return ("", False)
+
+        return staticmethod(refuse)
+
+    from PySide6.QtPrintSupport import QPrintDialog
+
+    monkeypatch.setattr(QDialog, "exec", refuse_exec)
+    monkeypatch.setattr(QPrintDialog, "exec", refuse_exec)
+    for kind in ("information", "warning", "critical", "question"):
+        monkeypatch.setattr(QMessageBox, kind, refuse_box(kind))
+    for kind in ("getOpenFileName", "getOpenFileNames", "getSaveFileName", "getExistingDirectory"):
+        monkeypatch.setattr(QFileDialog, kind, refuse_file(kind))
+    for kind in ("getText", "getItem", "getInt", "getDouble", "getMultiLineText"):
+        monkeypatch.setattr(QInputDialog, kind, refuse_input(kind))
+    yield opened
+    if opened:
+        pytest.fail(
+            "fenêtre modale ouverte sans réponse prévue par le test : " + " ; ".join(opened)
+        )
+
+
 @pytest.fixture
 def app(qapp: Any) -> Any:
     setup_application(qapp)

@@ -9,9 +9,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from lba_desktop.errors import StorageDamaged
 from lba_desktop.people import PeopleService, ShortlistStatus
 from lba_desktop.ui.shortlist_model import COL_NOTE, COL_STATUS
 from tests.ui.test_main_window import search_from_keyboard
@@ -157,3 +159,18 @@ def test_a_colleagues_save_is_not_overwritten_by_the_form(qtbot: Any, window: An
     with PeopleService() as people:
         saved = people.get_person(person.id)
     assert (saved.notes, saved.phone) == ("Rappeler lundi", "0612345678")
+
+
+def test_a_failed_check_after_a_sync_is_said_in_the_status_bar_not_in_a_dialog(
+    qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ready(qtbot, window)
+
+    def damaged(_people: Any, _store: Any) -> int:
+        raise StorageDamaged("Le fichier des personnes est endommagé.")
+
+    monkeypatch.setattr("lba_desktop.ui.followup.refresh_shortlists", damaged)
+    window.catalogueReplaced.emit()
+    # A modal here would stop the counsellor (and the suite's guard fails the test).
+    qtbot.waitUntil(lambda: "endommagé" in window.statusBar().currentMessage(), timeout=10_000)
+    assert window.statusBar().currentMessage().startswith("Suivi des jeunes : ")
