@@ -112,3 +112,26 @@ def render_journal_report(
         today=today or date.today(),
     )
     return render_journal_pdf(events, people, report), len(events)
+
+
+OFFLINE_HEADERS = ("Jeune", "N° jeune", "Piste", "Organisme", "Saisie", "Saisie le", "Conseiller")
+
+
+def render_offline_edits_csv(edits: Iterable[Any]) -> bytes:
+    """What was typed away from the server on a person or a line deleted since, so the
+    counsellor keeps it outside the application (UTF-8 with BOM and semicolons)."""
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(OFFLINE_HEADERS)
+    for edit in edits:
+        cells = (
+            edit.who_fr,
+            str(edit.person_id),
+            edit.base.title,
+            edit.base.organisation,
+            edit.label_fr,
+            edit.typed_at.astimezone().strftime("%d/%m/%Y %H:%M"),
+            edit.counsellor,
+        )
+        writer.writerow([str(neutralise_formula(" ".join(c.split()))) for c in cells])
+    return text.getvalue().encode("utf-8-sig")

@@ -45,8 +45,11 @@ _EDITS_SQL = """CREATE TABLE IF NOT EXISTS offline_edits (
     typed_at TEXT NOT NULL,
     counsellor TEXT NOT NULL,
     state TEXT NOT NULL DEFAULT 'attente',
+    person_label TEXT NOT NULL DEFAULT '',
     UNIQUE (entry_id, field)
 )"""
+# Copies written before the person's name was kept with each edit.
+_EDITS_LABEL_SQL = "ALTER TABLE offline_edits ADD COLUMN person_label TEXT NOT NULL DEFAULT ''"
 
 # « The counsellor's young people »: those they created, changed last, or followed (a line or
 # a journal step of theirs). Only those are kept on the computer, not the whole structure.
@@ -85,6 +88,11 @@ class OfflineEdit:
     typed_at: datetime
     counsellor: str
     state: str
+    person_label: str = ""  # the name when typed: the person may be gone since
+
+    @property
+    def who_fr(self) -> str:
+        return self.person_label or f"jeune n° {self.person_id}"
 
     @property
     def label_fr(self) -> str:
@@ -107,7 +115,7 @@ class ReplayReport:
         if self.conflicts:
             parts.append(f"{len(self.conflicts)} à départager")
         if self.gone:
-            parts.append(f"{len(self.gone)} sur une piste retirée entre-temps")
+            parts.append(f"{len(self.gone)} sur une fiche ou une piste supprimée entre-temps")
         return ", ".join(parts) + "."
 
 
@@ -129,6 +137,9 @@ class LocalCopy:
             store = userstore.SqliteStore(self.path)
             with store.transaction() as conn:
                 conn.execute(_EDITS_SQL)
+                columns = {r[1] for r in conn.execute("PRAGMA table_info(offline_edits)")}
+                if "person_label" not in columns:
+                    conn.execute(_EDITS_LABEL_SQL)
             self._store = store
         return self._store
 
@@ -171,9 +182,13 @@ class LocalCopy:
             else set()
         )
         with self.store.transaction() as conn:
-            # Someone erased on the server is erased here too, typed notes included.
+            # Someone erased on the server leaves the copy (their record, lines, journal);
+            # what this counsellor typed about them meanwhile waits for their decision
+            # (`gone`, `let_go`): nothing typed is lost without being asked.
             for person_id in set(waiting_for) - still_there:
-                conn.execute("DELETE FROM offline_edits WHERE person_id = ?", (person_id,))
+                conn.execute(
+                    "UPDATE offline_edits SET state = ? WHERE person_id = ?", (GONE, person_id)
+                )
             conn.execute("DELETE FROM shortlist_items")
             conn.execute("DELETE FROM journal_events")
             conn.execute("DELETE FROM people")
@@ -243,7 +258,14 @@ class LocalCopy:
         return [_edit_of(row) for row in rows]
 
     def keep(
-        self, *, entry: ShortlistEntry, base: ShortlistEntry, field: str, value: str, who: str
+        self,
+        *,
+        entry: ShortlistEntry,
+        base: ShortlistEntry,
+        field: str,
+        value: str,
+        who: str,
+        person_label: str = "",
     ) -> None:
         """Record a typed value. A second change of the same field replaces the value but
         keeps the version the first one was typed on: that is what the server must check."""
@@ -252,10 +274,11 @@ class LocalCopy:
         with self.store.transaction() as conn:
             conn.execute(
                 "INSERT INTO offline_edits (person_id, entry_id, field, value, base, typed_at, "
-                "counsellor) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entry_id, field) DO "
+                "counsellor, person_label) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (entry_id, field) DO "
                 "UPDATE SET value = excluded.value, typed_at = excluded.typed_at, "
                 "state = 'attente'",
-                (entry.person_id, entry.id, field, value, base_json, now, who),
+                (entry.person_id, entry.id, field, value, base_json, now, who, person_label),
             )
 
     def base_of(self, entry: ShortlistEntry) -> ShortlistEntry:
@@ -322,6 +345,19 @@ class LocalCopy:
         """The counsellor keeps what they typed over the colleague's version."""
         self._done(edit, then=_send(server, edit, theirs))
 
+    def gone(self) -> list[OfflineEdit]:
+        """What was typed on a line or a person deleted on the server meanwhile: kept until
+        the counsellor saves it elsewhere or lets it go."""
+        return self.pending(states=(GONE,))
+
+    def let_go(self, edits: Iterable[OfflineEdit]) -> int:
+        """The counsellor's decision on edits nobody can receive: removed from this computer
+        (after they were saved to a file, or knowingly dropped)."""
+        ids = [(e.id,) for e in edits]
+        with self.store.transaction() as conn:
+            conn.executemany("DELETE FROM offline_edits WHERE id = ?", ids)
+        return len(ids)
+
     def keep_theirs(self, edit: OfflineEdit) -> None:
         """The counsellor keeps the colleague's version: the typed value is let go."""
         self._done(edit)
@@ -383,6 +419,7 @@ def _edit_of(row: Any) -> OfflineEdit:
         typed_at=datetime.fromisoformat(row["typed_at"]),
         counsellor=row["counsellor"],
         state=row["state"],
+        person_label=row["person_label"],
     )
 
 
@@ -435,6 +472,7 @@ class OfflinePeople(PeopleService):
             field=name,
             value=value,
             who=self.counsellor,
+            person_label=self.get_person(updated.person_id).display_name,
         )
 
     def touch(self, person_id: int) -> None:

@@ -71,6 +71,7 @@ def come_back(copy_path: Any, server: Any) -> ReplayReport:
         report = copy.replay(server)
         report.conflicts = copy.conflicts(server)  # earlier ones still waiting included
         copy.refresh(server)
+        report.gone = copy.gone()  # earlier ones, and those on someone erased meanwhile
         return report
     finally:
         copy.close()
@@ -109,6 +110,7 @@ class ServerLink(QObject):
         self._probing = False
         self._reading = False  # a read of the lists is running in the worker pool
         self._read_again = False  # a change came while it ran: it may not include it
+        self.gone_dialog: Any = None  # what was typed for someone deleted meanwhile (tests)
         self.changeHeard.connect(self._on_change)
 
     @property
@@ -142,6 +144,7 @@ class ServerLink(QObject):
             self.window.statusBar().showMessage(report.summary_fr, 10_000)
         for edit, conflict in report.conflicts:
             self.follow.conflicts.ask(conflict, edit)
+        self.ask_about_gone(report.gone)
 
     def start_away(self) -> bool:
         """The application starts while the server is away: the copy, if there is one.
@@ -338,4 +341,20 @@ class ServerLink(QObject):
         )
         for edit, conflict in report.conflicts:
             self.follow.conflicts.ask(conflict, edit)
+        self.ask_about_gone(report.gone)
         self.cameBack.emit(report)
+
+    def ask_about_gone(self, gone: list[Any]) -> None:
+        """What was typed on a person or line deleted meanwhile: shown for a decision."""
+        if not gone:
+            return
+        from lba_desktop.ui.gone_edits_dialog import GoneEditsDialog
+
+        self.gone_dialog = GoneEditsDialog(gone, self.copy_path, parent=self.window)
+        self.gone_dialog.settled.connect(self._on_gone_settled)
+        self.gone_dialog.open()
+
+    @Slot(str)
+    def _on_gone_settled(self, path: str) -> None:
+        if path:
+            self.follow.tell_saved("Saisies enregistrées", path, what="Les saisies sont gardées")

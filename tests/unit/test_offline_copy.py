@@ -131,9 +131,11 @@ def test_the_colleagues_version_can_be_kept_and_the_same_value_is_no_conflict(
         offline.close()
 
 
-def test_someone_erased_on_the_server_leaves_the_copy(pg_url: str, tmp_path: Path) -> None:
+def test_someone_erased_on_the_server_leaves_the_copy_but_not_what_was_typed(
+    pg_url: str, tmp_path: Path
+) -> None:
     with PeopleService(pg_url, counsellor="Anne") as anne:
-        lea = anne.create_person(first_name="Léa", phone="0612345678")
+        lea = anne.create_person(first_name="Léa", last_name="Martin", phone="0612345678")
         line, _ = anne.add_to_shortlist(lea.id, item=cap(1))
         copy = LocalCopy(tmp_path / "copie.sqlite")
         copy.refresh(anne)
@@ -141,11 +143,25 @@ def test_someone_erased_on_the_server_leaves_the_copy(pg_url: str, tmp_path: Pat
         offline.set_note(line.id, "Note sur Léa")
         offline.close()
 
-        anne.erase_person(lea.id)
+        anne.erase_person(lea.id)  # by a colleague, while this computer was away
+        report = copy.replay(anne)
+        assert (report.applied, report.conflicts) == (0, [])
         assert copy.refresh(anne) == 0
-        assert copy.pending() == []
+        # The record is gone from this computer; the note typed waits for a decision.
+        (edit,) = copy.gone()
+        assert (edit.who_fr, edit.base.title, edit.label_fr) == (
+            "Léa Martin",
+            "CAP n° 1",
+            "note « Note sur Léa »",
+        )
+        copy.refresh(anne)  # a later refresh does not drop it either
+        assert copy.replay(anne).applied == 0 and len(copy.gone()) == 1
         copy.close()
         assert b"0612345678" not in copy.path.read_bytes()
+
+        assert copy.let_go(copy.gone()) == 1  # the counsellor's decision
+        assert copy.pending() == []
+        copy.close()
         assert "Note sur Léa".encode() not in copy.path.read_bytes()
 
 
