@@ -170,6 +170,7 @@ class LocalCopy:
             me,
         )
         waiting_for = sorted({e.person_id for e in self.pending()})
+        held = {row[0] for row in self.store.read("SELECT id FROM people")}
         still_there = (
             {
                 row[0]
@@ -224,6 +225,10 @@ class LocalCopy:
                     f"UPDATE shortlist_items SET {edit.field} = ? WHERE id = ?",
                     (edit.value, edit.entry_id),
                 )
+        if held - ids:
+            # Someone left the copy (erased by a colleague, or no longer followed here): the
+            # write-ahead log still holds their old pages while any connection is open.
+            self.store.compact()
         return len(ids)
 
     def _insert(self, conn: Any, table: str, rows: list[Any]) -> None:
@@ -352,10 +357,15 @@ class LocalCopy:
 
     def let_go(self, edits: Iterable[OfflineEdit]) -> int:
         """The counsellor's decision on edits nobody can receive: removed from this computer
-        (after they were saved to a file, or knowingly dropped)."""
+        (after they were saved to a file, or knowingly dropped), with no readable trace left
+        in the file or its write-ahead log. They were never sent: nothing on the server."""
         ids = [(e.id,) for e in edits]
+        if not ids:
+            return 0
+        self.store.check_room_to_erase()  # refused before anything is deleted
         with self.store.transaction() as conn:
             conn.executemany("DELETE FROM offline_edits WHERE id = ?", ids)
+        self.store.compact()
         return len(ids)
 
     def keep_theirs(self, edit: OfflineEdit) -> None:

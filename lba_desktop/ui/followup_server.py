@@ -350,6 +350,8 @@ class ServerLink(QObject):
             return
         from lba_desktop.ui.gone_edits_dialog import GoneEditsDialog
 
+        if self.gone_dialog is not None and self.gone_dialog.isVisible():
+            self.gone_dialog.reject()  # the new list holds every edit still undecided
         self.gone_dialog = GoneEditsDialog(gone, self.copy_path, parent=self.window)
         self.gone_dialog.settled.connect(self._on_gone_settled)
         self.gone_dialog.open()

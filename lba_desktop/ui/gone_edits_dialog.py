@@ -7,11 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QTreeWidget,
@@ -39,7 +40,10 @@ class GoneEditsDialog(QDialog):
         self.copy_path = copy_path
         self.setWindowTitle("Saisies sans destinataire")
         self.setAccessibleName(self.windowTitle())
-        self.resize(720, 360)
+        # Wide enough at 1366×768 for the names, the line and a note of a sentence, never
+        # past the screen; a longer note reads whole under the list.
+        screen = self.screen().availableGeometry() if self.screen() else None
+        self.resize(min(1040, screen.width() - 40) if screen else 1040, 440)
         count = len(self.edits)
         intro = QLabel(
             f"Pendant que le serveur était injoignable, vous avez saisi {count} "
@@ -63,8 +67,21 @@ class GoneEditsDialog(QDialog):
             )
             line.setToolTip(2, edit.label_fr)
             self.tree.addTopLevelItem(line)
-        for col, width in enumerate((150, 220, 220)):
-            self.tree.setColumnWidth(col, width)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        fit, stretch = QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch
+        for col, mode in enumerate((fit, QHeaderView.ResizeMode.Interactive, stretch, fit)):
+            header.setSectionResizeMode(col, mode)
+        self.tree.setColumnWidth(1, 260)
+        # The selected line in full: a note may be longer than its column.
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)  # typed text, shown as typed
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setAccessibleName("Saisie sélectionnée")
+        self.tree.currentItemChanged.connect(self._show_detail)
+        if self.edits:
+            self.tree.setCurrentItem(self.tree.topLevelItem(0))
         self.error = error_label("Saisies sans destinataire")
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton(
@@ -81,9 +98,27 @@ class GoneEditsDialog(QDialog):
         self.later_button.clicked.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(self.tree)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.detail)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+
+    @Slot(object, object)
+    def _show_detail(self, current: QTreeWidgetItem | None, _previous: object) -> None:
+        row = self.tree.indexOfTopLevelItem(current) if current is not None else -1
+        if row < 0:
+            self.detail.clear()
+            return
+        edit = self.edits[row]
+        where = (
+            f"{edit.base.title} ({edit.base.organisation})"
+            if edit.base.organisation
+            else (edit.base.title)
+        )
+        self.detail.setText(
+            f"{edit.who_fr} — {where}, saisi par {edit.counsellor} le "
+            f"{edit.typed_at.astimezone().strftime('%d/%m/%Y à %H:%M')} :\n{edit.label_fr}"
+        )
 
     @Slot()
     def save_to_file(self) -> None:
@@ -102,10 +137,10 @@ class GoneEditsDialog(QDialog):
                 Path(path), render_offline_edits_csv(self.edits), private=True, example="x.csv"
             )
         except LbaError as exc:
-            self.error.setText(f"{exc.message} {exc.hint}".strip())
-            self.error.setVisible(True)
+            self.show_error(exc)
             return  # still on this computer
-        self._forget()
+        if not self._forget():
+            return
         self.settled.emit(str(written))
         self.accept()
 
@@ -120,13 +155,24 @@ class GoneEditsDialog(QDialog):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        self._forget()
+        if not self._forget():
+            return
         self.settled.emit("")
         self.accept()
 
-    def _forget(self) -> None:
+    def show_error(self, exc: LbaError) -> None:
+        self.error.setText(f"{exc.message} {exc.hint}".strip())
+        self.error.setVisible(True)
+
+    def _forget(self) -> bool:
+        """Remove the edits from this computer's copy; False (and said) when the copy
+        cannot be rewritten now: they stay, the question comes back."""
         copy = LocalCopy(self.copy_path)
         try:
             copy.let_go(self.edits)
+        except LbaError as exc:
+            self.show_error(exc)
+            return False
         finally:
             copy.close()
+        return True

@@ -44,7 +44,11 @@ def test_a_note_on_someone_deleted_meanwhile_is_saved_to_a_file(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    typed_away_then_erased(shared, "Appeler la boulangerie Roux jeudi")
+    note = (
+        "Appeler la boulangerie Roux jeudi pour l'essai de deux jours en janvier ; après "
+        "16 h seulement, son portable ne capte pas au CFA : laisser un message à sa mère"
+    )
+    typed_away_then_erased(shared, note)
     window = make_window()
     window.resize(1366, 768)
     follow = opened(qtbot, window)
@@ -55,10 +59,19 @@ def test_a_note_on_someone_deleted_meanwhile_is_saved_to_a_file(
     assert [line.text(c) for c in range(3)] == [
         "Léa Martin",
         "CAP Boulanger",
-        "note « Appeler la boulangerie Roux jeudi »",
+        f"note « {note} »",
     ]
     SHOTS.mkdir(parents=True, exist_ok=True)
     dialog.grab().save(str(SHOTS / "gone_edits_dialog.png"))
+    # Read whole at 1366×768: the dialog fits the screen and no cell is cut short.
+    assert dialog.width() <= 1366 and dialog.height() <= 768
+    metrics = dialog.tree.fontMetrics()
+    for col in (0, 1, 3):
+        assert dialog.tree.columnWidth(col) >= metrics.horizontalAdvance(line.text(col))
+    assert dialog.tree.columnWidth(2) >= metrics.horizontalAdvance("note « Appeler la boulangerie")
+    # A long note reads whole under the list, inside the dialog.
+    assert dialog.detail.text().endswith(f"note « {note} »")
+    assert dialog.detail.isVisible() and dialog.rect().contains(dialog.detail.geometry())
 
     dialog.later_button.click()  # not now: still on this computer
     assert len(LocalCopy().gone()) == 1
@@ -75,8 +88,11 @@ def test_a_note_on_someone_deleted_meanwhile_is_saved_to_a_file(
         csv.reader(io.StringIO(Path(settled.args[0]).read_text("utf-8-sig")), delimiter=";")
     )
     assert rows[1][0] == "Léa Martin" and rows[1][2] == "CAP Boulanger"
-    assert rows[1][4] == "note « Appeler la boulangerie Roux jeudi »"
+    assert rows[1][4] == f"note « {note} »"
     assert LocalCopy().gone() == []
+    with PeopleService(shared, counsellor="Anne") as anne:  # never sent to the server
+        assert anne.search_people() == []
+        assert anne.store.read("SELECT count(*) FROM shortlist_items")[0][0] == 0
     assert follow.saved_message is not None
 
 

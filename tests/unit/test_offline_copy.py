@@ -131,19 +131,33 @@ def test_the_colleagues_version_can_be_kept_and_the_same_value_is_no_conflict(
         offline.close()
 
 
+def on_disk(path: Path) -> bytes:
+    """The copy as anyone reading the disk finds it: the file and its write-ahead log."""
+    return b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
+
+
 def test_someone_erased_on_the_server_leaves_the_copy_but_not_what_was_typed(
     pg_url: str, tmp_path: Path
 ) -> None:
-    with PeopleService(pg_url, counsellor="Anne") as anne:
+    with (
+        PeopleService(pg_url, counsellor="Anne") as anne,
+        PeopleService(pg_url, counsellor="Bruno") as bruno,
+    ):
         lea = anne.create_person(first_name="Léa", last_name="Martin", phone="0612345678")
         line, _ = anne.add_to_shortlist(lea.id, item=cap(1))
+        bruno.set_note(line.id, "Vu par Bruno")
         copy = LocalCopy(tmp_path / "copie.sqlite")
         copy.refresh(anne)
+        brunos_copy = LocalCopy(tmp_path / "copie-bruno.sqlite")  # his computer's
+        brunos_copy.refresh(bruno)
+        window = LocalCopy(copy.path)  # the window keeps the copy open meanwhile
+        window.pending()
         offline = copy.people_service(counsellor="Anne", where="serveur de test")
         offline.set_note(line.id, "Note sur Léa")
         offline.close()
 
-        anne.erase_person(lea.id)  # by a colleague, while this computer was away
+        bruno.erase_person(lea.id)  # by a colleague, while this computer was away
+        brunos_copy.forget_person(lea.id)
         report = copy.replay(anne)
         assert (report.applied, report.conflicts) == (0, [])
         assert copy.refresh(anne) == 0
@@ -154,15 +168,23 @@ def test_someone_erased_on_the_server_leaves_the_copy_but_not_what_was_typed(
             "CAP n° 1",
             "note « Note sur Léa »",
         )
+        assert b"0612345678" not in on_disk(copy.path)  # file and log, still open
         copy.refresh(anne)  # a later refresh does not drop it either
         assert copy.replay(anne).applied == 0 and len(copy.gone()) == 1
-        copy.close()
-        assert b"0612345678" not in copy.path.read_bytes()
 
         assert copy.let_go(copy.gone()) == 1  # the counsellor's decision
         assert copy.pending() == []
-        copy.close()
-        assert "Note sur Léa".encode() not in copy.path.read_bytes()
+        for trace in ("Note sur Léa", "Martin", "Vu par Bruno", "0612345678"):
+            assert trace.encode() not in on_disk(copy.path), trace
+            assert trace.encode() not in on_disk(brunos_copy.path), trace
+        # Never sent: the erasure stays complete on the server.
+        assert all(rows == [] for rows in anne.store.rows_of_person(lea.id).values())
+        assert anne.store.read("SELECT count(*) FROM people")[0][0] == 0
+        assert anne.store.read("SELECT count(*) FROM shortlist_items")[0][0] == 0
+        assert anne.store.read("SELECT count(*) FROM journal_events")[0][0] == 0
+        for c in (copy, window, brunos_copy):
+            c.close()
+        assert b"Note sur L" not in copy.path.read_bytes()
 
 
 def test_an_erasure_here_removes_the_person_from_this_computers_copy_at_once(
