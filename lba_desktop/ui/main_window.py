@@ -50,11 +50,12 @@ from lba_desktop.ui.backend import (
     warm_backend,
 )
 from lba_desktop.ui.classroom import ClassroomMode
+from lba_desktop.ui.data_info_dialog import DataInfoDialog
 from lba_desktop.ui.datapack_actions import DataActions
 from lba_desktop.ui.details import DetailsPanel
 from lba_desktop.ui.filters import FiltersPanel
 from lba_desktop.ui.followup import FollowUp
-from lba_desktop.ui.look import age_text, is_dark, km, number
+from lba_desktop.ui.look import is_dark, km, number
 from lba_desktop.ui.map_actions import MapActions
 from lba_desktop.ui.map_view import MapPanel
 from lba_desktop.ui.parcours_actions import ParcoursActions
@@ -166,6 +167,7 @@ class MainWindow(QMainWindow):
         if not hasattr(self, "personal_widgets"):
             self.personal_widgets: list[QWidget] = []
         self.followup = FollowUp(self)  # people, shortlists, appointment requests
+        self.data_info_dialog: DataInfoDialog | None = None  # « À propos des données »
         self.parcours = ParcoursActions(self)  # training + employer within a young person's reach
         self.classroom = ClassroomMode(self)  # Ctrl+Shift+P; hides personal_widgets
         add_settings_action(self)
@@ -573,47 +575,9 @@ class MainWindow(QMainWindow):
         if self.backend is None:
             QMessageBox.information(self, "À propos des données", "Catalogue en cours d'ouverture…")
             return
-        info = self.backend.info
-        rows = "".join(
-            f"<tr><td>{k.plural_fr}</td><td align=right>{number(n)}</td></tr>"
-            for k, n in info.counts.items()
-        )
-        fresh = info.details.get("freshness") or []
-        fresh_rows = "".join(
-            f"<tr><td>{html.escape(str(f['source']))}</td><td>{html.escape(str(f['departement']))}"
-            f"</td><td>{html.escape(str(f['updated_at'])[:10])}</td>"
-            f"<td align=right>{number(int(f['items'] or 0))}</td></tr>"
-            for f in fresh[:40]
-        )
-        text = (
-            f"<p><b>{html.escape(info.label_fr)}</b><br>"
-            f"Catalogue construit le {html.escape(info.built_at[:10] or 'date inconnue')} "
-            f"({age_text(info.built_at) or 'âge inconnu'}), format {info.schema_version}.</p>"
-            f"<table cellspacing=4>{rows}</table>"
-        )
-        if info.details.get("formations_sources_fr"):
-            text += f"<p>{html.escape(str(info.details['formations_sources_fr']))}.</p>"
-        if fresh_rows:
-            text += (
-                "<p>Fraîcheur par source et département :</p><table cellspacing=4>"
-                "<tr><th>Source</th><th>Dép.</th><th>Mise à jour</th><th>Éléments</th></tr>"
-                f"{fresh_rows}</table>"
-            )
-        if info.origin == "demo":
-            text += (
-                "<p><b>Ces données sont fictives</b> : elles servent à découvrir "
-                "l'application, pas à conseiller un jeune.</p>"
-            )
-        text += f"<p><small>{html.escape(str(info.details.get('path', '')))}</small></p>"
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            "À propos des données",
-            text,
-            QMessageBox.StandardButton.Ok,
-            self,
-        )
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.exec()
+        # Not modal-blocking: the counsellor can read it beside the results.
+        self.data_info_dialog = DataInfoDialog(self.backend.info, self)
+        self.data_info_dialog.open()
 
     @Slot()
     def show_about(self) -> None:
