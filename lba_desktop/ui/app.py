@@ -88,6 +88,9 @@ def setup_application(app: QApplication) -> None:
     app.setOrganizationName("lba-desktop")
     app.setApplicationDisplayName("LBA Desktop")
     app.setWindowIcon(QIcon(str(paths.resource("icons", "lba-desktop.png"))))
+    from lba_desktop.ui.look import use_unclipped_text
+
+    use_unclipped_text(app)
     if app.property("lbaTranslator") is None:
         from lba_desktop.ui.qt_french import MissingFrench
 
@@ -134,10 +137,10 @@ def run(argv: list[str]) -> int:
         scheme = Qt.ColorScheme.Dark if args.theme == "sombre" else Qt.ColorScheme.Light
         app.styleHints().setColorScheme(scheme)
         if args.theme == "sombre":
-            from lba_desktop.ui.look import dark_palette
+            from lba_desktop.ui.look import dark_palette, use_unclipped_text
 
             # Fusion draws with the palette everywhere (native styles may ignore it).
-            app.setStyle("Fusion")
+            use_unclipped_text(app, "Fusion")
             app.setPalette(dark_palette())
     shell = _start_shell(app, screenshot=bool(args.screenshot))
     if isinstance(shell, int):

@@ -1,5 +1,6 @@
 """Shared look of the window: kind colours and badges (the same hues as the map markers),
-French number formatting, and a dark-mode test based on the palette."""
+French number formatting, a dark-mode test based on the palette, and a style whose labels keep
+the accents of capitals."""
 
 from __future__ import annotations
 
@@ -8,10 +9,34 @@ from functools import cache
 
 from PySide6.QtCore import QLocale, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPixmap
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QProxyStyle
 
 from lba_desktop.map_page import KIND_COLOURS
 from lba_desktop.models import Kind
+
+
+class UnclippedText(QProxyStyle):
+    """The platform's style, except that a tab, button or header label is not cut at its text
+    box: with DejaVu Sans (Linux, offscreen renders, PDF exports) the accent of « À » or « É »
+    rises a pixel above the font's ascent, and Qt clipped it (« À agir » read « A agir »)."""
+
+    def drawItemText(  # type: ignore[no-untyped-def]
+        self, painter, rect, flags, palette, enabled, text, role=None
+    ):
+        flags = int(flags) | int(Qt.TextFlag.TextDontClip.value)
+        if role is None:
+            super().drawItemText(painter, rect, flags, palette, enabled, text)
+        else:
+            super().drawItemText(painter, rect, flags, palette, enabled, text, role)
+
+
+def use_unclipped_text(app: QApplication, style: str = "") -> None:
+    """Wrap the application's style (or the one named) in `UnclippedText`, once."""
+    current = app.style()
+    if isinstance(current, UnclippedText) and not style:
+        return
+    app.setStyle(UnclippedText(style or current.name()))
+
 
 KIND_LETTERS = {Kind.FORMATION: "F", Kind.OFFRE: "O", Kind.ENTREPRISE: "E", Kind.PARTENARIAT: "P"}
 

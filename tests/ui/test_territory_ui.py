@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QTabWidget, QWidget
 
 from lba_desktop.models import Kind, PlaceKind
 from lba_desktop.ui.territory_view import RomeRole
@@ -89,8 +92,15 @@ def test_action_lists_and_exports(qtbot: Any, window: Any, tmp_path: Path):
 
     write_territory_xlsx(dialog.view, tmp_path / "t.xlsx")
     assert (tmp_path / "t.png").read_bytes()[:4] == b"\x89PNG"
-    pdf = (tmp_path / "t.pdf").read_bytes()
-    assert pdf[:5] == b"%PDF-" and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page>") >= 1
+    # One page per tab, each under its heading in text, its accent kept.
+    pages = [
+        " ".join(unicodedata.normalize("NFKC", page.extract_text()).split())
+        for page in PdfReader(tmp_path / "t.pdf").pages
+    ]
+    assert len(pages) == dialog.tabs.count() == 3
+    assert pages[2].startswith("À agir — Auvergne-Rhône-Alpes")
+    assert dialog.summary.text() in pages[2]
+    assert "Carte par département — Auvergne-Rhône-Alpes" in pages[1]
     book = load_workbook(tmp_path / "t.xlsx")
     assert book.sheetnames == [
         "Métiers",
@@ -101,3 +111,22 @@ def test_action_lists_and_exports(qtbot: Any, window: Any, tmp_path: Path):
     rows = list(book["Métiers"].iter_rows(values_only=True))
     assert rows[0][:3] == ("ROME", "Métier", "Formations")
     assert len(rows) - 1 == len(dialog.view.metiers)
+
+
+def test_the_accent_of_a_capital_is_drawn_on_a_tab(qtbot: Any, app: Any):
+    """DejaVu Sans puts the accent of « À » above the font's ascent: Qt cut it off on a tab
+    not selected (drawn lower), which read « A agir ». The application's style draws it."""
+
+    def tab_bar(title: str) -> Any:
+        tabs = QTabWidget()
+        qtbot.addWidget(tabs)
+        tabs.addTab(QWidget(), "Métiers")
+        tabs.addTab(QWidget(), title)  # not the current tab
+        tabs.resize(300, 60)
+        tabs.show()
+        qtbot.waitExposed(tabs)
+        return tabs.tabBar().grab().toImage()
+
+    accented, plain = tab_bar("À agir"), tab_bar("A agir")
+    assert accented.size() == plain.size()
+    assert accented != plain
