@@ -148,15 +148,18 @@ class SearchService:
         area = _area_of(criteria.place, criteria.radius_km, self.geocoder)
         hits = self._collect(criteria, area, per_kind=None)
         nearest_anywhere = False
+        # The nearest results anywhere, read at most once per search (fallback and « Élargir »
+        # ask the same question: reading it twice was half of a search that finds nothing).
+        beyond: list[Hit] | None = None
         if not hits and area.radius_km is not None:
             # As upstream: nothing within the radius, so show the nearest results anywhere.
             anywhere = Area(area.centre_lat, area.centre_lon)
-            hits = self._collect(criteria, anywhere, per_kind=NEAREST_ANYWHERE_PER_KIND)
+            hits = beyond = self._collect(criteria, anywhere, per_kind=NEAREST_ANYWHERE_PER_KIND)
             nearest_anywhere = bool(hits)
         hits.sort(key=_hit_order)
         widen_to = None
         if area.radius_km is not None and (nearest_anywhere or len(hits) < FEW_RESULTS_THRESHOLD):
-            widen_to = self._widen_to(criteria, area, hits, nearest_anywhere=nearest_anywhere)
+            widen_to = self._widen_to(criteria, area, hits, beyond)
         counts = dict.fromkeys(Kind, 0)
         for hit in hits:
             counts[hit.item.kind] += 1
@@ -171,14 +174,14 @@ class SearchService:
         )
 
     def _widen_to(
-        self, criteria: SearchCriteria, area: Area, hits: list[Hit], *, nearest_anywhere: bool
+        self, criteria: SearchCriteria, area: Area, hits: list[Hit], beyond: list[Hit] | None
     ) -> int | None:
         """The radius « Élargir » proposes: one that reaches the nearest results shown when
         the radius held none, else one that holds FEW_RESULTS_THRESHOLD results (the global
-        nearest ones are among the nearest of each kind). None when 200 km would not do."""
-        if nearest_anywhere:
-            beyond = hits
-        else:
+        nearest ones are among the nearest of each kind). None when 200 km would not do.
+        `beyond`: the nearest results anywhere when already read (the radius held none)."""
+        nearest_anywhere = beyond is not None
+        if beyond is None:
             anywhere = Area(area.centre_lat, area.centre_lon)
             beyond = self._collect(criteria, anywhere, per_kind=NEAREST_ANYWHERE_PER_KIND)
         distances = sorted(h.distance_km for h in beyond if h.distance_km is not None)
