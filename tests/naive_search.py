@@ -120,7 +120,7 @@ def _scan(
             and (row.kind == Kind.FORMATION.value or row.diploma_level is not None)
         ):
             continue
-        if opco and row.opco.casefold() != opco:
+        if opco and row.kind != "formation" and row.opco.casefold() != opco:
             continue
         if criteria.handi_friendly_only and row.kind != "formation" and not row.handi_friendly:
             continue

@@ -388,7 +388,7 @@ class NearestSearch:
         if flt.diploma_level is not None:
             where.append(_level_condition(flt.kind, f"{table}diploma_level"))
             params.append(flt.diploma_level)
-        if flt.opco:
+        if flt.opco and flt.kind is not Kind.FORMATION:  # an OPCO funds employers, not CFAs
             where.append(f"{table}opco = ? COLLATE NOCASE")
             params.append(flt.opco)
         if flt.handi_friendly_only:

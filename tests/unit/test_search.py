@@ -117,6 +117,12 @@ def test_kinds_opco_and_handi_filters(service: SearchService) -> None:
         )
     )
     assert _ids(opco) == ["ent-12km"]
+    # The OPCO narrows the employers; the trainings around stay (« entreprises et offres »).
+    every_kind = service.search(
+        service.build_criteria(metier="D1102", lieu="Aurillac", opco="OPCO EP")
+    )
+    assert every_kind.counts[Kind.FORMATION] == 2
+    assert every_kind.counts[Kind.ENTREPRISE] == 1
     handi = service.search(
         service.build_criteria(metier="D1102", lieu="Aurillac", types=[Kind.ENTREPRISE], handi=True)
     )
