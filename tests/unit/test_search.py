@@ -235,3 +235,24 @@ def test_ended_offers_hidden_and_the_handi_filter_keeps_trainings(tmp_path: Path
     # « Employeur handi-engagé » concerns employers; trainings stay, as upstream.
     assert {h.item.kind for h in handi.hits} == {Kind.FORMATION, Kind.ENTREPRISE}
     assert [h.item.id for h in handi.of_kind(Kind.ENTREPRISE)] == ["ent-handi-8km"]
+
+
+def test_a_ligature_is_found_however_it_is_typed(tmp_path: Path) -> None:
+    writer = CatalogueWriter(tmp_path / "c.sqlite")
+    writer.add_items(
+        [
+            _item(Kind.FORMATION, "oeno", 4, title="BTS Viticulture-œnologie", romes=("A1413",)),
+            _item(Kind.OFFRE, "oeuvre", 6, title="Apprenti chef d'Œuvre", romes=("A1413",)),
+            _item(Kind.FORMATION, "poete", 8, title="Atelier des poètes", romes=("A1413",)),
+        ]
+    )
+    writer.finish()
+    service = SearchService(CatalogueStore(tmp_path / "c.sqlite"))
+
+    def found(text: str) -> list[str]:
+        return _ids(service.search(service.build_criteria(texte=text, lieu="Aurillac")))
+
+    for typed in ("oenologie", "œnologie", "ŒNOLOGIE", "oeno"):
+        assert found(typed) == ["oeno"], typed
+    assert found("chef d'oeuvre") == ["oeuvre"]
+    assert found("poetes") == ["poete"]  # an ordinary « oe » still matches itself

@@ -50,36 +50,43 @@ def _formation(raw: Any, col: _Collector) -> None:
         if isinstance(s, dict)
     ]
     onisep = _s(raw.get("onisepUrl"))
+    cfa = _s(company.get("name"))
+    diploma = _s(raw.get("diploma"))
+    long_title = _s(raw.get("longTitle"))
+    # Positional, in the field order of `Item`: by keyword its 24 fields cost 2.4 µs a
+    # training instead of 0.5 (a sixth of the parse at sync scale).
     col.add(
         Item(
-            kind=Kind.FORMATION,
-            id=item_id,
-            title=_s(raw.get("title")) or _s(raw.get("longTitle")) or _s(raw.get("diploma")),
-            organisation=_s(company.get("name")),
-            address=_s(place.get("fullAddress")) or _s(place.get("address")),
-            commune=_s(place.get("city")),
-            insee=insee,
-            postcode=postcode,
-            departement=departement_of(insee, postcode) or _s(place.get("departementNumber")),
-            lat=lat,
-            lon=lon,
-            romes=_romes(raw.get("romes")),
-            diploma_level=diploma_level(raw.get("target_diploma_level") or raw.get("diplomaLevel")),
-            source=SOURCE_FORMATIONS,
-            created=parse_date(raw.get("createdAt")),
-            updated=parse_date(raw.get("lastUpdateAt") or raw.get("updatedAt")),
-            phone=_s(contact.get("phone")),
+            Kind.FORMATION,
+            item_id,
+            _s(raw.get("title")) or long_title or diploma,
+            cfa,  # organisation
+            _s(place.get("fullAddress")) or _s(place.get("address")),
+            _s(place.get("city")),
+            insee,
+            postcode,
+            departement_of(insee, postcode) or _s(place.get("departementNumber")),
+            lat,
+            lon,
+            _romes(raw.get("romes")),
+            diploma_level(raw.get("target_diploma_level") or raw.get("diplomaLevel")),
+            SOURCE_FORMATIONS,
+            parse_date(raw.get("createdAt")),
+            parse_date(raw.get("lastUpdateAt") or raw.get("updatedAt")),
+            _s(contact.get("phone")),
             # 2026: no address published, only `hasEmail`; older shapes still carry one.
-            email=_s(contact.get("email")),
-            url=onisep,
-            siret=_s(company.get("siret")),
-            handi_friendly=_bool(company.get("elligibleHandicap")),
-            details={
-                "cfa": _s(company.get("name")),
+            _s(contact.get("email")),
+            onisep,  # url
+            _s(company.get("siret")),
+            "",  # opco
+            _bool(company.get("elligibleHandicap")),
+            False,  # fictitious
+            {
+                "cfa": cfa,
                 "cfa_gestionnaire": _s(headquarter.get("name")),
                 "uai": _s(company.get("uai")),
-                "diploma": _s(raw.get("diploma")),
-                "long_title": _s(raw.get("longTitle")),
+                "diploma": diploma,
+                "long_title": long_title,
                 "cfd": _s(raw.get("cfd")),
                 "rncp_code": _s(raw.get("rncpCode")),
                 "rncp_label": _s(raw.get("rncpLabel")),

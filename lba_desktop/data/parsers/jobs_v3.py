@@ -32,15 +32,19 @@ def _place_fields(
     address: str, postcode: str, commune: str, insee: str, lat: float | None, lon: float | None
 ) -> dict[str, Any]:
     """The location fields of an `Item`, by name, for `Item(**fields, ...)`."""
-    return {
-        "address": address,
-        "postcode": postcode,
-        "commune": commune,
-        "insee": insee,
-        "departement": departement_of(insee, postcode),
-        "lat": lat,
-        "lon": lon,
-    }
+    fields = _place_tuple(address, postcode, commune, insee, lat, lon)
+    return dict(zip(_PLACE_NAMES, fields, strict=True))
+
+
+_PLACE_NAMES = ("address", "commune", "insee", "postcode", "departement", "lat", "lon")
+
+
+def _place_tuple(
+    address: str, postcode: str, commune: str, insee: str, lat: float | None, lon: float | None
+) -> tuple[Any, ...]:
+    """The same fields in the field order of `Item`, for `Item(kind, id, title, organisation,
+    *fields, …)`."""
+    return (address, commune, insee, postcode, departement_of(insee, postcode), lat, lon)
 
 
 def _workplace(raw: Mapping[str, Any], col: _Collector) -> dict[str, Any]:
@@ -62,7 +66,7 @@ def _workplace(raw: Mapping[str, Any], col: _Collector) -> dict[str, Any]:
         "name": _s(workplace.get("name")) or brand or legal_name,
         "brand": brand,
         "legal_name": legal_name,
-        "place": _place_fields(address, postcode, commune, insee, lat, lon),
+        "place": _place_tuple(address, postcode, commune, insee, lat, lon),
         "opco": _s(domain.get("opco")),
         "naf_code": _s(naf.get("code")),
         "naf_label": _s(naf.get("label")),
@@ -111,26 +115,29 @@ def _v3_job(raw: Any, col: _Collector) -> None:
     target = _d(offer.get("target_diploma"))
     delegated = _bool(raw.get("is_delegated"))
     contract_type = contract.get("type")
+    place = wp["place"]
+    apply_url = _s(apply.get("url"))
+    # Positional, in the field order of `Item` (by keyword: 2.4 µs an item instead of 0.5).
     col.add(
         Item(
-            kind=Kind.PARTENARIAT if delegated else Kind.OFFRE,
-            id=item_id,
-            title=_s(offer.get("title")),
-            organisation=wp["name"],
-            **wp["place"],
-            romes=_romes(offer.get("rome_codes")),
-            diploma_level=diploma_level(target.get("european") or target.get("label")),
-            source=_source_of_partner(partner),
-            created=parse_date(publication.get("creation")),
-            updated=parse_date(raw.get("updated_at") or publication.get("creation")),
-            phone=_s(apply.get("phone")),
-            url=_s(apply.get("url")),
-            siret=wp["siret"],
-            opco=wp["opco"],
-            handi_friendly=_bool(
-                raw.get("is_disabled_elligible") or offer.get("is_disabled_elligible")
-            ),
-            details={
+            Kind.PARTENARIAT if delegated else Kind.OFFRE,
+            item_id,
+            _s(offer.get("title")),
+            wp["name"],  # organisation
+            *place,  # address … lon
+            _romes(offer.get("rome_codes")),
+            diploma_level(target.get("european") or target.get("label")),
+            _source_of_partner(partner),
+            parse_date(publication.get("creation")),
+            parse_date(raw.get("updated_at") or publication.get("creation")),
+            _s(apply.get("phone")),
+            "",  # email
+            apply_url,
+            wp["siret"],
+            wp["opco"],
+            _bool(raw.get("is_disabled_elligible") or offer.get("is_disabled_elligible")),
+            False,  # fictitious
+            {
                 "partner_label": partner,
                 "partner_job_id": partner_job_id,
                 "delegated": delegated,
@@ -146,7 +153,7 @@ def _v3_job(raw: Any, col: _Collector) -> None:
                 "status": _s(offer.get("status")),
                 "expiration": _s(publication.get("expiration")) or None,
                 "target_diploma_label": _s(target.get("label")),
-                "apply_url": _s(apply.get("url")),
+                "apply_url": apply_url,
                 "apply_recipient_id": _s(apply.get("recipient_id")),
                 "naf_code": wp["naf_code"],
                 "naf_label": wp["naf_label"],
@@ -183,22 +190,27 @@ def _v3_recruiter(raw: Any, col: _Collector) -> None:
         return
     wp = _workplace(raw, col)
     apply = _d(raw.get("apply"))
+    apply_url = _s(apply.get("url"))
     col.add(
         Item(
-            kind=Kind.ENTREPRISE,
-            id=siret,
-            title=wp["brand"] or wp["name"],
-            organisation=wp["legal_name"] or wp["name"],
-            **wp["place"],
-            romes=_romes(raw.get("rome_codes") or _d(raw.get("offer")).get("rome_codes")),
-            source=SOURCE_ALGO,
-            updated=parse_date(raw.get("updated_at")),
-            phone=_s(apply.get("phone")),
-            url=_s(apply.get("url")) or wp["website"],
-            siret=siret,
-            opco=wp["opco"],
-            handi_friendly=_bool(raw.get("is_disabled_elligible")),
-            details={
+            Kind.ENTREPRISE,
+            siret,  # id
+            wp["brand"] or wp["name"],
+            wp["legal_name"] or wp["name"],  # organisation
+            *wp["place"],  # address … lon
+            _romes(raw.get("rome_codes") or _d(raw.get("offer")).get("rome_codes")),
+            None,  # diploma level
+            SOURCE_ALGO,
+            None,  # created
+            parse_date(raw.get("updated_at")),
+            _s(apply.get("phone")),
+            "",  # email
+            apply_url or wp["website"],
+            siret,
+            wp["opco"],
+            _bool(raw.get("is_disabled_elligible")),
+            False,  # fictitious
+            {
                 "recruiter_id": _s(_d(raw.get("identifier")).get("id")),
                 "why": _WHY_ALGO,
                 "naf_code": wp["naf_code"],
@@ -209,7 +221,7 @@ def _v3_recruiter(raw: Any, col: _Collector) -> None:
                 "legal_name": wp["legal_name"],
                 "website": wp["website"],
                 "company_description": wp["company_description"],
-                "apply_url": _s(apply.get("url")),
+                "apply_url": apply_url,
                 "apply_recipient_id": _s(apply.get("recipient_id")),
                 **_algo_fields(raw),
             },
