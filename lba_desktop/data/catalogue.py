@@ -16,8 +16,9 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -36,7 +37,7 @@ from lba_desktop.data.catalogue_schema import (
     migrate,
 )
 from lba_desktop.data.catalogue_search import Area, ItemFilter, NearestSearch
-from lba_desktop.data.insertion_store import join_insertion
+from lba_desktop.data.insertion_store import InsertionReader, join_insertion
 from lba_desktop.data.lru_cache import LruCache
 from lba_desktop.data.storage import catalogue_error as storage_error
 from lba_desktop.data.storage import translated
@@ -119,15 +120,19 @@ class StoredDetails(Mapping[str, Any]):
     """An item's `details` as stored: decoded on first read. A search materialises hundreds of
     items of which a person opens one, so decoding every JSON text up front is wasted work."""
 
-    __slots__ = ("_decoded", "raw")
+    __slots__ = ("_complete", "_decoded", "raw")
 
-    def __init__(self, raw: str) -> None:
-        self.raw = raw
+    def __init__(self, raw: str, complete: Callable[[dict[str, Any]], None] | None = None) -> None:
+        self.raw = raw  # as stored: what a copy into another catalogue writes
         self._decoded: dict[str, Any] | None = None
+        self._complete = complete  # adds what is read from other tables (a training's rates)
 
     def _data(self) -> dict[str, Any]:
         if self._decoded is None:
-            self._decoded = orjson.loads(self.raw)
+            decoded = orjson.loads(self.raw)
+            if self._complete is not None:
+                self._complete(decoded)
+            self._decoded = decoded
         return self._decoded
 
     def __getitem__(self, key: str) -> Any:
@@ -154,7 +159,7 @@ _KINDS = {kind.value: kind for kind in Kind}
 
 def _details_json(details: Mapping[str, Any]) -> str | None:
     if isinstance(details, StoredDetails):
-        return details.raw
+        return details.raw if details.raw != "{}" else None  # as stored, rates left out
     if not details:
         return None
     # orjson is ~10x faster than json.dumps here (a third of add_items); it only takes a plain
@@ -165,7 +170,9 @@ def _details_json(details: Mapping[str, Any]) -> str | None:
         return json.dumps(dict(details), ensure_ascii=False, separators=(",", ":"))
 
 
-def row_to_item(row: Sequence[Any]) -> Item:
+def row_to_item(row: Sequence[Any], insertion: InsertionReader | None = None) -> Item:
+    """The item of a row of `items`; a training read with its catalogue's `insertion` reader
+    shows its InserJeunes rates in `details["insertion"]` (schema 10 keeps them in their table)."""
     (
         kind,
         id_,
@@ -217,8 +224,27 @@ def row_to_item(row: Sequence[Any]) -> Item:
         opco or "",
         bool(handi),
         bool(fictitious),
-        StoredDetails(details) if details else _EMPTY_DETAILS,
+        _details_of(details, kind, diploma_level, departement, insertion),
     )
+
+
+def _details_of(
+    raw: str | None,
+    kind: str,
+    level: int | None,
+    departement: str | None,
+    insertion: InsertionReader | None,
+) -> Mapping[str, Any]:
+    if insertion is not None and kind == "formation" and insertion.present:
+        complete = partial(_complete_training, insertion, level, departement or "")
+        return StoredDetails(raw or "{}", complete)
+    return StoredDetails(raw) if raw else _EMPTY_DETAILS
+
+
+def _complete_training(
+    insertion: InsertionReader, level: int | None, departement: str, details: dict[str, Any]
+) -> None:
+    insertion.complete(details, level, departement)
 
 
 # --- Writing -----------------------------------------------------------------------------
@@ -284,8 +310,8 @@ class CatalogueWriter:
         """Fill the secondary indexes, check the file and close it (fsynced)."""
         conn = self.conn
         try:
-            if self.schema_version >= 6:
-                join_insertion(conn)
+            if 6 <= self.schema_version < 10:
+                join_insertion(conn)  # from version 10 the rates are joined when read
             # The rows are written again in place order: into a table without indexes, which
             # are then built from sorted scans (several times faster than row by row).
             deferred = self._deferred_indexes + _drop_indexes(conn)
@@ -384,11 +410,13 @@ class CatalogueStore:
         self.conn.execute("PRAGMA cache_size = -32768")
         self.conn.execute("PRAGMA mmap_size = 0")
         self.lock = threading.Lock()
+        self.insertion = InsertionReader(path)
         self.item_cache: LruCache[int, Item] = LruCache()
         self._search = NearestSearch(self.conn, self._fetch)
 
     def close(self) -> None:
         self.conn.close()
+        self.insertion.close()
 
     # -- metadata
 
@@ -452,13 +480,13 @@ class CatalogueStore:
             row = self.conn.execute(
                 f"{_SELECT_ITEM} FROM items i WHERE kind = ? AND id = ?", (kind.value, item_id)
             ).fetchone()
-        return row_to_item(row) if row else None
+        return row_to_item(row, self.insertion) if row else None
 
     @translated
     def iter_items(self) -> Iterator[Item]:
         with self.lock:
             rows = self.conn.execute(f"{_SELECT_ITEM} FROM items i ORDER BY kind, id").fetchall()
-        return (row_to_item(r) for r in rows)
+        return (row_to_item(r, self.insertion) for r in rows)
 
     # -- search
 
@@ -481,7 +509,7 @@ class CatalogueStore:
                 f"{_SELECT_ITEM}, i.rowid FROM items i WHERE i.rowid IN ({marks})", chunk
             ).fetchall()
             for row in rows:
-                item = items[row[-1]] = row_to_item(row[:-1])
+                item = items[row[-1]] = row_to_item(row[:-1], self.insertion)
                 self.item_cache.put(row[-1], item)
         return items  # type: ignore[return-value]
 

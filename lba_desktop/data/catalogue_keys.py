@@ -39,7 +39,7 @@ def items_of(store: CatalogueStore, keys: Iterable[Key]) -> list[Item]:
                     f"{_SELECT} WHERE kind = ? AND id IN ({marks})",
                     [kind, *chunk],
                 ).fetchall()
-                found.extend(row_to_item(r) for r in rows)
+                found.extend(row_to_item(r, store.insertion) for r in rows)
     return found
 
 

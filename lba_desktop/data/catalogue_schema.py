@@ -13,7 +13,7 @@ from lba_desktop.errors import CatalogueError
 if TYPE_CHECKING:  # imported when a migration runs: opening an up-to-date file needs none
     import sqlite_utils
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 # Latitude strips of 0.25° (about 28 km) for the ROME index.
 BANDS_PER_DEGREE = 4
@@ -323,6 +323,22 @@ def _migrate_v8_to_v9(db: sqlite_utils.Database) -> None:
     fill_certification_index(db.conn)
 
 
+def _migrate_v9_to_v10(db: sqlite_utils.Database) -> None:
+    # A smaller file (the demo catalogue 137 → 117 MB): the trainings' InserJeunes rates are read
+    # from `insertion_rates` when their details are opened (insertion_store.InsertionReader)
+    # rather than copied into each training's details, and the unit vector columns of `items`,
+    # empty since version 8, go.
+    conn = db.conn
+    conn.execute(
+        "UPDATE items SET details = json_remove(details, '$.insertion') "
+        "WHERE kind = 'formation' AND details LIKE '%\"insertion\":%' AND json_valid(details)"
+    )
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(items)")}
+    for column in ("x", "y", "z"):
+        if column in columns:
+            conn.execute(f"ALTER TABLE items DROP COLUMN {column}")
+
+
 # Index i creates version i + 1 from version i; version 0 is an empty file.
 MIGRATIONS = (
     _create_v1,
@@ -334,6 +350,7 @@ MIGRATIONS = (
     _migrate_v6_to_v7,
     _migrate_v7_to_v8,
     _migrate_v8_to_v9,
+    _migrate_v9_to_v10,
 )
 
 

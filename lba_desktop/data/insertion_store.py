@@ -2,14 +2,18 @@
 training (by the CFA's UAI and the diploma's CFD, with the région's and France's figure for
 the same diploma) into the training's `details["insertion"]`, so every output reads them.
 
-The join runs whenever a catalogue file is written (a sync, the demo, a data pack built), after
-the trainings are in place: new trainings get the rates already held, new rates reach the
-trainings already held."""
+Since catalogue schema 10 the join happens when a training's details are read
+(`InsertionReader`): the file keeps each rate once, in its table, instead of a copy per
+training (15 MB of the demo catalogue), and new rates reach every training at once. Files of
+older schemas were joined when written (`join_insertion`)."""
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -203,3 +207,113 @@ def join_insertion(conn: sqlite3.Connection) -> int:
         updates.append((orjson.dumps(details).decode(), rowid))
     conn.executemany("UPDATE items SET details = ? WHERE rowid = ?", updates)
     return own
+
+
+# Each level's rows by the key `insertion_block` asks for; the other columns of the primary key
+# are "" at that level (parsers.inserjeunes, demo_insertion), so every lookup is one seek.
+_LOOKUPS = {
+    "etablissement": "level = 'etablissement' AND uai = ? AND region = ? AND cfd = ?",
+    "region": "level = 'region' AND uai = '' AND region = ? AND cfd = ?",
+    "national": "level = 'national' AND uai = '' AND region = ? AND cfd = ?",
+}
+
+
+class _LevelRows:
+    """One level's rows as `insertion_block` reads them (`.get(key)`), looked up on demand."""
+
+    __slots__ = ("_cache", "_reader", "_sql")
+
+    def __init__(self, reader: InsertionReader, level: str) -> None:
+        self._reader = reader
+        self._sql = f"SELECT {', '.join(_COLUMNS)} FROM {TABLE} WHERE {_LOOKUPS[level]}"
+        if level == "etablissement":
+            # A CFA's rows carry its région, which the training does not give: any région,
+            # the last in key order as the join of earlier versions kept.
+            self._sql = self._sql.replace("AND region = ? ", "") + " ORDER BY region DESC LIMIT 1"
+        self._cache: dict[tuple[str, str], tuple[Any, ...] | None] = {}
+
+    def get(self, key: tuple[str, str]) -> tuple[Any, ...] | None:
+        if key in self._cache:
+            return self._cache[key]
+        found = self._reader.fetch_one(self._sql, key)
+        self._cache[key] = found
+        return found
+
+
+class InsertionReader:
+    """The `details["insertion"]` block of a catalogue's trainings, computed from its rates
+    table when a training's details are first read.
+
+    It has its own read-only connection and lock: details are read on any thread, sometimes
+    while the store's lock is held by the same thread (a search filtering its hits).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._lock = threading.Lock()
+        self._uri = f"file:{path}?mode=ro"
+        self._conn: sqlite3.Connection | None = None
+        self._present = False
+        try:
+            conn = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
+            present = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)
+            ).fetchone()
+            self._present = bool(present) and bool(
+                conn.execute(f"SELECT 1 FROM {TABLE} LIMIT 1").fetchone()
+            )
+        except sqlite3.DatabaseError:
+            return  # the store reports an unreadable file; its trainings show no rates
+        if not self._present:
+            conn.close()
+            return
+        self._conn = conn
+        self._tables = (
+            _LevelRows(self, "etablissement"),
+            _LevelRows(self, "region"),
+            _LevelRows(self, "national"),
+        )
+
+    @property
+    def present(self) -> bool:
+        """Whether the file holds any rate (without, trainings have no block at all)."""
+        return self._present
+
+    def fetch_one(self, sql: str, key: tuple[str, str]) -> tuple[Any, ...] | None:
+        with self._lock:
+            try:
+                if self._conn is not None:
+                    return self._conn.execute(sql, key).fetchone()
+                # Items outlive their store (an export reads them once it is closed): a
+                # connection for this lookup only, so no file stays open behind the store.
+                conn = sqlite3.connect(self._uri, uri=True)
+                try:
+                    return conn.execute(sql, key).fetchone()
+                finally:
+                    conn.close()
+            except sqlite3.Error:
+                return None  # a file gone or damaged under a reader: no rate rather than a crash
+
+    def complete(self, details: dict[str, Any], level: int | None, departement: str) -> None:
+        """Add the training's block to its decoded `details` (nothing when the file has no rate)."""
+        if not self._present:
+            return
+        region = _region_of().get(departement or "", "")
+        details["insertion"] = insertion_block(
+            details, level, region, self._tables, _region_names()
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+
+@lru_cache(maxsize=1)
+def _region_of() -> dict[str, str]:
+    return {code: dep.region for code, dep in load_departements().items()}
+
+
+@lru_cache(maxsize=1)
+def _region_names() -> dict[str, str]:
+    return {code: region.name for code, region in load_regions().items()}

@@ -10,7 +10,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from lba_desktop.data.catalogue import CatalogueWriter
+from lba_desktop.data.catalogue import CatalogueStore, CatalogueWriter
 from lba_desktop.data.catalogue_schema import SCHEMA_VERSION, migrate
 from lba_desktop.data.http import UpstreamFailure
 from lba_desktop.data.inserjeunes_client import InserJeunesClient
@@ -177,11 +177,9 @@ def test_the_join_gives_each_training_its_rates_or_why_not(tmp_path: Path) -> No
     replace_level(writer.conn, "national", [national])
     replace_level(writer.conn, "region", [regional])
     writer.finish()
-    conn = sqlite3.connect(path)
-    blocks = {
-        key: orjson.loads(raw)["insertion"]
-        for key, raw in conn.execute("SELECT id, details FROM items")
-    }
+    store = CatalogueStore(path)
+    blocks = {item.id: item.details["insertion"] for item in store.iter_items()}
+    store.close()
     own = blocks["own"]
     assert own["status"] == STATUS_OK
     assert own["cfa"]["emploi_6"] == 64.5 and own["cfa"]["millesime"] == "2023-2024"
@@ -193,6 +191,48 @@ def test_the_join_gives_each_training_its_rates_or_why_not(tmp_path: Path) -> No
     assert blocks["no-uai"]["national"]["emploi_6"] == 70.0  # France's figure still shown
     assert blocks["other-cfa"]["status"] == STATUS_NO_ROW
     assert blocks["no-cfd"]["status"] == STATUS_NO_CFD
+
+
+def test_a_version_9_catalogue_shows_the_same_rates_from_one_copy_of_them(tmp_path: Path) -> None:
+    """Version 9 copied each training's rates into its details; version 10 reads them from the
+    rates table: an upgraded file drops the copies (and the empty unit vector columns) and
+    every training shows exactly what it showed before."""
+    path = tmp_path / "old.sqlite"
+    writer = CatalogueWriter(path, schema_version=9, today=date(2026, 12, 3))
+    writer.add_items(
+        [
+            _training("own", uai="0150001A", cfd="50022137", level=3),
+            _training("small", uai="0150001A", cfd="40025214", level=4),
+            _training("licence", uai="0150001A", cfd="25031001", level=6),
+            _training("other-cfa", uai="0159999Z", cfd="50022137", level=3),
+        ]
+    )
+    replace_level(
+        writer.conn, "etablissement", _parse("cfa_formation_fine.csv", "etablissement").values()
+    )
+    national = InsertionRow(
+        level="national", cfd="50022137", millesime="2023-2024", rates={"emploi_6": 70.0}
+    )
+    replace_level(writer.conn, "national", [national])
+    writer.finish()
+    conn = sqlite3.connect(path)
+    before = {
+        key: orjson.loads(raw)["insertion"]
+        for key, raw in conn.execute("SELECT id, details FROM items")
+    }
+    assert migrate(conn) == SCHEMA_VERSION
+    stored = [orjson.loads(raw) for (raw,) in conn.execute("SELECT details FROM items")]
+    assert stored and all("insertion" not in d and d["uai"] for d in stored)
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(items)")}
+    assert not columns & {"x", "y", "z"}
+    conn.close()
+    store = CatalogueStore(path)
+    try:
+        after = {item.id: item.details["insertion"] for item in store.iter_items()}
+    finally:
+        store.close()
+    assert after == before
+    assert after["own"]["cfa"]["emploi_6"] == 64.5 and after["own"]["national"]["emploi_6"] == 70.0
 
 
 def test_a_version_5_catalogue_upgrades_keeping_its_trainings(tmp_path: Path) -> None:

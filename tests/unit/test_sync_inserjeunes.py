@@ -7,7 +7,6 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-import orjson
 import pytest
 
 from lba_desktop.data.catalogue import CatalogueStore
@@ -41,14 +40,16 @@ def make_service(server: FakeUpstream, **settings: Any) -> SyncService:
 
 
 def _blocks(path: Path) -> dict[str, dict[str, Any]]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    """Each training's InserJeunes block as every output reads it (from the rates table)."""
+    store = CatalogueStore(path)
     try:
         return {
-            key: orjson.loads(raw).get("insertion")
-            for key, raw in conn.execute("SELECT id, details FROM items WHERE kind = 'formation'")
+            item.id: item.details.get("insertion")
+            for item in store.iter_items()
+            if item.kind is Kind.FORMATION
         }
     finally:
-        conn.close()
+        store.close()
 
 
 def _fake_rates(server: FakeUpstream) -> dict[tuple[str, str], list[str]]:
