@@ -459,15 +459,18 @@ class NearestSearch:
         starts no term at all."""
         groups, count = [], 0
         for word in words:
-            terms = self._terms_of(word)
-            if terms is None:
-                groups.append(f'"{word}"*')  # too many terms: FTS merges them itself
+            spellings = ligature_spellings(word)
+            found = [self._terms_of(w) for w in spellings]
+            if any(terms is None for terms in found):
+                # Too many terms: FTS merges them itself.
+                groups.append("(" + " OR ".join(f'"{w}"*' for w in spellings) + ")")
                 count += _MAX_TERMS_PER_WORD
-            elif not terms:
+                continue
+            terms = [t for ts in found for t in ts or ()]
+            if not terms:
                 return None
-            else:
-                groups.append("(" + " OR ".join(f'"{t}"' for t in terms) + ")")
-                count += len(terms)
+            groups.append("(" + " OR ".join(f'"{t}"' for t in terms) + ")")
+            count += len(terms)
         return " AND ".join(groups), count
 
     def _matches_of(self, expression: str) -> list[int]:
@@ -492,6 +495,16 @@ class NearestSearch:
                 self._terms.clear()
             self._terms[word] = None if len(rows) > _MAX_TERMS_PER_WORD else terms
         return self._terms[word]
+
+
+def ligature_spellings(word: str) -> list[str]:
+    """A folded word as the index may hold it: FTS5 keeps « œ » and « æ » as letters while a
+    query folds them to « oe », « ae », so « oenologie » must also look for « œnologie »."""
+    spellings = [word]
+    for plain, ligature in (("oe", "œ"), ("ae", "æ")):
+        if plain in word:
+            spellings += [s.replace(plain, ligature) for s in spellings]
+    return spellings
 
 
 def _centre(area: Area) -> tuple[float, float]:
