@@ -143,7 +143,10 @@ class SearchService:
 
     # -- search
 
-    def search(self, criteria: SearchCriteria) -> SearchResult:
+    def search(self, criteria: SearchCriteria, *, beyond_radius: bool = True) -> SearchResult:
+        """The hits of `criteria`; with `beyond_radius` (a person searching), also the nearest
+        results anywhere when the radius holds none and the radius « Élargir » proposes. The
+        partner API answers neither: skipping them halves a request that finds little."""
         started = time.perf_counter()
         area = _area_of(criteria.place, criteria.radius_km, self.geocoder)
         hits = self._collect(criteria, area, per_kind=None)
@@ -151,14 +154,15 @@ class SearchService:
         # The nearest results anywhere, read at most once per search (fallback and « Élargir »
         # ask the same question: reading it twice was half of a search that finds nothing).
         beyond: list[Hit] | None = None
-        if not hits and area.radius_km is not None:
+        around = beyond_radius and area.radius_km is not None
+        if around and not hits:
             # As upstream: nothing within the radius, so show the nearest results anywhere.
             anywhere = Area(area.centre_lat, area.centre_lon)
             hits = beyond = self._collect(criteria, anywhere, per_kind=NEAREST_ANYWHERE_PER_KIND)
             nearest_anywhere = bool(hits)
         hits.sort(key=_hit_order)
         widen_to = None
-        if area.radius_km is not None and (nearest_anywhere or len(hits) < FEW_RESULTS_THRESHOLD):
+        if around and (nearest_anywhere or len(hits) < FEW_RESULTS_THRESHOLD):
             widen_to = self._widen_to(criteria, area, hits, beyond)
         counts = dict.fromkeys(Kind, 0)
         for hit in hits:

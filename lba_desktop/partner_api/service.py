@@ -247,10 +247,9 @@ class ApiService:
             opco=opco,
             limits=DEFAULT_LIMITS,
         )
-        result = self.search_service.search(criteria)
-        # The public site falls back to the nearest results anywhere; the API does not.
-        if result.nearest_anywhere:
-            return []
+        # The public site falls back to the nearest results anywhere; the API does not (nor
+        # does it propose a wider radius): those are not even read.
+        result = self.search_service.search(criteria, beyond_radius=False)
         if exact_radius is None:
             if position is None or area is not None:
                 return list(result.hits)
