@@ -4,6 +4,7 @@ and the lines from one chosen training to each of its employers. No Qt here."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from lba_desktop.map_page import home_pin, marker_key
@@ -85,3 +86,25 @@ def training_links(result: ParcoursResult, training_id: str | None) -> list[dict
 
 def set_links_js(links: list[dict[str, Any]]) -> str:
     return f"lbaSetLinks({json.dumps(links, ensure_ascii=False, separators=(',', ':'))})"
+
+
+def shortlist_links(lines: Iterable[Any]) -> list[dict[str, Any]]:
+    """One line per parcours of a shortlist (`people.pairs.ShortlistLine`): from its CFA to
+    its employer, named by both sides (nothing for a side without coordinates)."""
+    links = []
+    for line in lines:
+        training, employer = line.entry, line.employer
+        if employer is None or training.lat is None or training.lon is None:
+            continue
+        if employer.lat is None or employer.lon is None:
+            continue
+        links.append(
+            {
+                "from": [round(training.lat, 5), round(training.lon, 5)],
+                "to": [round(employer.lat, 5), round(employer.lon, 5)],
+                "id": marker_key(employer.kind, employer.item_id),
+                "km": line.employer_to_training_km,
+                "t": f"Parcours : {training.title} + {employer.organisation or employer.title}",
+            }
+        )
+    return links

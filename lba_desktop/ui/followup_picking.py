@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMenu
 
 from lba_desktop.errors import LbaError
 from lba_desktop.map_page import markers_payload, shortlist_payload
+from lba_desktop.map_parcours import set_links_js, shortlist_links
 from lba_desktop.models import Hit, Kind
 from lba_desktop.ui.results_model import HitRole
 
@@ -113,7 +114,10 @@ class ShortlistPicking(QObject):
         follow = self.follow
         self.map_shows_shortlist = show and follow.person is not None
         if self.map_shows_shortlist:
-            w.map.set_results(shortlist_payload(follow.person, follow.shortlist.model.entries()))
+            model = follow.shortlist.model
+            w.map.set_results(shortlist_payload(follow.person, model.entries()))
+            # A parcours is a pair on the map too: a line from its CFA to its employer.
+            w.map.set_links(set_links_js(shortlist_links(model.lines())))
         elif w.last_result is not None:
             w.map.set_results(markers_payload(w.last_result, kinds=w.proxy.visible_kinds()))
         else:

@@ -116,6 +116,9 @@ class ShortlistModel(ListTableModel):
         """Every entry shown (a parcours' two sides), each once."""
         return flatten(self._rows)
 
+    def lines(self) -> tuple[ShortlistLine, ...]:
+        return tuple(self._rows)
+
     def line(self, row: int) -> ShortlistLine | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 

@@ -232,7 +232,10 @@ class ShortlistView(QWidget):
         self, person: Any, *, rows: tuple[list[Any], dict[int, Any]] | None = None
     ) -> None:
         self.person = person
-        self.map_button.setChecked(False)
+        # The map keeps showing the selection of whoever is chosen (the same person read
+        # again after a change, or another one): the button says so until nobody is chosen.
+        if person is None:
+            self.map_button.setChecked(False)
         self.reload(rows=rows)
 
     def reload(self, *, rows: tuple[list[Any], dict[int, Any]] | None = None) -> None:
