@@ -22,9 +22,15 @@ from lba_desktop.text import fold
 log = logging.getLogger(__name__)
 
 # Copied in this order, each after the tables its rows point to.
-TABLES = ("people", "shortlist_items", "appointment_requests", "journal_events")
+TABLES = ("people", "person_profiles", "shortlist_items", "appointment_requests", "journal_events")
+# A profile is numbered by its person (one each): the others by their own id.
+KEYS = {"person_profiles": "person_id"}
 # Columns pointing at a row of another table, whose number changes on the way.
 REFERENCES = {
+    # Mobility, level aimed at and métiers: what « Parcours complets » and « what's new »
+    # read. The leads of « what's new » stay behind: they are counted against the catalogue
+    # of the machine they were found on, and the next pass here finds this one's.
+    "person_profiles": {"person_id": "people"},
     # A parcours' employer line names its training's line (copied first, see `_in_order`).
     "shortlist_items": {"person_id": "people", "paired_training_entry_id": "shortlist_items"},
     "appointment_requests": {"person_id": "people", "shortlist_entry_id": "shortlist_items"},
@@ -45,11 +51,19 @@ class ImportReport:
     entries: int
     requests: int
     events: int
+    profiles: int = 0
 
     @property
     def text_fr(self) -> str:
+        profiles = (
+            f" (dont {self.profiles} avec {'leur' if self.profiles > 1 else 'son'} profil de "
+            f"recherche)"
+            if self.profiles
+            else ""
+        )
         return (
-            f"Importé depuis {self.source} : {self.people} jeune{'s' * (self.people > 1)}, "
+            f"Importé depuis {self.source} : {self.people} jeune{'s' * (self.people > 1)}"
+            f"{profiles}, "
             f"{self.entries} piste{'s' * (self.entries > 1)} de sélection, "
             f"{self.requests} demande{'s' * (self.requests > 1)} de rendez-vous, "
             f"{self.events} ligne{'s' * (self.events > 1)} de journal. Les réglages de ce "
@@ -80,7 +94,7 @@ def read_user_file(source: Path) -> dict[str, list[dict[str, Any]]]:
         try:
             rows: dict[str, list[dict[str, Any]]] = {}
             for table in TABLES:
-                cursor = conn.execute(f'SELECT * FROM "{table}" ORDER BY id')
+                cursor = conn.execute(f'SELECT * FROM "{table}" ORDER BY {KEYS.get(table, "id")}')
                 names = [d[0] for d in cursor.description]
                 rows[table] = [dict(zip(names, r, strict=True)) for r in cursor]
             return rows
@@ -103,6 +117,7 @@ def import_user_file(
         columns = {table: _columns(conn, table) for table in TABLES}
         for table in TABLES:
             for row in _in_order(table, rows[table]):
+                key = KEYS.get(table, "id")
                 values = {k: v for k, v in row.items() if k in columns[table] and k != "id"}
                 if table == "people":
                     # Rebuilt rather than trusted: the quick search reads it.
@@ -110,7 +125,7 @@ def import_user_file(
                 for column, target in REFERENCES.get(table, {}).items():
                     if values.get(column) is not None:
                         values[column] = new_ids[target].get(values[column])
-                new_ids[table][row["id"]] = _insert(conn, table, values)
+                new_ids[table][row[key]] = _insert(conn, table, values, returning=key)
         for old_id, person_id in new_ids["people"].items():
             journal.record(
                 conn,
@@ -126,6 +141,7 @@ def import_user_file(
         entries=len(rows["shortlist_items"]),
         requests=len(rows["appointment_requests"]),
         events=len(rows["journal_events"]),
+        profiles=len(rows["person_profiles"]),
     )
     log.info(
         "Import : %d personnes, %d pistes, %d demandes, %d lignes de journal",
@@ -150,12 +166,12 @@ def _columns(conn: StoreConnection, table: str) -> set[str]:
     return {getattr(d, "name", None) or d[0] for d in cursor.description}
 
 
-def _insert(conn: StoreConnection, table: str, values: dict[str, Any]) -> int:
+def _insert(conn: StoreConnection, table: str, values: dict[str, Any], *, returning: str) -> int:
     names = list(values)
     return int(
         conn.execute(
             f'INSERT INTO "{table}" ({", ".join(names)}) '
-            f"VALUES ({', '.join('?' for _ in names)}) RETURNING id",
+            f"VALUES ({', '.join('?' for _ in names)}) RETURNING {returning}",
             tuple(values[n] for n in names),
         ).fetchone()[0]
     )

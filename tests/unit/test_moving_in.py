@@ -3,6 +3,7 @@ configured store (user.sqlite or PostgreSQL) with a report, all or nothing, once
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from lba_desktop.data import user_schema
 from lba_desktop.errors import InvalidInput
 from lba_desktop.people import PeopleService, ShortlistStatus
 from lba_desktop.people.journal import JournalKind
+from lba_desktop.people.profiles import Profiles
 
 pytestmark = pytest.mark.usefixtures("user_backend")
 
@@ -115,3 +117,42 @@ def test_the_command_line_import(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "2 jeunes, 3 pistes de sélection, 1 demande de rendez-vous" in out
     assert main(["jeunes", "importer", str(source)]) != 0
     assert "déjà été importé" in capsys.readouterr().err
+
+
+def test_the_young_peoples_profiles_move_in_with_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Mobility, level aimed at and métiers come along: after the import, « Parcours
+    complets » and « what's new » read the same profile as on the counsellor's machine."""
+    source = tmp_path / "collegue" / "user.sqlite"
+    source.parent.mkdir()
+    with PeopleService(source) as theirs:
+        lea = theirs.create_person(first_name="Léa", last_name="Martin", home_insee="15014")
+        tom = theirs.create_person(first_name="Tom", last_name="Petit")
+        theirs.create_person(first_name="Zoé", last_name="Sans profil")
+        Profiles(theirs.store).save(lea.id, mobility_km=45, diploma_level=4, romes=["D1102"])
+        Profiles(theirs.store).save(tom.id, mobility_km=10, diploma_level=None, romes=[])
+    with PeopleService() as people:
+        first = people.create_person(first_name="Déjà là")  # so the numbers change on the way
+        Profiles(people.store).save(first.id, mobility_km=60, diploma_level=3, romes=["H2909"])
+    assert main(["jeunes", "importer", str(source)]) == 0
+    out = capsys.readouterr().out
+    assert "3 jeunes (dont 2 avec leur profil de recherche), 0 piste de sélection" in out
+    with PeopleService() as people:
+        profiles = Profiles(people.store)
+        moved = {p.first_name: profiles.get(p.id) for p in people.search_people()}
+    assert (moved["Léa"].mobility_km, moved["Léa"].diploma_level, moved["Léa"].romes) == (
+        45,
+        4,
+        ("D1102",),
+    )
+    assert (moved["Tom"].mobility_km, moved["Tom"].diploma_level, moved["Tom"].romes) == (
+        10,
+        None,
+        (),
+    )
+    assert moved["Zoé"].mobility_km == 30 and moved["Zoé"].romes == ()  # the default
+    assert moved["Déjà là"].romes == ("H2909",)  # the profile already there is untouched
+    assert main(["jeunes", "profil", "Léa Martin", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert (shown["mobilite_km"], shown["niveau"], shown["romes"]) == (45, 4, ["D1102"])
