@@ -4,9 +4,12 @@ Usage: python bench/bench_news.py [--catalogue FILE] [--people 2000] [--new 1000
 Prints one JSON document: wall and CPU time of `News.refresh` for `--people` young people
 (profiles drawn across France as in bench_parcours) when `--new` items of the catalogue were not
 in the previous one (the record of the previous catalogue is the current one minus a random
-sample), median over `--rounds` passes that each start from the same record; and a naive
-pass (one search per young person, its results checked against the new items) timed on
-`--baseline-people` people and scaled to all, with the ratio.
+sample), median over `--rounds` passes that each start from the same record, the peak of the
+Python heap during one more pass (tracemalloc) beside that of the naive comparison (the two
+catalogues' keys as Python sets, as the pass did before), and the pass when the catalogue is
+the one already seen (a start without a sync); and a naive pass (one search per young person,
+its results checked against the new items) timed on `--baseline-people` people and scaled to
+all, with the ratio.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.bench_parcours import make_profiles  # noqa: E402
 from lba_desktop.data.catalogue import CatalogueStore  # noqa: E402
-from lba_desktop.data.catalogue_keys import SeenCatalogue, current_keys  # noqa: E402
+from lba_desktop.data.catalogue_keys import SeenCatalogue  # noqa: E402
 from lba_desktop.people import PeopleService  # noqa: E402
 from lba_desktop.people.news import News  # noqa: E402
 from lba_desktop.people.profiles import Profiles  # noqa: E402
@@ -93,24 +97,49 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp())
     catalogue = CatalogueStore(path)
-    keys = current_keys(catalogue)
+    with catalogue.lock:
+        keys = catalogue.conn.execute("SELECT kind, id FROM items ORDER BY kind, id").fetchall()
     rng = random.Random(5)
-    fresh = set(rng.sample(sorted(keys), args.new))
+    fresh = set(rng.sample(keys, args.new))
+    previous = [key for key in keys if key not in fresh]
     seen = SeenCatalogue(work / "seen.sqlite")
     with PeopleService(work / "user.sqlite") as people:
         started = time.perf_counter()
         profiles = fill_people(people, args.people)
         fill_s = time.perf_counter() - started
         walls, cpus, reports = [], [], []
-        for _ in range(args.rounds):
-            seen.save("previous", keys - fresh)
+        news = News(people.store, seen_path=seen.path)
+        for _ in range(args.rounds + 1):
+            seen.write(previous, identity="previous")
             with people.store.transaction() as conn:
                 conn.execute("DELETE FROM person_news")
-            news = News(people.store, seen_path=seen.path)
+            traced = len(walls) == args.rounds  # an extra pass, not timed: tracing slows it
+            if traced:
+                tracemalloc.start()
             wall, cpu = time.perf_counter(), time.process_time()
             reports.append(news.refresh(catalogue))
-            walls.append(time.perf_counter() - wall)
-            cpus.append(time.process_time() - cpu)
+            if traced:
+                python_peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
+                tracemalloc.stop()
+            else:
+                walls.append(time.perf_counter() - wall)
+                cpus.append(time.process_time() - cpu)
+        # The next start with the same catalogue: recognised by its identity, no key read.
+        same = []
+        for _ in range(args.rounds):
+            wall = time.perf_counter()
+            unchanged = news.refresh(catalogue)
+            same.append((time.perf_counter() - wall) * 1000)
+            assert unchanged.new_items == 0 and not unchanged.first_pass
+        tracemalloc.start()
+        with catalogue.lock:
+            now_keys = set(catalogue.conn.execute("SELECT kind, id FROM items"))
+        before_keys = set(previous)
+        naive_fresh = now_keys - before_keys
+        sets_peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        assert len(naive_fresh) == reports[-1].new_items
+        del now_keys, before_keys, naive_fresh
         search = SearchService(catalogue)
         subset = profiles[: args.baseline_people]
         wall = time.perf_counter()
@@ -132,6 +161,9 @@ def main() -> None:
                     "max": round(max(walls), 3),
                 },
                 "refresh_cpu_s_median": round(statistics.median(cpus), 3),
+                "refresh_python_heap_peak_mb": round(python_peak_mb, 1),
+                "naive_python_sets_peak_mb": round(sets_peak_mb, 1),
+                "same_catalogue_again_ms_median": round(statistics.median(same), 2),
                 "naive_wall_s_scaled": round(naive_s, 2),
                 "naive_measured_people": len(subset),
                 "naive_leads_in_subset": naive_found,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from lba_desktop import paths
 from lba_desktop.data import userstore
 from lba_desktop.data.catalogue import CatalogueStore
-from lba_desktop.data.catalogue_keys import SeenCatalogue, current_keys, items_of
+from lba_desktop.data.catalogue_keys import CatalogueChange, SeenCatalogue, catalogue_identity
 from lba_desktop.geo import EARTH_RADIUS_KM, distance_km
 from lba_desktop.models import Item, Kind
 from lba_desktop.people.profiles import Profile, Profiles
@@ -94,22 +94,23 @@ class News:
         """Compare the catalogue with the one recorded at the last pass; add each new item to
         the leads of every young person whose profile it fits; record this catalogue."""
         started = time.perf_counter()
-        built_at = catalogue.meta().get("built_at", "")
-        keys = current_keys(catalogue)
-        previous = self.seen.load()
-        if previous is None:
-            self.seen.save(built_at, keys)
-            return NewsReport(0, 0, 0, first_pass=True, elapsed_ms=_ms(started))
-        previous_built_at, previous_keys = previous
-        if previous_built_at == built_at and previous_keys == keys:
-            return NewsReport(0, 0, 0, first_pass=False, elapsed_ms=_ms(started))
-        fresh = keys - previous_keys
-        leads = self._match(items_of(catalogue, fresh)) if fresh else []
-        self._write(leads, gone=previous_keys - keys)
-        self.seen.save(built_at, keys)
+        seen_identity = self.seen.identity()
+        if seen_identity:
+            built_at = catalogue.meta().get("built_at", "")
+            if seen_identity == catalogue_identity(catalogue.path, built_at):
+                # The catalogue of the last pass (every start without a sync): no key read.
+                return NewsReport(0, 0, 0, first_pass=False, elapsed_ms=_ms(started))
+        with self.seen.compare(catalogue.path) as change:
+            if not change.has_previous:
+                change.commit()
+                return NewsReport(0, 0, 0, first_pass=True, elapsed_ms=_ms(started))
+            fresh = change.fresh_count()
+            leads = self._match(change.fresh_items()) if fresh else []
+            self._write(leads, change)
+            change.commit()
         people = len({lead.person_id for lead in leads})
-        log.info("Nouveautés : %d éléments nouveaux, %d pistes", len(fresh), len(leads))
-        return NewsReport(len(fresh), len(leads), people, first_pass=False, elapsed_ms=_ms(started))
+        log.info("Nouveautés : %d éléments nouveaux, %d pistes", fresh, len(leads))
+        return NewsReport(fresh, len(leads), people, first_pass=False, elapsed_ms=_ms(started))
 
     def _match(self, items: Iterable[Item]) -> list[NewLead]:
         profiles = Profiles(self.store).all()
@@ -128,6 +129,8 @@ class News:
             for rome in profile.romes:
                 for cell in cells:
                     by_cell.setdefault((rome, *cell), []).append(profile)
+        if not by_cell:
+            return []  # nobody with a home and a métier: the new items are not even read
         now = datetime.now(UTC).replace(microsecond=0).isoformat()
         leads: dict[tuple[int, str, str], NewLead] = {}
         for item in items:
@@ -153,13 +156,15 @@ class News:
                         )
         return list(leads.values())
 
-    def _write(self, leads: list[NewLead], *, gone: set[tuple[str, str]]) -> None:
+    def _write(self, leads: list[NewLead], change: CatalogueChange | None = None) -> None:
         with self.store.transaction() as conn:
-            if gone:
-                # A lead whose item left the catalogue is no lead any more.
-                conn.executemany(
-                    "DELETE FROM person_news WHERE kind = ? AND item_id = ?", sorted(gone)
-                )
+            if change is not None:
+                # A lead whose item left the catalogue is no lead any more. The leads waiting
+                # for a review are few next to the catalogue: each is looked up in its record.
+                waiting = conn.execute("SELECT DISTINCT kind, item_id FROM person_news")
+                gone = [(k, i) for k, i in waiting.fetchall() if not change.holds((k, i))]
+                if gone:
+                    conn.executemany("DELETE FROM person_news WHERE kind = ? AND item_id = ?", gone)
             conn.executemany(
                 "INSERT INTO person_news (person_id, kind, item_id, title, organisation, "
                 "commune, distance_km, found_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "

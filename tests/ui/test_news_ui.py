@@ -38,8 +38,7 @@ def test_new_leads_are_reviewed_and_added_in_a_few_clicks(qtbot: Any, window: An
     with PeopleService() as people:
         # What the pass after a sync writes (`News.refresh` → `_write`).
         News(people.store)._write(
-            [_lead(ines.id, hits[0]), _lead(ines.id, hits[1]), _lead(tom.id, hits[2]), gone],
-            gone=set(),
+            [_lead(ines.id, hits[0]), _lead(ines.id, hits[1]), _lead(tom.id, hits[2]), gone]
         )
     parcours = window.parcours
     assert parcours.news_action.isEnabled()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,32 @@ def test_cli_profile_then_news_after_a_new_catalogue(isolated_home: Path, capsys
     assert answer["resume"] == "1 nouvelle piste pour 1 jeune"
     assert main(["jeunes", "nouveautes", "--vues", "Inès"]) == 0
     assert "1 piste(s)" in capsys.readouterr().out
+
+
+def test_two_catalogues_built_in_the_same_second_are_still_compared(tmp_path: Path, people) -> None:
+    news = News(people.store, seen_path=tmp_path / "seen.sqlite")
+    news.refresh(_catalogue(tmp_path / "a.sqlite", BEFORE, "2026-12-01T06:00:00"))
+    report = news.refresh(
+        _catalogue(tmp_path / "b.sqlite", BEFORE + ARRIVED, "2026-12-01T06:00:00")
+    )
+    assert (report.new_items, report.leads) == (6, 3)
+
+
+def test_a_record_written_by_an_earlier_version_is_compared_not_started_over(
+    tmp_path: Path, people
+) -> None:
+    # The record before catalogue identities: the build time and the keys, without an index.
+    seen = tmp_path / "seen.sqlite"
+    conn = sqlite3.connect(seen)
+    conn.execute("CREATE TABLE seen_meta (built_at TEXT NOT NULL)")
+    conn.execute("INSERT INTO seen_meta VALUES ('1')")
+    conn.execute("CREATE TABLE seen_items (kind TEXT NOT NULL, id TEXT NOT NULL)")
+    conn.executemany("INSERT INTO seen_items VALUES (?, ?)", [(i.kind.value, i.id) for i in BEFORE])
+    conn.commit()
+    conn.close()
+    news = News(people.store, seen_path=seen)
+    report = news.refresh(_catalogue(tmp_path / "b.sqlite", BEFORE + ARRIVED, "2"))
+    assert not report.first_pass
+    assert (report.new_items, report.leads, report.people) == (6, 3, 1)
+    assert news.refresh(CatalogueStore(tmp_path / "b.sqlite")).new_items == 0
+    assert len(news.leads()) == 3
