@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from lba_desktop.errors import InvalidInput
 from lba_desktop.geo import distance_km as great_circle_km
 from lba_desktop.models import Item, Kind, Place
+from lba_desktop.text import fold
 
 if TYPE_CHECKING:
     pass
@@ -281,6 +282,32 @@ PEOPLE_SQL = (
     "SELECT p.*, (SELECT count(*) FROM shortlist_items s WHERE s.person_id = p.id) AS item_count "
     "FROM people p"
 )
+
+
+PEOPLE_PAGE = 200  # people read at a time for the list (a screen shows about twelve)
+PageKey = tuple[str, int]  # the last row's (last_activity_at as stored, id)
+
+
+@dataclass(frozen=True, slots=True)
+class PeoplePage:
+    """One page of the people list; `next_key` reads the next one, None after the last."""
+
+    people: list[Person]
+    next_key: PageKey | None
+
+
+def people_filter(text: str) -> tuple[str, tuple[Any, ...]]:
+    """The WHERE of a search of the people list (name, e-mail or phone), "" for everyone."""
+    key = fold(text or "").strip()
+    if not key:
+        return "", ()
+    like = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    digits = re.sub(r"\D", "", text)
+    return (
+        " WHERE (p.search_key LIKE ? ESCAPE '\\' OR lower(p.email) LIKE ? ESCAPE '\\' "
+        "OR (? != '' AND p.phone LIKE ?))",
+        (like, like, digits, f"%{digits}%"),
+    )
 
 
 def check_case_number(text: str) -> str:

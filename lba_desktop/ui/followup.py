@@ -15,6 +15,7 @@ from lba_desktop.errors import LbaError
 from lba_desktop.map_page import home_pin
 from lba_desktop.people.account import SignInRefused
 from lba_desktop.people.offline import ServerAway
+from lba_desktop.people.records import PEOPLE_PAGE
 from lba_desktop.settings import load_settings
 from lba_desktop.ui.backend import UserServices, open_user_services, refresh_shortlists
 from lba_desktop.ui.followup_appointments import AppointmentActions
@@ -208,6 +209,7 @@ class FollowUp(QObject):
         w.details.addRequested.connect(picking.on_details_add)
         w.details.appointmentRequested.connect(rdv.on_details_rdv)
         p = self.panel
+        p.page_reader = self._read_page
         p.currentChanged.connect(self._on_person_changed)
         p.newRequested.connect(actions.new_person)
         p.editRequested.connect(actions.edit_person)
@@ -327,25 +329,41 @@ class FollowUp(QObject):
     def appointments(self) -> Any:
         return self.services.appointments if self.services else None
 
-    def reload_people(self, *, keep: int | None = None) -> None:
+    def reload_people(self, *, keep: int | None = None, limit: int | None = None) -> None:
         if self.services is None:
             return
         try:
-            found = self.people.search_people(self.panel.search_edit.text())
+            page = self.people.people_page(
+                self.panel.search_edit.text(), limit=limit or self.rows_to_read()
+            )
         except LbaError as exc:
             self.show_error(exc)
             return
-        self.show_people(found, keep=keep)
+        self.show_people(page, keep=keep)
 
-    def show_people(
-        self, found: list[Any], *, keep: int | None = None, shortlist: Any = None
-    ) -> Any:
-        """Fill the panel with people already read. `shortlist` is (person id, rows) read
-        with them: a current person who comes back changed is shown from those rows, not
-        read again here. Returns them when no person change used them."""
+    def rows_to_read(self) -> int:
+        """A page, or as many rows as the list holds now: a colleague's change read again
+        does not shorten a list scrolled far down."""
+        return max(PEOPLE_PAGE, self.panel.model.rowCount())
+
+    def _read_page(self, key: Any) -> Any:
+        """The panel scrolled to its end: the next page (None when the store fails now:
+        said once the view is done asking)."""
+        if self.people is None:
+            return None
+        try:
+            return self.people.people_page(self.panel.search_edit.text(), after=key)
+        except LbaError as exc:
+            QTimer.singleShot(0, self, lambda error=exc: self.show_error(error))
+            return None
+
+    def show_people(self, page: Any, *, keep: int | None = None, shortlist: Any = None) -> Any:
+        """Fill the panel with a page of people already read. `shortlist` is (person id,
+        rows) read with them: a current person who comes back changed is shown from those
+        rows, not read again here. Returns them when no person change used them."""
         self._preloaded = shortlist
         try:
-            self.panel.set_people(found, keep=keep)
+            self.panel.set_people(page.people, keep=keep, next_key=page.next_key)
         finally:
             left, self._preloaded = self._preloaded, None
         # Once the panel's layout took the widgets just shown or hidden into account.
@@ -374,7 +392,7 @@ class FollowUp(QObject):
 
     @Slot(str)
     def _on_people_search(self, _text: str) -> None:
-        self.reload_people()
+        self.reload_people(limit=PEOPLE_PAGE)  # a new search starts at its first page
 
     @Slot()
     def catalogue_changed(self) -> None:

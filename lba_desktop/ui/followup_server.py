@@ -46,11 +46,12 @@ def refresh_copy(copy_path: Any, server: Any) -> int:
 
 
 def read_lists(
-    people: Any, appointments: Any, text: str, person_id: int | None
-) -> tuple[Any, str, int | None, list[Any], Any]:
+    people: Any, appointments: Any, text: str, person_id: int | None, limit: int
+) -> tuple[Any, str, int | None, Any, Any]:
     """Task: what the lists show after another machine's change, read in a worker thread so
-    the window keeps answering while the server does (2,000 people on a busy server)."""
-    found = people.search_people(text)
+    the window keeps answering while the server does: the list's first `limit` people
+    (a page, or as far as it was scrolled), the current person's shortlist."""
+    found = people.people_page(text, limit=limit)
     rows = read_shortlist(people, appointments, person_id) if person_id is not None else None
     return people, text, person_id, found, rows
 
@@ -214,6 +215,7 @@ class ServerLink(QObject):
             follow.appointments,
             follow.panel.search_edit.text(),
             current,
+            follow.rows_to_read(),
             succeeded=self._on_lists_read,
             failed=self._on_lists_failed,
         )

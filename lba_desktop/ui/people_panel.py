@@ -4,6 +4,7 @@ edit, erase for good, export of everything stored, and the inactivity purge prop
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -66,6 +67,28 @@ class PeopleModel(ListTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
+        # The list comes a page at a time: the view asks for the next one when scrolled to
+        # the bottom (Qt's canFetchMore / fetchMore), the panel reads it.
+        self.has_more = False
+        self.fetch_more_rows: Callable[[], Any] | None = None
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 - Qt's
+        return not parent.isValid() and self.has_more and self.fetch_more_rows is not None
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008 - Qt's
+        if self.canFetchMore(parent) and self.fetch_more_rows is not None:
+            self.fetch_more_rows()
+
+    def append_rows(self, rows: list[Any]) -> None:
+        # Someone a colleague moved up between two pages is already listed: once is enough.
+        shown = {p.id for p in self._rows}
+        fresh = [p for p in rows if p.id not in shown]
+        if not fresh:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+        self._rows.extend(fresh)
+        self.endInsertRows()
 
     def person(self, row: int) -> Any:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -123,6 +146,10 @@ class PeoplePanel(QWidget):
         self._inactive: list[Any] = []
 
         self.read_only = False
+        # Reads the page after a key: a page (people, next_key), or None when it cannot now.
+        self.page_reader: Callable[[Any], Any] | None = None
+        self._next_key: Any = None
+        self.model.fetch_more_rows = self.load_more
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText("Chercher une personne (nom, téléphone, e-mail)")
         self.search_edit.setClearButtonEnabled(True)
@@ -227,14 +254,19 @@ class PeoplePanel(QWidget):
 
     # -- content
 
-    def set_people(self, people: list[Any], *, keep: int | None = None) -> None:
-        """Refill the list; the person `keep` (or the current one) stays chosen."""
+    def set_people(
+        self, people: list[Any], *, keep: int | None = None, next_key: Any = None
+    ) -> None:
+        """Refill the list (the first pages; `next_key` reads the rest as the list scrolls);
+        the person `keep` (or the current one) stays chosen."""
         current = self.current()
         wanted = keep if keep is not None else (current.id if current is not None else None)
         self.table.selectionModel().blockSignals(True)
+        self._next_key = next_key
+        self.model.has_more = next_key is not None
         self.model.set_rows(people)
+        row = self.row_loading(wanted) if wanted is not None else -1
         self.table.selectionModel().blockSignals(False)
-        row = self.model.row_of(wanted) if wanted is not None else -1
         if row >= 0:
             self.table.selectRow(row)
         now = self.current()
@@ -261,8 +293,28 @@ class PeoplePanel(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self.model.person(rows[0].row()) if rows else None
 
-    def choose(self, person_id: int) -> bool:
+    def load_more(self) -> bool:
+        """The next page at the end of the list; False when there is none (or not now)."""
+        if not self.model.has_more or self.page_reader is None:
+            return False
+        page = self.page_reader(self._next_key)
+        if page is None:
+            self.model.has_more = False  # the server away: the list stays as it is
+            return False
+        self._next_key = page.next_key
+        self.model.has_more = page.next_key is not None
+        self.model.append_rows(page.people)
+        return True
+
+    def row_loading(self, person_id: int) -> int:
+        """The row of `person_id`, reading further pages while they are not listed yet."""
         row = self.model.row_of(person_id)
+        while row < 0 and self.load_more():
+            row = self.model.row_of(person_id)
+        return row
+
+    def choose(self, person_id: int) -> bool:
+        row = self.row_loading(person_id)
         if row < 0:
             return False
         self.table.selectRow(row)
