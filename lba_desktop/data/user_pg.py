@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import ipaddress
 import json
 import logging
+import os
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -100,9 +102,8 @@ def connection_settings(url: str) -> dict[str, Any]:
             hint="Forme attendue : postgresql://conseiller@serveur/base (variable LBA_USER_DB "
             "ou réglages).",
         ) from exc
-    hosts = {h.strip() for h in str(info.get("host") or "").split(",")}
-    remote = any(h not in LOCAL_HOSTS and not h.startswith("/") for h in hosts)
-    mode = str(info.get("sslmode") or "")
+    remote = _may_be_remote(info)
+    mode = str(info.get("sslmode") or "")  # PGSSLMODE is overridden below, not trusted
     if remote and mode in _WEAK_SSL:
         raise UserDbError(
             f"La connexion au serveur des données partagées doit être chiffrée (sslmode={mode}).",
@@ -118,6 +119,43 @@ def connection_settings(url: str) -> dict[str, Any]:
     info.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
     info.setdefault("application_name", "lba-desktop")
     return info
+
+
+def _may_be_remote(info: dict[str, Any]) -> bool:
+    """Whether the connection may leave this machine: a host or an address (`hostaddr` is
+    where libpq really goes) other than this one, from the address or, when it names none,
+    from PGHOST / PGHOSTADDR; a service file's host is not known here: taken as remote."""
+    if info.get("service") or (not info.get("host") and os.environ.get("PGSERVICE")):
+        return True
+    names = []
+    for key, env in (("host", "PGHOST"), ("hostaddr", "PGHOSTADDR")):
+        value = str(info.get(key) or os.environ.get(env, ""))
+        names += [h.strip() for h in value.split(",") if h.strip()]
+    return any(h not in LOCAL_HOSTS and not h.startswith("/") for h in names)
+
+
+def encrypted_enough(host: str, hostaddr: str, ssl_in_use: bool) -> bool:
+    """After connecting: clear text only through a Unix socket or to a loopback address
+    (whatever the address said, a service file or an environment variable may have sent
+    the connection elsewhere)."""
+    if ssl_in_use or host.startswith("/") or (not hostaddr and host in LOCAL_HOSTS):
+        return True
+    try:
+        return ipaddress.ip_address(hostaddr).is_loopback
+    except ValueError:
+        return False
+
+
+def _refuse_clear_text(conn: psycopg.Connection[Any]) -> None:
+    info = conn.info
+    if not encrypted_enough(info.host, info.hostaddr, bool(conn.pgconn.ssl_in_use)):
+        conn.close()
+        raise UserDbError(
+            "La connexion au serveur des données partagées doit être chiffrée : ce serveur "
+            f"({info.host}) a été joint en clair.",
+            hint="Mettez sslmode=verify-full dans l'adresse (ou le fichier de service) : les "
+            "données des jeunes ne circulent pas en clair sur le réseau.",
+        )
 
 
 # Typed at sign-in on a computer without a keyring: kept in memory until the application ends.
@@ -156,6 +194,11 @@ def keep_password(url: str, password: str, *, in_keyring: bool) -> bool:
     return in_keyring and keyring_store.put(account_of(url), password)
 
 
+def _no_tls_there(exc: psycopg.OperationalError) -> bool:
+    # libpq: « server does not support SSL, but SSL was required ».
+    return "does not support ssl" in str(exc).lower()
+
+
 def _sign_in_refused(exc: psycopg.OperationalError) -> bool:
     # libpq says it in the server's language; its codes are not passed for a refused login.
     text = str(exc).lower()
@@ -168,6 +211,12 @@ def _sign_in_refused(exc: psycopg.OperationalError) -> bool:
 def server_error(exc: BaseException, label: str) -> UserDbError:
     """The French message for a failure talking to the server (never its raw text, which
     may quote the data)."""
+    if isinstance(exc, psycopg.OperationalError) and _no_tls_there(exc):
+        return UserDbError(
+            f"Le {label} n'accepte pas les connexions chiffrées : l'application ne s'y "
+            "connecte pas en clair.",
+            hint="Demandez à l'administrateur du serveur d'activer TLS (ssl = on).",
+        )
     if isinstance(exc, psycopg.OperationalError) and _sign_in_refused(exc):
         return SignInRefused(
             f"Le {label} a refusé la connexion : compte ou mot de passe incorrect.",
@@ -216,6 +265,7 @@ class PostgresStore(UserStore):
             conn = psycopg.connect(**self._settings, autocommit=True)
         except psycopg.Error as exc:
             raise server_error(exc, self.label) from exc
+        _refuse_clear_text(conn)
         conn.row_factory = _row_factory  # type: ignore[assignment]
         try:
             migrate(conn, self.label)
@@ -334,6 +384,7 @@ class ChangeListener:
         while not self._stop.is_set():
             try:
                 with psycopg.connect(**self._settings, autocommit=True) as conn:
+                    _refuse_clear_text(conn)
                     conn.execute(f"LISTEN {user_schema.CHANGES_CHANNEL}")
                     self.listening.set()
                     if not first:

@@ -16,11 +16,13 @@ from keyring.backends import fail
 from lba_desktop import paths
 from lba_desktop.data import user_pg
 from lba_desktop.data.user_pg import connection_settings, server_error
+from lba_desktop.data.userdb import UserDbError
 from lba_desktop.data.userstore import ServerAway, SignInRefused, configured_target
 from lba_desktop.errors import InvalidInput
 from lba_desktop.people import PeopleService
 from lba_desktop.people.account import check_server_address, keep_password, password_kept
 from lba_desktop.settings import Settings, save_settings, validate
+from tests.postgres import SUPERUSER, PgCluster
 
 
 class MemoryKeyring(KeyringBackend):
@@ -128,3 +130,50 @@ def test_a_refused_password_is_told_apart_from_a_server_away() -> None:
     assert isinstance(server_error(refused, "serveur"), SignInRefused)
     error = server_error(away, "serveur")
     assert isinstance(error, ServerAway) and not isinstance(error, SignInRefused)
+
+
+@pytest.mark.parametrize(
+    ("address", "environment"),
+    [
+        # libpq goes to hostaddr whatever the host's name says.
+        ("postgresql://anne@localhost/suivi?hostaddr=10.1.2.3", {}),
+        # No host in the address: libpq takes PGHOST (or PGHOSTADDR, or a service file's).
+        ("postgresql://anne@/suivi", {"PGHOST": "base.mission-locale.fr"}),
+        ("postgresql://anne@/suivi", {"PGHOSTADDR": "10.1.2.3"}),
+        ("postgresql://anne@/suivi?service=suivi", {}),
+        ("postgresql://anne@/suivi", {"PGSERVICE": "suivi"}),
+        # PGSSLMODE=disable does not weaken a remote address that names no sslmode.
+        ("postgresql://anne@base.mission-locale.fr/suivi", {"PGSSLMODE": "disable"}),
+    ],
+)
+def test_tls_is_asked_wherever_libpq_would_really_go(
+    address: str, environment: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert connection_settings(address)["sslmode"] == "require"
+    weak = address + ("&" if "?" in address else "?") + "sslmode=allow"
+    with pytest.raises(UserDbError, match="chiffrée"):
+        connection_settings(weak)
+
+
+def test_after_connecting_clear_text_is_only_accepted_on_this_machine() -> None:
+    assert user_pg.encrypted_enough("localhost", "127.0.0.1", False)
+    assert user_pg.encrypted_enough("base", "::1", False)
+    assert user_pg.encrypted_enough("/run/postgresql", "", False)  # a Unix socket
+    assert user_pg.encrypted_enough("base.mission-locale.fr", "10.1.2.3", True)
+    assert not user_pg.encrypted_enough("base.mission-locale.fr", "10.1.2.3", False)
+    assert not user_pg.encrypted_enough("localhost", "192.168.1.20", False)
+
+
+def test_a_server_without_tls_is_told_so_not_taken_for_away(pg_cluster: PgCluster) -> None:
+    # A remote name (TLS asked) that reaches the test server, which has no TLS.
+    address = (
+        f"postgresql://{SUPERUSER}@base.mission-locale.fr:{pg_cluster.port}/postgres"
+        "?hostaddr=127.0.0.1"
+    )
+    with pytest.raises(UserDbError) as caught:
+        PeopleService(address)
+    assert not isinstance(caught.value, ServerAway)
+    assert "n'accepte pas les connexions chiffrées" in caught.value.message
+    assert "ssl = on" in caught.value.hint
