@@ -306,6 +306,7 @@ class CatalogueWriter:
             (source, departement, updated_at, items),
         )
 
+    @gc_paused()  # the territory's tallies build a million small objects (bulk.gc_paused)
     def finish(self) -> None:
         """Fill the secondary indexes, check the file and close it (fsynced)."""
         conn = self.conn

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from lba_desktop.data.bulk import gc_paused
 from lba_desktop.data.catalogue import CatalogueWriter
 from lba_desktop.data.demo_companies import make_companies, make_offers
 from lba_desktop.data.demo_insertion import DEMO_MILLESIME, write_demo_insertion
@@ -58,6 +59,7 @@ Report = Callable[[int, int, str], None]
 # --- Building ----------------------------------------------------------------------------
 
 
+@gc_paused()
 def build_demo_catalogue(
     path: Path,
     *,
