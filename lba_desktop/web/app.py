@@ -16,6 +16,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lba_desktop import links, paths, place_names
@@ -33,6 +34,23 @@ from lba_desktop.web.cache import ResponseCache
 from lba_desktop.web.middleware import LOOPBACK_HOSTS, LocalApiMiddleware
 from lba_desktop.web.openapi import build_openapi
 from lba_desktop.web.ratelimit import DEFAULT_RATES, RateLimiter, parse_rates
+
+
+class _AnyText(Convertor[str]):
+    """A path parameter of any characters, slashes and newlines included: Starlette's `path`
+    stops at a newline (`.` in a regular expression), so a formation id holding one got an
+    undocumented 404 instead of the empty list an unknown id gets (found by the fuzzer)."""
+
+    regex = "(?s:.*)"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("any_text", _AnyText())
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +180,7 @@ def create_app(
     async def formations_par_region(request: Request) -> Response:
         return cached("formations_par_region", request, service.formations_par_region)
 
-    @app.get("/api/V1/formations/formation/{formation_id:path}")
+    @app.get("/api/V1/formations/formation/{formation_id:any_text}")
     async def formation(formation_id: str, request: Request) -> Response:
         return json_response(service.formation(formation_id, _params(request)))
 

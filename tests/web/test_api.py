@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
+from urllib.parse import unquote
 
 import jsonschema
 import pytest
 
 from lba_desktop import cli
 from lba_desktop.data import upstream_validation as uv
+from lba_desktop.partner_api.service import ApiService
+from lba_desktop.web.app import create_app
 from lba_desktop.web.openapi import build_openapi
 from tests.web.conftest import LiveServer
 from tests.web.upstream_v1 import ROUTES as UPSTREAM_ROUTES
@@ -332,3 +336,38 @@ def test_token_bucket_refills_at_the_configured_rate() -> None:
     assert limiter.take("5.6.7.8", "jobs", now=100.0) is None  # per client
     assert limiter.take("1.2.3.4", "jobs", now=100.2) is None  # one token back after 1/5 s
     assert limiter.take("1.2.3.4", "metiers", now=100.0) is None  # no limit configured
+
+
+def test_a_formation_id_may_hold_any_character(api_service: ApiService) -> None:
+    # Called in process as the fuzzer does (the path reaches the router decoded): an id with
+    # a newline answered an undocumented 404 instead of the empty list of an unknown id.
+    app = create_app(api_service, rates={}, hosts=("testserver",))
+
+    def get(raw_path: str) -> tuple[int, bytes]:
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": unquote(raw_path),
+            "raw_path": raw_path.encode(),
+            "query_string": b"caller=t",
+            "root_path": "",
+            "headers": [(b"host", b"testserver")],
+            "client": ("127.0.0.1", 50000),
+            "server": ("testserver", 80),
+        }
+        sent: list[dict] = []
+
+        async def receive() -> dict:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict) -> None:
+            sent.append(message)
+
+        asyncio.run(app(scope, receive, send))
+        return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
+
+    for odd in ("A%0AB", "A%C2%A3p%C2%B3z%0A%F1%8B%BF%85%5B", "X%0A%0A"):
+        assert get(f"/api/V1/formations/formation/{odd}") == (200, b'{"results":[]}'), odd
