@@ -55,6 +55,16 @@ class Handout:
         """The parcours (training + employer) among the entries."""
         return [line for line in shortlist_lines(self.entries) if line.is_pair]
 
+    @property
+    def count_fr(self) -> str:
+        """« 6 pistes dont 3 parcours »: a parcours' two sides are two pistes (two blocks)."""
+        count = len(self.entries)
+        text = f"{count} piste{'s' if count > 1 else ''}"
+        pairs = len(self.pairs)
+        if pairs:
+            text += f" dont {pairs} parcours (formation + employeur)"
+        return text
+
     def pair_notes(self) -> dict[int, list[str]]:
         """Entry id → what each export says of the parcours it belongs to: the other side's
         number and name, the employer-to-CFA distance and the young person's travel."""

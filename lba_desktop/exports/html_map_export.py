@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import math
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,9 @@ body .leaflet-popup-content { font-size: 13px; margin: 8px 12px; }
 .gone-label { font-weight: bold; text-transform: uppercase; font-size: .85em; }
 .title { font-weight: bold; font-size: 1.1em; }
 .meta { color: #333; }
+.legend { max-width: 960px; margin: 4px auto 0; padding: 0 16px; font-size: .9em; color: #333; }
+.pin.small { width: 18px; height: 18px; font-size: 10px; vertical-align: middle; }
+.dash { display: inline-block; width: 28px; border-top: 3px dashed #333; vertical-align: middle; }
 @media print { .folium-map { break-inside: avoid; } }
 """
 
@@ -152,6 +156,7 @@ def render_html(handout: Handout) -> str:
                 ends, color="#333333", weight=3, dash_array="6 5", opacity=0.8,
                 tooltip=escape(f"Parcours : {line.entry.title} + {line.entries[1].title}"),
             ).add_to(fmap)  # fmt: skip
+    shifts = _side_by_side(numbered, zoom)
     for number, entry in numbered:
         if not entry.has_position or entry.lat is None or entry.lon is None:
             continue
@@ -161,7 +166,7 @@ def render_html(handout: Handout) -> str:
             icon=folium.DivIcon(
                 html=f'<div class="pin{gone}">{number}</div>',
                 icon_size=(24, 24),
-                icon_anchor=(12, 12),
+                icon_anchor=(12 - shifts.get(number, 0), 12),
             ),
             popup=folium.Popup(_popup(number, entry, notes.get(entry.id, [])), max_width=320),
             tooltip=escape(f"{number}. {entry.title}"),
@@ -172,8 +177,55 @@ def render_html(handout: Handout) -> str:
         fmap.fit_bounds([(min(lats), min(lons)), (max(lats), max(lons))], padding=(30, 30))
 
     root.html.add_child(Element(_heading(handout)), name="heading", index=0)
+    # The map's own element takes this place when it renders (same name): the map under the
+    # heading, as on the PDF, rather than after the whole list.
+    root.html.add_child(Element(""), name=fmap.get_name())
+    if points:
+        root.html.add_child(Element(_legend(handout)), name="legend")
     root.html.add_child(Element(_item_list(handout)), name="item_list")
     return root.render()
+
+
+# Pins this close on the opening map (in pixels) would hide one another: they go side by
+# side, this far apart.
+PIN_NEAR = 22
+PIN_STEP = 26
+
+
+def _side_by_side(numbered: list[tuple[int, ShortlistEntry]], zoom: float) -> dict[int, int]:
+    """Number → horizontal shift of its pin, for pins that would cover one another on the
+    map as it opens (one address's two trainings, two neighbours); the others stay put."""
+    scale = 256 * 2**zoom
+    groups: list[tuple[float, float, list[int]]] = []
+    for number, entry in numbered:
+        if not entry.has_position or entry.lat is None or entry.lon is None:
+            continue
+        x = (entry.lon + 180) / 360 * scale
+        sin = math.sin(math.radians(entry.lat))
+        y = (0.5 - math.log((1 + sin) / (1 - sin)) / (4 * math.pi)) * scale
+        for gx, gy, numbers in groups:
+            if abs(gx - x) < PIN_NEAR and abs(gy - y) < PIN_NEAR:
+                numbers.append(number)
+                break
+        else:
+            groups.append((x, y, [number]))
+    shifts: dict[int, int] = {}
+    for _x, _y, numbers in groups:
+        for k, number in enumerate(numbers):
+            shifts[number] = round((k - (len(numbers) - 1) / 2) * PIN_STEP)
+    return shifts
+
+
+def _legend(handout: Handout) -> str:
+    parts = []
+    if handout.person.has_home:
+        parts.append("★ domicile")
+    parts.append('<span class="pin small">1</span> piste (numéro de la liste)')
+    if any(not e.available for e in handout.entries):
+        parts.append(f'<span class="pin small gone">1</span> {UNAVAILABLE_FR.lower()}')
+    if handout.pairs:
+        parts.append('<span class="dash"></span> parcours (formation + employeur)')
+    return f'<p class="legend">{" &nbsp; ".join(parts)}</p>'
 
 
 class _PlaceNames(MacroElement):
@@ -276,7 +328,10 @@ def _outlines_geojson(handout: Handout, points: list[tuple[float, float]]) -> di
 
 def _heading(handout: Handout) -> str:
     person = handout.person
-    facts = [f"Préparée par {handout.structure}, le {french_date(handout.today)}"]
+    facts = [
+        f"Préparée par {handout.structure}, le {french_date(handout.today)}",
+        handout.count_fr,
+    ]
     if person.home_label:
         facts.append(f"domicile : {person.home_label} (★ sur la carte)")
     if any(e.fictitious for e in handout.entries):

@@ -186,7 +186,7 @@ def render_pdf(handout: Handout) -> bytes:
         with export_tiles() as tiles:
             draw_map(pdf, handout, x=MARGIN, y=map_y, w=CONTENT_W, h=map_h, tiles=tiles)
         pdf.set_y(map_y + map_h + 1)
-        _legend(pdf)
+        _legend(pdf, pairs=bool(handout.pairs))
     if not entries:
         pdf.ln(4)
         pdf.font(10)
@@ -211,8 +211,7 @@ def _title(pdf: HandoutPdf, handout: Handout) -> None:
         pdf.txt(f"Préparée par {_cut(handout.structure)}, le {french_date(handout.today)}"),
         new_x=XPos.LMARGIN,
     )
-    count = len(handout.entries)
-    facts = [f"{count} piste{'s' if count > 1 else ''}"]
+    facts = [handout.count_fr]
     if person.home_label:
         facts.append(f"domicile : {_cut(person.home_label)}")
     gone = sum(not e.available for e in handout.entries)
@@ -343,7 +342,7 @@ def _qr(pdf: HandoutPdf, data: str, *, x: float, y: float, size: float) -> None:
                      module + 0.02, style="F")  # fmt: skip
 
 
-def _legend(pdf: HandoutPdf) -> None:
+def _legend(pdf: HandoutPdf, *, pairs: bool) -> None:
     y = pdf.get_y() + 2
     x = MARGIN + 2
     pdf.font(7.5)
@@ -361,4 +360,15 @@ def _legend(pdf: HandoutPdf) -> None:
         label = pdf.txt(text)
         pdf.cell(pdf.get_string_width(label) + 1, 3.6, label)
         x += pdf.get_string_width(label) + 6
+    if pairs:  # the dashed line of the map, as drawn there
+        pdf.set_draw_color(40)
+        pdf.set_line_width(0.45)
+        with pdf.local_context():
+            pdf.set_dash_pattern(dash=1.2, gap=0.8)
+            pdf.line(x, y, x + 8, y)
+        pdf.set_draw_color(0)
+        x += 10
+        pdf.set_xy(x, y - 1.8)
+        label = pdf.txt("parcours (formation + employeur)")
+        pdf.cell(pdf.get_string_width(label) + 1, 3.6, label)
     pdf.set_y(y + 3.5)

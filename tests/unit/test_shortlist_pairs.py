@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -188,12 +189,36 @@ def test_every_export_shows_the_pair_as_a_pair(people: PeopleService, tmp_path: 
     assert "Parcours avec n° 3 « CAP Boulanger »" in text
     assert "du lieu de formation" in text and "trajets depuis le domicile" in text
     assert "3 place du Lac" in text and "12 rue des Écoles" in text
+    # Said under the title and in the map's legend, where the dashed line is explained.
+    assert "4 pistes dont 1 parcours (formation + employeur)" in text
+    assert text.count("parcours (formation + employeur)") == 2
 
     html = export_shortlist(people, who, fmt="html", output=tmp_path / "s.html", today=TODAY)
     page = html.read_text("utf-8")
     assert page.count("Parcours avec n° 4") == 2  # popup and list
     assert "Parcours : CAP Boulanger + Fournil du Lac" in page  # the dashed line's tooltip
     assert page.count("L.polyline") == 1
+    assert "4 pistes dont 1 parcours (formation + employeur)" in page
+    assert '<span class="dash"></span> parcours (formation + employeur)' in page  # legend
+    # The map under the heading, before the list (as on the PDF), not after it.
+    body = page[page.index("<body>") :]
+    assert body.index("<h1>") < body.index('class="folium-map"') < body.index('id="piste-1"')
+
+
+def test_the_html_map_shows_two_pins_of_one_address_side_by_side(
+    people: PeopleService, tmp_path: Path
+) -> None:
+    """A CFA's two trainings at one address: both numbers readable, at any zoom."""
+    who = _person(people)
+    twin = Item(Kind.FORMATION, "CLE-BP", "BP Boulanger", organisation="CFA du Cantal",
+                lat=TRAINING.lat, lon=TRAINING.lon)  # fmt: skip
+    people.add_pair_to_shortlist(who, training=TRAINING, employer=BAKERY)
+    people.add_to_shortlist(who, item=twin)
+    html = export_shortlist(people, who, fmt="html", output=tmp_path / "s.html", today=TODAY)
+    anchors = re.findall(r'"iconAnchor": \[(-?\d+), 12\]', html.read_text("utf-8"))
+    # The twins a pin's width (24 px) apart and more, either side of their address; the
+    # employer, 2.8 km away, where it is.
+    assert sorted(int(a) for a in anchors) == [12 - 13, 12, 12 + 13]
 
 
 def test_a_version_8_file_is_upgraded_with_its_lines_alone(tmp_path: Path) -> None:
