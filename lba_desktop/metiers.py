@@ -195,6 +195,10 @@ class MetierIndex:
         )
         return tuple(self._codes[i] for i in ranked[:max_codes])
 
+    def all(self) -> tuple[Metier, ...]:
+        """Every métier of the referential, in code order."""
+        return self._metiers
+
     def get(self, code: str) -> Metier | None:
         index = self._by_code.get(code.strip().upper())
         return None if index is None else self._metiers[index]

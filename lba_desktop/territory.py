@@ -1,9 +1,9 @@
-"""The territory service: a département, a région or France, per métier and grand domaine,
-from the aggregates the catalogue computed once (never a recount per view)."""
+"""The territory service: a département, a région or France, per métier and per ROME
+professional domain, from the aggregates the catalogue computed once (never a recount)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +15,7 @@ from lba_desktop.data.storage import translated
 from lba_desktop.errors import CatalogueError, InvalidInput
 from lba_desktop.geocoding import Geocoder, default_geocoder
 from lba_desktop.metiers import MetierIndex, default_metier_index
-from lba_desktop.models import Place, PlaceKind
+from lba_desktop.models import MAX_ROMES, Place, PlaceKind
 from lba_desktop.text import fold
 
 _PLACE_KINDS = {
@@ -23,6 +23,7 @@ _PLACE_KINDS = {
     agg.SCOPE_REGION: PlaceKind.REGION,
     agg.SCOPE_FRANCE: PlaceKind.FRANCE,
 }
+_DOMAIN = re.compile(r"^[A-N]\d\d$")
 # Action lists longer than this are cut (the total is still given).
 GAP_LIST_LIMIT = 200
 
@@ -50,7 +51,39 @@ class MetierRow:
 
     @property
     def domain(self) -> str:
-        return self.counts.rome[:1]
+        return self.counts.rome[:3]
+
+    @property
+    def employers_per_training(self) -> float | None:
+        c = self.counts
+        return round(c.employeurs / c.formations, 2) if c.formations else None
+
+    @property
+    def employers_per_place(self) -> float | None:
+        c = self.counts
+        return round(c.employeurs / c.places, 2) if c.places else None
+
+
+@dataclass(frozen=True, slots=True)
+class DomainRow:
+    """One ROME professional domain (« D11 ») of a territory: its grand domaine, the métiers
+    of the referential it holds (it is named by them: the app ships no domain labels), and
+    the ROME codes found here, those a search of the whole domain asks for."""
+
+    counts: agg.DomainCounts
+    label: str
+    grand_domaine: str
+    grand_domaine_label: str
+    romes: tuple[str, ...]
+
+    @property
+    def code(self) -> str:
+        return self.counts.domaine
+
+    @property
+    def searchable(self) -> bool:
+        """One search can ask for all its métiers here (a search takes 20 ROME codes)."""
+        return 0 < len(self.romes) <= MAX_ROMES
 
     @property
     def employers_per_training(self) -> float | None:
@@ -68,7 +101,7 @@ class TerritoryView:
     territory: Territory
     romes: tuple[str, ...]  # the métiers asked for; () for all
     metiers: tuple[MetierRow, ...]
-    domains: tuple[tuple[str, str, dict[str, int]], ...]  # letter, label, summed counts
+    domains: tuple[DomainRow, ...]  # those of the métiers shown, each whole
     trainings_alone: tuple[agg.GapItem, ...]
     offers_alone: tuple[agg.GapItem, ...]
 
@@ -96,6 +129,8 @@ class TerritoryService:
         self.metiers = metiers or default_metier_index()
         self.departements = load_departements()
         self.regions = load_regions()
+        self.grands_domaines = load_grands_domaines()
+        self._domain_names: dict[str, list[str]] | None = None
 
     # -- territories
 
@@ -151,7 +186,14 @@ class TerritoryService:
         return self.geocoder.area_place(_PLACE_KINDS[territory.scope], territory.code)
 
     def romes_of(self, metier: str) -> tuple[str, ...]:
-        return self.metiers.romes_for(metier) if metier.strip() else ()
+        """The métiers a view shows: those of `metier`, or every one of a professional domain
+        (« D11 »: a view is not a search, it is not held to 20 codes)."""
+        text = metier.strip().upper()
+        if _DOMAIN.match(text):
+            codes = tuple(m.code for m in self.metiers.all() if m.domain == text)
+            if codes:
+                return codes
+        return self.metiers.romes_for(metier) if text else ()
 
     # -- views
 
@@ -160,22 +202,57 @@ class TerritoryService:
         store = self.store
         with store.lock:
             self._check(store)
-            counts = agg.metier_counts(store.conn, territory.scope, territory.code, romes)
+            conn = store.conn
+            # Every métier of the territory: a domain's search asks for all those found here.
+            counts = agg.metier_counts(conn, territory.scope, territory.code)
+            wanted = set(romes)
+            shown = [c for c in counts if c.rome in wanted] if romes else counts
+            letters = sorted({c.rome[:3] for c in shown})
+            domains = (
+                agg.domain_counts(conn, territory.scope, territory.code, letters) if letters else []
+            )
             alone = {
-                kind: agg.gap_items(
-                    store.conn, kind, territory.departements, romes, limit=GAP_LIST_LIMIT
-                )
+                kind: agg.gap_items(conn, kind, territory.departements, romes, limit=GAP_LIST_LIMIT)
                 for kind in ("formation", "offre")
             }
-        rows = tuple(MetierRow(c, self.label_of(c.rome)) for c in counts)
+        rows = tuple(MetierRow(c, self.label_of(c.rome)) for c in shown)
+        here: dict[str, list[str]] = {}
+        for c in counts:
+            here.setdefault(c.rome[:3], []).append(c.rome)
         return TerritoryView(
             territory=territory,
             romes=tuple(romes),
             metiers=rows,
-            domains=_domains(rows),
+            domains=tuple(self._domain_row(d, tuple(here.get(d.domaine, ()))) for d in domains),
             trainings_alone=tuple(alone["formation"]),
             offers_alone=tuple(alone["offre"]),
         )
+
+    def _domain_row(self, counts: agg.DomainCounts, romes: tuple[str, ...]) -> DomainRow:
+        letter = counts.domaine[:1]
+        return DomainRow(
+            counts=counts,
+            label=self.domain_label(counts.domaine),
+            grand_domaine=letter,
+            grand_domaine_label=self.grands_domaines.get(letter, letter),
+            romes=romes,
+        )
+
+    def domain_label(self, domain: str) -> str:
+        """« Boucher, Boulanger et 16 autres métiers »: a domain named by its métiers."""
+        names = self._domain_metiers().get(domain, [])
+        if len(names) <= 3:
+            return ", ".join(names) or domain
+        rest = len(names) - 2
+        return f"{names[0]}, {names[1]} et {rest} autres métiers"
+
+    def _domain_metiers(self) -> dict[str, list[str]]:
+        if self._domain_names is None:
+            names: dict[str, list[str]] = {}
+            for metier in self.metiers.all():
+                names.setdefault(metier.domain, []).append(short_label(metier.label))
+            self._domain_names = names
+        return self._domain_names
 
     @translated
     def by_departement(self, rome: str) -> dict[str, agg.MetierCounts]:
@@ -191,25 +268,22 @@ class TerritoryService:
 
     @staticmethod
     def _check(store: CatalogueStore) -> None:
-        if not agg.has_territory(store.conn):
+        if not (agg.has_territory(store.conn) and agg.has_domains(store.conn)):
             raise CatalogueError(
                 "Ce catalogue n'a pas encore les chiffres par territoire.",
                 hint="Relancez une synchronisation ou « lba-desktop demo » pour les calculer.",
             )
 
 
-def _domains(rows: Sequence[MetierRow]) -> tuple[tuple[str, str, dict[str, int]], ...]:
-    """Counts summed per ROME grand domaine (an item listed under two métiers of one domain
-    counts twice: these are sums over métiers, said so where they are shown)."""
-    labels = load_grands_domaines()
-    sums: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(_SUMMED, 0))
-    for row in rows:
-        for key in _SUMMED:
-            sums[row.domain][key] += getattr(row.counts, key)
-    return tuple((letter, labels.get(letter, letter), sums[letter]) for letter in sorted(sums))
-
-
-_SUMMED = ("formations", "offres", "partenariats", "entreprises")
+def short_label(label: str) -> str:
+    """A ROME label in its masculine form: « Vendeur / Vendeuse en épicerie » → « Vendeur en
+    épicerie » (the words after the feminine ones are shared), « Chef boulanger / Cheffe
+    boulangère » → « Chef boulanger »."""
+    if " / " not in label:
+        return label
+    masculine, _, feminine = label.partition(" / ")
+    tail = feminine.split()[len(masculine.split()) :]
+    return " ".join([masculine, *tail])
 
 
 def view_to_json(view: TerritoryView) -> dict[str, Any]:
@@ -224,9 +298,7 @@ def view_to_json(view: TerritoryView) -> dict[str, Any]:
             "romes": list(view.romes),
         },
         "metiers": [_metier_json(m) for m in view.metiers],
-        "domaines": [
-            {"domaine": letter, "libelle": label, **sums} for letter, label, sums in view.domains
-        ],
+        "domaines": [_domain_json(d) for d in view.domains],
         "formations_sans_employeur_30km": [_gap_json(g) for g in view.trainings_alone],
         "metiers_sans_formation_60km": [
             {
@@ -247,6 +319,7 @@ def _metier_json(m: MetierRow) -> dict[str, Any]:
         "rome": c.rome,
         "libelle": m.label,
         "domaine": c.rome[:3],
+        "grand_domaine": c.rome[:1],
         "formations": c.formations,
         "sessions_12_mois": c.sessions_12_mois,
         "places": c.places,
@@ -256,6 +329,29 @@ def _metier_json(m: MetierRow) -> dict[str, Any]:
         "employeurs": c.employeurs,
         "employeurs_par_formation": m.employers_per_training,
         "employeurs_par_place": m.employers_per_place,
+        "formations_sans_employeur_30km": c.formations_sans_employeur,
+        "offres_sans_formation_60km": c.offres_sans_formation,
+    }
+
+
+def _domain_json(d: DomainRow) -> dict[str, Any]:
+    c = d.counts
+    return {
+        "domaine": d.code,
+        "libelle": d.label,
+        "grand_domaine": d.grand_domaine,
+        "grand_domaine_libelle": d.grand_domaine_label,
+        "metiers": c.metiers,
+        "romes": list(d.romes),
+        "formations": c.formations,
+        "sessions_12_mois": c.sessions_12_mois,
+        "places": c.places,
+        "offres": c.offres,
+        "partenariats": c.partenariats,
+        "entreprises": c.entreprises,
+        "employeurs": c.employeurs,
+        "employeurs_par_formation": d.employers_per_training,
+        "employeurs_par_place": d.employers_per_place,
         "formations_sans_employeur_30km": c.formations_sans_employeur,
         "offres_sans_formation_60km": c.offres_sans_formation,
     }

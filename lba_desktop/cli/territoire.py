@@ -1,4 +1,5 @@
-"""`lba-desktop territoire`: a département, a région or France per métier, as a table or JSON."""
+"""`lba-desktop territoire`: a département, a région or France per métier and per ROME
+professional domain, as tables or JSON."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ TABLE_ROWS = 25
 
 
 def add_commands(sub: Any) -> dict[str, Any]:
-    cmd = sub.add_parser("territoire", help="chiffres d'un territoire par métier")
+    cmd = sub.add_parser("territoire", help="chiffres d'un territoire par métier et domaine")
     where = cmd.add_mutually_exclusive_group()
     where.add_argument("--departement", default="", help="numéro ou nom (15, Cantal)")
     where.add_argument("--region", default="", help="code INSEE ou nom (84)")
@@ -56,6 +57,7 @@ def render_table(view: Any) -> str:
         )
     if len(top) > TABLE_ROWS:
         lines.append(f"… {len(top) - TABLE_ROWS} autres métiers (--json pour tout voir).")
+    lines += ["", *render_domains(view.domains)]
     lines += [
         "",
         f"Formations sans employeur du métier à moins de 30 km : "
@@ -74,3 +76,28 @@ def render_table(view: Any) -> str:
             f"offre(s) sur {m.counts.offres}"
         )
     return "\n".join(lines)
+
+
+def render_domains(domains: Any) -> list[str]:
+    """The professional domains (ROME « D11 »), each item once however many of the domain's
+    métiers it carries."""
+    n = len(domains)
+    lines = [f"Domaines professionnels (ROME) : {n}"]
+    if not domains:
+        return lines
+    header = (
+        f"{'Dom.':<4} {'Métiers du domaine':<46} {'Mét.':>4} {'Form.':>6} {'Offres':>6} "
+        f"{'Part.':>6} {'Entr.':>6} {'Empl./form.':>11}"
+    )
+    lines += [header, "-" * len(header)]
+    top = sorted(domains, key=lambda d: (-(d.counts.offres + d.counts.formations), d.code))
+    for d in top[:TABLE_ROWS]:
+        c = d.counts
+        ratio = "—" if d.employers_per_training is None else f"{d.employers_per_training:.2f}"
+        lines.append(
+            f"{d.code:<4} {terminal_text(d.label, 46):<46} {c.metiers:>4} {c.formations:>6} "
+            f"{c.offres:>6} {c.partenariats:>6} {c.entreprises:>6} {ratio:>11}"
+        )
+    if len(top) > TABLE_ROWS:
+        lines.append(f"… {len(top) - TABLE_ROWS} autres domaines (--json pour tout voir).")
+    return lines

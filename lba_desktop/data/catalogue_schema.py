@@ -7,13 +7,13 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 from lba_desktop.data.insertion_store import create_insertion_table
-from lba_desktop.data.territory import build_territory
+from lba_desktop.data.territory import build_territory, has_domains
 from lba_desktop.errors import CatalogueError
 
 if TYPE_CHECKING:  # imported when a migration runs: opening an up-to-date file needs none
     import sqlite_utils
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 # Latitude strips of 0.25° (about 28 km) for the ROME index.
 BANDS_PER_DEGREE = 4
@@ -339,6 +339,13 @@ def _migrate_v9_to_v10(db: sqlite_utils.Database) -> None:
             conn.execute(f"ALTER TABLE items DROP COLUMN {column}")
 
 
+def _migrate_v10_to_v11(db: sqlite_utils.Database) -> None:
+    # Territory figures per ROME professional domain (derived data, rebuilt with the others);
+    # a file that went through the v5 step here already has them.
+    if not has_domains(db.conn):
+        build_territory(db.conn)
+
+
 # Index i creates version i + 1 from version i; version 0 is an empty file.
 MIGRATIONS = (
     _create_v1,
@@ -351,6 +358,7 @@ MIGRATIONS = (
     _migrate_v7_to_v8,
     _migrate_v8_to_v9,
     _migrate_v9_to_v10,
+    _migrate_v10_to_v11,
 )
 
 

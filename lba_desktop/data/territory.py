@@ -86,10 +86,18 @@ class GapItem:
 def create_territory_tables(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE IF EXISTS territory_metiers")
     conn.execute("DROP TABLE IF EXISTS territory_gaps")
+    conn.execute("DROP TABLE IF EXISTS territory_domains")
     counts = ", ".join(f"{c} INTEGER" for c in METIER_COLUMNS)
     conn.execute(
         f"CREATE TABLE territory_metiers (scope TEXT NOT NULL, code TEXT NOT NULL, "
         f"rome TEXT NOT NULL, {counts}, PRIMARY KEY (scope, code, rome)) WITHOUT ROWID"
+    )
+    # Per ROME professional domain (« D11 »: the first three characters of a code), each item
+    # once however many métiers of the domain it carries: what a search of them all finds.
+    conn.execute(
+        f"CREATE TABLE territory_domains (scope TEXT NOT NULL, code TEXT NOT NULL, "
+        f"domaine TEXT NOT NULL, metiers INTEGER, {counts}, "
+        "PRIMARY KEY (scope, code, domaine)) WITHOUT ROWID"
     )
     # « All départements for one métier » (the map) reads this one.
     conn.execute("CREATE INDEX idx_territory_metiers_rome ON territory_metiers (rome, scope, code)")
@@ -113,54 +121,87 @@ def build_territory(conn: sqlite3.Connection, *, today: date | None = None) -> N
         "CASE WHEN kind = 'formation' THEN details END FROM items "
         "WHERE lat IS NOT NULL AND lon IS NOT NULL AND romes != ''"
     )
+    horizon = (today.isoformat(), (today + timedelta(days=365)).isoformat())
     by_rome: dict[str, list[_Row]] = defaultdict(list)
+    by_domain: dict[str, list[_Row]] = defaultdict(list)
     for kind, lat, lon, dep, item_id, siret, romes, details in rows:
-        row = (kind, lat, lon, dep or "", item_id, siret or "", details)
-        for rome in dict.fromkeys(romes.split()):
+        # A training's details read once (not once per métier): its places and next session.
+        places, soon = _training_facts(details, horizon) if details else (None, False)
+        row = (kind, lat, lon, dep or "", item_id, siret or "", places, soon)
+        codes = tuple(dict.fromkeys(romes.split()))
+        for rome in codes:
             by_rome[rome].append(row)
+        for domain in dict.fromkeys(code[:3] for code in codes):
+            by_domain[domain].append(row)
     per_dep: dict[tuple[str, str], _Tally] = defaultdict(_Tally)
     gaps: list[tuple[str, str, str, str, float | None]] = []
-    horizon = (today.isoformat(), (today + timedelta(days=365)).isoformat())
     for rome in sorted(by_rome):
-        _tally_rome(rome, by_rome.pop(rome), per_dep, gaps, horizon)
+        _tally_rome(rome, by_rome.pop(rome), per_dep, gaps)
+    per_dep_domain: dict[tuple[str, str], _Tally] = defaultdict(_Tally)
+    for domain in sorted(by_domain):
+        _tally_domain(domain, by_domain.pop(domain), per_dep_domain)
+    for dep, rome in per_dep:
+        per_dep_domain[(dep, rome[:3])].romes.add(rome)
+    _domain_gaps(gaps, per_dep_domain)
 
     region_of = {code: d.region for code, d in load_departements().items()}
+    for table, tallies in (("territory_metiers", per_dep), ("territory_domains", per_dep_domain)):
+        _insert_counts(conn, table, tallies, region_of)
+    conn.executemany("INSERT OR IGNORE INTO territory_gaps VALUES (?, ?, ?, ?, ?)", gaps)
+
+
+def _insert_counts(
+    conn: sqlite3.Connection,
+    table: str,
+    per_dep: dict[tuple[str, str], _Tally],
+    region_of: dict[str, str],
+) -> None:
     # Wider territories from the départements the referential knows, as the search's areas.
     per_region: dict[tuple[str, str], _Tally] = defaultdict(_Tally)
     per_france: dict[tuple[str, str], _Tally] = defaultdict(_Tally)
-    for (dep, rome), tally in per_dep.items():
+    for (dep, key), tally in per_dep.items():
         if region_of.get(dep):
-            per_region[(region_of[dep], rome)].merge(tally)
-            per_france[(FRANCE_CODE, rome)].merge(tally)
+            per_region[(region_of[dep], key)].merge(tally)
+            per_france[(FRANCE_CODE, key)].merge(tally)
+    domains = table == "territory_domains"
+    width = 3 + len(METIER_COLUMNS) + domains
     conn.executemany(
-        f"INSERT INTO territory_metiers VALUES ({', '.join('?' for _ in range(12))})",
+        f"INSERT INTO {table} VALUES ({', '.join('?' for _ in range(width))})",
         [
-            (scope, code, rome, *tally.row())
-            for scope, table in (
+            (scope, code, key, *((len(tally.romes),) if domains else ()), *tally.row())
+            for scope, tallies in (
                 (SCOPE_DEPARTEMENT, per_dep),
                 (SCOPE_REGION, per_region),
                 (SCOPE_FRANCE, per_france),
             )
-            for (code, rome), tally in sorted(table.items())
+            for (code, key), tally in sorted(tallies.items())
         ],
     )
-    conn.executemany("INSERT OR IGNORE INTO territory_gaps VALUES (?, ?, ?, ?, ?)", gaps)
 
 
-# kind, lat, lon, département, id, SIRET, details (trainings only)
-_Row = tuple[str, float, float, str, str, str, str | None]
+# kind, lat, lon, département, id, SIRET, places stated (trainings), a session within 12 months
+_Row = tuple[str, float, float, str, str, str, int | None, bool]
 
 
 class _Tally:
     """Counts of one (territory, ROME) while building; employers are told apart by SIRET."""
 
-    __slots__ = ("counts", "employers", "places", "places_known")
+    __slots__ = ("counts", "employers", "isolated", "places", "places_known", "romes")
 
     def __init__(self) -> None:
         self.counts = dict.fromkeys(METIER_COLUMNS, 0)
         self.employers: set[str] = set()
         self.places = 0
         self.places_known = False
+        self.romes: set[str] = set()  # a domain's métiers found here
+        self.isolated: set[tuple[str, str]] = set()  # a domain's listed items, once each
+
+    def add_training(self, places: int | None, soon: bool) -> None:
+        if places is not None:
+            self.places += places
+            self.places_known = True
+        if soon:
+            self.counts["sessions_12_mois"] += 1
 
     def merge(self, other: _Tally) -> None:
         for key, value in other.counts.items():
@@ -168,6 +209,7 @@ class _Tally:
         self.employers |= other.employers
         self.places += other.places
         self.places_known = self.places_known or other.places_known
+        self.romes |= other.romes
 
     def row(self) -> tuple[int | None, ...]:
         c = self.counts
@@ -193,7 +235,6 @@ def _tally_rome(
     rows: Sequence[_Row],
     per_dep: dict[tuple[str, str], _Tally],
     gaps: list[tuple[str, str, str, str, float | None]],
-    horizon: tuple[str, str],
 ) -> None:
     # Each grid only where it is asked: employers around trainings, trainings around offers.
     kinds = {row[0] for row in rows}
@@ -203,13 +244,13 @@ def _tally_rome(
     trainings = _Grid(
         (lat, lon) for kind, lat, lon, *_ in rows if kind == "formation" and "offre" in kinds
     )
-    for kind, lat, lon, dep, item_id, siret, details in rows:
+    for kind, lat, lon, dep, item_id, siret, places, soon in rows:
         if not dep:
             continue
         tally = per_dep[(dep, rome)]
         tally.counts[_PLURAL[kind]] += 1
         if kind == "formation":
-            _tally_training(tally, details, horizon)
+            tally.add_training(places, soon)
             if employers.any_within(lat, lon, TRAINING_ALONE_KM):
                 continue
             tally.counts["formations_sans_employeur"] += 1
@@ -224,18 +265,44 @@ def _tally_rome(
             gaps.append((kind, dep, rome, item_id, trainings.nearest(lat, lon)))
 
 
-def _tally_training(tally: _Tally, details: str | None, horizon: tuple[str, str]) -> None:
-    if not details:
-        return
+def _training_facts(details: str, horizon: tuple[str, str]) -> tuple[int | None, bool]:
+    """The places a training states, and whether a session starts within the horizon."""
     data = orjson.loads(details)
     places = data.get("places")
-    if isinstance(places, int) and not isinstance(places, bool) and places >= 0:
-        tally.places += places
-        tally.places_known = True
+    if not (isinstance(places, int) and not isinstance(places, bool) and places >= 0):
+        places = None
     sessions = data.get("sessions") or ()
     starts = [s.get("start") for s in sessions if isinstance(s, dict)]
-    if any(isinstance(s, str) and horizon[0] <= s[:10] <= horizon[1] for s in starts):
-        tally.counts["sessions_12_mois"] += 1
+    soon = any(isinstance(s, str) and horizon[0] <= s[:10] <= horizon[1] for s in starts)
+    return places, soon
+
+
+def _tally_domain(
+    domain: str, rows: Sequence[_Row], per_dep: dict[tuple[str, str], _Tally]
+) -> None:
+    """A domain's counts: each item once (the rows hold it once per domain)."""
+    for kind, _lat, _lon, dep, item_id, siret, places, soon in rows:
+        if not dep:
+            continue
+        tally = per_dep[(dep, domain)]
+        tally.counts[_PLURAL[kind]] += 1
+        if kind == "formation":
+            tally.add_training(places, soon)
+        else:
+            tally.employers.add(siret or f"{kind}:{item_id}")
+
+
+def _domain_gaps(
+    gaps: Sequence[tuple[str, str, str, str, float | None]],
+    per_dep: dict[tuple[str, str], _Tally],
+) -> None:
+    """An item listed under any métier of a domain counts once for the domain."""
+    for kind, dep, rome, item_id, _ in gaps:
+        tally = per_dep.get((dep, rome[:3]))
+        if tally is not None and (kind, item_id) not in tally.isolated:
+            tally.isolated.add((kind, item_id))
+            key = "formations_sans_employeur" if kind == "formation" else "offres_sans_formation"
+            tally.counts[key] += 1
 
 
 class _Grid:
@@ -326,6 +393,48 @@ def metier_counts(
         params,
     ).fetchall()
     return [MetierCounts(*row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class DomainCounts:
+    """One ROME professional domain (« D11 ») in one territory; `metiers` is how many of its
+    ROME codes have something here; each item counts once however many it carries."""
+
+    domaine: str
+    metiers: int
+    formations: int
+    sessions_12_mois: int
+    places: int | None
+    offres: int
+    partenariats: int
+    entreprises: int
+    employeurs: int
+    formations_sans_employeur: int
+    offres_sans_formation: int
+
+
+def has_domains(conn: sqlite3.Connection) -> bool:
+    found = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'territory_domains'"
+    ).fetchone()
+    return found is not None
+
+
+def domain_counts(
+    conn: sqlite3.Connection, scope: str, code: str, domains: Sequence[str] = ()
+) -> list[DomainCounts]:
+    """Per professional domain, the counts of one territory (all, or those of `domains`)."""
+    where = ["scope = ? AND code = ?"]
+    params: list[object] = [scope, code]
+    if domains:
+        where.append(f"domaine IN ({', '.join('?' for _ in domains)})")
+        params += list(domains)
+    rows = conn.execute(
+        f"SELECT domaine, metiers, {', '.join(METIER_COLUMNS)} FROM territory_domains "
+        f"WHERE {' AND '.join(where)} ORDER BY domaine",
+        params,
+    ).fetchall()
+    return [DomainCounts(*row) for row in rows]
 
 
 def metier_by_territory(

@@ -1,4 +1,5 @@
-"""A territory's figures as a workbook: métiers, grands domaines and the two action lists."""
+"""A territory's figures as a workbook: métiers, professional domains and the two action
+lists."""
 
 from __future__ import annotations
 
@@ -28,6 +29,15 @@ METIER_SHEET = (
     ("formations_sans_employeur_30km", "Formations sans employeur à moins de 30 km"),
     ("offres_sans_formation_60km", "Offres sans formation à moins de 60 km"),
 )
+# Each item once per domain, however many of the domain's métiers it carries.
+DOMAIN_SHEET = (
+    ("domaine", "Domaine professionnel (ROME)"),
+    ("libelle", "Métiers du domaine"),
+    ("grand_domaine_libelle", "Grand domaine"),
+    ("metiers", "Métiers présents"),
+    ("romes", "Codes ROME présents"),
+    *METIER_SHEET[2:],
+)
 GAP_SHEET = (
     ("rome", "ROME"),
     ("intitule", "Intitulé"),
@@ -45,19 +55,8 @@ def write_territory_xlsx(view: TerritoryView, output: Path) -> Path:
     assert first is not None
     book.remove(first)
     _sheet(book, "Métiers", METIER_SHEET, doc["metiers"])
-    _sheet(
-        book,
-        "Domaines",
-        (
-            ("domaine", "Grand domaine"),
-            ("libelle", "Libellé"),
-            ("formations", "Formations (somme par métier)"),
-            ("offres", "Offres (somme par métier)"),
-            ("partenariats", "Partenariats (somme par métier)"),
-            ("entreprises", "Entreprises (somme par métier)"),
-        ),
-        doc["domaines"],
-    )
+    domains = [{**d, "romes": " ".join(d["romes"])} for d in doc["domaines"]]
+    _sheet(book, "Domaines", DOMAIN_SHEET, domains)
     _sheet(book, "Formations sans employeur", GAP_SHEET, doc["formations_sans_employeur_30km"])
     _sheet(
         book,

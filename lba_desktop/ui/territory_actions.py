@@ -55,12 +55,13 @@ class TerritoryActions(QObject):
             self.dialog.deleteLater()
             self.dialog = None
 
-    @Slot(object, str, int)
-    def _search(self, place: Place, rome: str, radius: int) -> None:
+    @Slot(object, object, int)
+    def _search(self, place: Place, romes: tuple[str, ...], radius: int) -> None:
         window = self.window
-        metier = window.backend.metiers.get(rome) if window.backend else None
+        index = window.backend.metiers if window.backend else None
+        metiers = [m for m in (index.get(r) for r in romes) if m] if index else []
         window.filters.set_place(place)
-        window.filters.set_metiers([metier] if metier else [])
+        window.filters.set_metiers(metiers)
         if radius:
             window.filters.set_radius(radius)
         window.search()

@@ -1,6 +1,6 @@
-"""« Territoire »: a département, a région or France per métier — bar charts of the top métiers
-(Qt Charts), a map by département for one métier, the two action lists — each figure opening
-the search behind it; exports as PNG, PDF and XLSX."""
+"""« Territoire »: a département, a région or France per métier and per professional domain —
+bar charts of the top ones (Qt Charts), a map by département for one métier, the two action
+lists — each figure opening the search behind it; exports as PNG, PDF and XLSX."""
 
 from __future__ import annotations
 
@@ -46,8 +46,8 @@ from PySide6.QtWidgets import (
 )
 
 from lba_desktop.errors import LbaError
-from lba_desktop.models import Place, PlaceKind
-from lba_desktop.territory import MetierRow, Territory, TerritoryService, TerritoryView
+from lba_desktop.models import MAX_ROMES, Place, PlaceKind
+from lba_desktop.territory import DomainRow, MetierRow, Territory, TerritoryService, TerritoryView
 from lba_desktop.ui.messages import plain_message
 from lba_desktop.ui.saved_files import remember_folder, suggested_path, tell_saved
 from lba_desktop.ui.territory_map import DepartementMap
@@ -75,16 +75,31 @@ METIER_HEADERS = (
     ("Form. isolées", "Formations sans employeur du métier à moins de 30 km"),
     ("Offres isolées", "Offres sans formation du métier à moins de 60 km"),
 )
+DOMAIN_HEADERS = (
+    ("Dom.", "Domaine professionnel du ROME (les trois premiers caractères du code)"),
+    ("Métiers du domaine", "Le domaine, nommé par les métiers du référentiel ROME qu'il réunit"),
+    ("Grand domaine", "Grand domaine du ROME"),
+    ("Mét.", "Métiers du domaine présents sur ce territoire"),
+    ("Form.", "Formations (une formation de deux métiers du domaine compte une fois)"),
+    ("Sess. 12 m", "Formations avec une session qui commence dans les 12 mois"),
+    ("Offres", "Offres d'emploi en alternance"),
+    ("Part.", "Partenariats"),
+    ("Entr.", "Entreprises susceptibles de recruter"),
+    ("Empl./form.", "Employeurs distincts (SIRET) par formation"),
+    ("Form. isolées", "Formations sans employeur de leur métier à moins de 30 km"),
+    ("Offres isolées", "Offres sans formation de leur métier à moins de 60 km"),
+)
 RomeRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
 GapRole = Qt.ItemDataRole.UserRole + 3
+DomainRole = Qt.ItemDataRole.UserRole + 4
 
 
 class TerritoryDialog(QDialog):
     """Reads the aggregates through the territory service; asks the window for a search
-    (`searchRequested(place, rome, radius)`) when a figure is clicked."""
+    (`searchRequested(place, romes, radius)`) when a figure is clicked."""
 
-    searchRequested = Signal(object, str, int)
+    searchRequested = Signal(object, object, int)
 
     def __init__(self, service: TerritoryService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -132,6 +147,7 @@ class TerritoryDialog(QDialog):
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._metiers_tab(), "Métiers")
+        self.tabs.addTab(self._domains_tab(), "Domaines")
         self.tabs.addTab(self._map_tab(), "Carte par département")
         self.tabs.addTab(self._actions_tab(), "À agir")
 
@@ -169,6 +185,35 @@ class TerritoryDialog(QDialog):
         layout = QVBoxLayout(box)
         layout.addWidget(split, 1)
         layout.addWidget(hint)
+        return box
+
+    def _domains_tab(self) -> QWidget:
+        self.domain_chart = _new_chart()
+        self.domain_chart_view = QChartView(self.domain_chart)
+        self.domain_chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.domain_chart_view.setMinimumWidth(520)
+        self.domain_model = QStandardItemModel(0, len(DOMAIN_HEADERS))
+        for column, (text, tip) in enumerate(DOMAIN_HEADERS):
+            header = QStandardItem(text)
+            header.setToolTip(tip)
+            self.domain_model.setHorizontalHeaderItem(column, header)
+        self.domain_model.setSortRole(SortRole)
+        self.domain_table = _table(self.domain_model, {0: 44, 1: 230, 2: 150})
+        self.domain_table.doubleClicked.connect(self._open_domain_row)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.domain_chart_view)
+        split.addWidget(self.domain_table)
+        split.setSizes([560, 700])
+        self.domain_hint = QLabel(
+            "Cliquez une barre, ou double-cliquez une ligne, pour voir la recherche des métiers "
+            f"de ce domaine sur ce territoire (une recherche en prend {MAX_ROMES} au plus : "
+            "au-delà, ses métiers s'affichent dans l'onglet Métiers)."
+        )
+        self.domain_hint.setWordWrap(True)
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.domain_hint)
         return box
 
     def _map_tab(self) -> QWidget:
@@ -254,45 +299,62 @@ class TerritoryDialog(QDialog):
         self.summary.setText(
             f"{view.territory.label} : {len(rows)} métier(s), {totals['formations']} formation(s)"
             f" et {totals['offres']} offre(s) comptées par métier (une formation de deux "
-            "métiers compte dans chacun). Chiffres calculés à la dernière mise à jour du "
-            "catalogue."
+            "métiers compte dans chacun ; une fois dans leur domaine). Chiffres calculés à la "
+            "dernière mise à jour du catalogue."
             if rows
             else f"{view.territory.label} : rien pour ce(s) métier(s) dans le catalogue."
         )
         self._fill_chart(_top(rows))
         self._fill_metiers(rows)
+        self._fill_domains(view.domains)
         self._fill_actions(view)
         top = _top(rows)
         self.current_rome = top[0].rome if top else ""
         self._draw_map()
 
     def _fill_chart(self, top: list[MetierRow]) -> None:
-        # A new chart per view: the previous one's axes and labels never linger.
-        old, self.chart = self.chart, _new_chart()
-        self.chart_view.setChart(self.chart)
-        old.deleteLater()
-        self.chart.setTitle(f"Les {len(top)} premiers métiers (formations + offres)")
-        series = QHorizontalBarSeries()
-        for key, label, colour in SERIES:
-            bars = QBarSet(label)
-            bars.setColor(QColor(colour))
-            for m in reversed(top):
-                bars.append(getattr(m.counts, key))
-            series.append(bars)
-        series.clicked.connect(self._on_bar_clicked)
+        self.chart = _bar_chart(
+            self.chart_view,
+            f"Les {len(top)} premiers métiers (formations + offres)",
+            [(m.label, m.counts) for m in top],
+            self._on_bar_clicked,
+        )
         self._chart_romes = [m.rome for m in reversed(top)]
-        self.chart.addSeries(series)
-        categories = QBarCategoryAxis()
-        categories.append([_cut(m.label, 30) for m in reversed(top)] or [""])
-        values = QValueAxis()
-        values.setLabelFormat("%d")
-        highest = max((getattr(m.counts, k) for m in top for k, _, _ in SERIES), default=0)
-        values.setRange(0, max(highest, 1))
-        values.applyNiceNumbers()
-        self.chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
-        self.chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(categories)
-        series.attachAxis(values)
+
+    def _fill_domains(self, domains: tuple[DomainRow, ...]) -> None:
+        top = sorted(domains, key=lambda d: (-(d.counts.formations + d.counts.offres), d.code))
+        top = top[:TOP_METIERS]
+        self.domain_chart = _bar_chart(
+            self.domain_chart_view,
+            f"Les {len(top)} premiers domaines professionnels (formations + offres)",
+            [(f"{d.code} {d.label}", d.counts) for d in top],
+            self._on_domain_bar_clicked,
+        )
+        self._chart_domains = [d.code for d in reversed(top)]
+        model = self.domain_model
+        model.removeRows(0, model.rowCount())
+        for d in domains:
+            c = d.counts
+            values: list[Any] = [
+                d.code,
+                d.label,
+                d.grand_domaine_label,
+                c.metiers,
+                c.formations,
+                c.sessions_12_mois,
+                c.offres,
+                c.partenariats,
+                c.entreprises,
+                d.employers_per_training,
+                c.formations_sans_employeur,
+                c.offres_sans_formation,
+            ]
+            cells = [_cell(v, "") for v in values]
+            for cell in cells:
+                cell.setData(d.code, DomainRole)
+            cells[1].setToolTip(", ".join(f"{r} {self.service.label_of(r)}" for r in d.romes))
+            model.appendRow(cells)
+        self.domain_table.sortByColumn(6, Qt.SortOrder.DescendingOrder)
 
     def _fill_metiers(self, rows: tuple[MetierRow, ...]) -> None:
         model = self.metier_model
@@ -385,6 +447,34 @@ class TerritoryDialog(QDialog):
         if 0 <= index < len(self._chart_romes) and self.view is not None:
             self._ask(self.service.place_of(self.view.territory), self._chart_romes[index], 0)
 
+    def _on_domain_bar_clicked(self, index: int, _bars: QBarSet) -> None:
+        if 0 <= index < len(self._chart_domains):
+            self.open_domain(self._chart_domains[index])
+
+    def _open_domain_row(self, index: QModelIndex) -> None:
+        code = index.siblingAtColumn(0).data(DomainRole)
+        if code:
+            self.open_domain(code)
+
+    def open_domain(self, code: str) -> None:
+        """The search of all the domain's métiers found here; when a search cannot take them
+        all, the domain's métiers in the Métiers tab, each with its own search."""
+        if self.view is None:
+            return
+        domain = next((d for d in self.view.domains if d.code == code), None)
+        if domain is None:
+            return
+        if domain.searchable:
+            self._ask(self.service.place_of(self.view.territory), domain.romes, 0)
+            return
+        self.metier_edit.setText(code)
+        self.refresh()
+        self.tabs.setCurrentIndex(0)
+        self.summary.setText(
+            f"{self.summary.text()} Le domaine {code} compte {len(domain.romes)} métiers ici, "
+            f"plus qu'une recherche n'en prend ({MAX_ROMES}) : double-cliquez l'un d'eux."
+        )
+
     def _open_metier_row(self, index: QModelIndex) -> None:
         rome = index.siblingAtColumn(0).data(RomeRole)
         if rome and self.view is not None:
@@ -409,8 +499,8 @@ class TerritoryDialog(QDialog):
         if rome and self.view is not None:
             self._ask(self.service.place_of(self.view.territory), rome, 0)
 
-    def _ask(self, place: Place, rome: str, radius: int) -> None:
-        self.searchRequested.emit(place, rome, radius)
+    def _ask(self, place: Place, romes: str | tuple[str, ...], radius: int) -> None:
+        self.searchRequested.emit(place, (romes,) if isinstance(romes, str) else romes, radius)
 
     # -- exports
 
@@ -536,6 +626,36 @@ def _pdf_line(painter: QPainter, width: int, top: int, text: str) -> int:
     box = painter.boundingRect(QRectF(0, top, width, 10_000), Qt.TextFlag.TextWordWrap, text)
     painter.drawText(box, Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextDontClip, text)
     return round(box.height() * 1.5)
+
+
+def _bar_chart(view: QChartView, title: str, rows: list[tuple[str, Any]], clicked: Any) -> QChart:
+    """Horizontal bars of formations, offers and partenariats, the first row on top; a new
+    chart each time, so that the previous one's axes and labels never linger."""
+    old, chart = view.chart(), _new_chart()
+    view.setChart(chart)
+    old.deleteLater()
+    chart.setTitle(title)
+    series = QHorizontalBarSeries()
+    for key, label, colour in SERIES:
+        bars = QBarSet(label)
+        bars.setColor(QColor(colour))
+        for _, counts in reversed(rows):
+            bars.append(getattr(counts, key))
+        series.append(bars)
+    series.clicked.connect(clicked)
+    chart.addSeries(series)
+    categories = QBarCategoryAxis()
+    categories.append([_cut(label, 30) for label, _ in reversed(rows)] or [""])
+    values = QValueAxis()
+    values.setLabelFormat("%d")
+    highest = max((getattr(c, k) for _, c in rows for k, _, _ in SERIES), default=0)
+    values.setRange(0, max(highest, 1))
+    values.applyNiceNumbers()
+    chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
+    chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
+    series.attachAxis(categories)
+    series.attachAxis(values)
+    return chart
 
 
 def _new_chart() -> QChart:

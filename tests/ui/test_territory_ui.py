@@ -50,11 +50,37 @@ def test_the_view_shows_the_departement_and_a_bar_opens_its_search(qtbot: Any, w
     assert result.counts[Kind.OFFRE] == counts.offres
 
 
+def test_a_domain_opens_the_search_of_its_metiers_or_lists_them(qtbot: Any, window: Any):
+    dialog = open_cantal(qtbot, window)
+    dialog.resize(1366, 740)
+    dialog.tabs.setCurrentIndex(1)
+    assert dialog.domain_model.rowCount() == len(dialog.view.domains) > 20
+    dialog.grab().save(str(SHOTS / "territory_domains.png"))
+    code = dialog._chart_domains[-1]  # the domain drawn first, the biggest
+    domain = next(d for d in dialog.view.domains if d.code == code)
+    assert len(domain.romes) > 1
+    with qtbot.waitSignal(window.searchFinished, timeout=20_000) as blocker:
+        dialog._on_domain_bar_clicked(len(dialog._chart_domains) - 1, None)
+    result = blocker.args[0]
+    assert window.filters.place().code == "15"
+    assert sorted(m.code for m in window.filters.chosen_metiers()) == list(domain.romes)
+    # Each item once, however many of the domain's métiers it carries: as the search counts.
+    assert result.counts[Kind.FORMATION] == domain.counts.formations
+    assert result.counts[Kind.OFFRE] == domain.counts.offres
+    # Over France a domain has more métiers than a search takes: they are listed instead.
+    dialog.select_territory("france", "")
+    wide = next(d for d in dialog.view.domains if len(d.romes) > 20)
+    dialog.open_domain(wide.code)
+    assert dialog.tabs.currentIndex() == 0
+    assert sorted(m.rome for m in dialog.view.metiers) == list(wide.romes)
+    assert "plus qu'une recherche n'en prend (20)" in dialog.summary.text()
+
+
 def test_the_map_colours_departements_and_a_click_searches_there(qtbot: Any, window: Any):
     dialog = open_cantal(qtbot, window)
     dialog.resize(1366, 740)
     dialog.select_territory("france", "")
-    dialog.tabs.setCurrentIndex(1)
+    dialog.tabs.setCurrentIndex(2)
     qtbot.waitUntil(lambda: bool(dialog.map._paths) or dialog.map.grab() is None, timeout=5_000)
     rome = dialog.current_rome
     assert rome and dialog.map.values and len(dialog.map.thresholds()) >= 2
@@ -74,7 +100,7 @@ def test_action_lists_and_exports(qtbot: Any, window: Any, tmp_path: Path):
     dialog = open_cantal(qtbot, window)
     dialog.resize(1366, 740)
     dialog.select_territory("region", "84")
-    dialog.tabs.setCurrentIndex(2)
+    dialog.tabs.setCurrentIndex(3)
     assert dialog.alone_model.rowCount() > 0 and dialog.missing_model.rowCount() > 0
     dialog.grab().save(str(SHOTS / "territory_actions.png"))
     # A training with no employer within 30 km: its search (30 km around it) finds none.
@@ -97,10 +123,11 @@ def test_action_lists_and_exports(qtbot: Any, window: Any, tmp_path: Path):
         " ".join(unicodedata.normalize("NFKC", page.extract_text()).split())
         for page in PdfReader(tmp_path / "t.pdf").pages
     ]
-    assert len(pages) == dialog.tabs.count() == 3
-    assert pages[2].startswith("À agir — Auvergne-Rhône-Alpes")
-    assert dialog.summary.text() in pages[2]
-    assert "Carte par département — Auvergne-Rhône-Alpes" in pages[1]
+    assert len(pages) == dialog.tabs.count() == 4
+    assert pages[3].startswith("À agir — Auvergne-Rhône-Alpes")
+    assert dialog.summary.text() in pages[3]
+    assert pages[1].startswith("Domaines — Auvergne-Rhône-Alpes")
+    assert "Carte par département — Auvergne-Rhône-Alpes" in pages[2]
     book = load_workbook(tmp_path / "t.xlsx")
     assert book.sheetnames == [
         "Métiers",
@@ -111,6 +138,16 @@ def test_action_lists_and_exports(qtbot: Any, window: Any, tmp_path: Path):
     rows = list(book["Métiers"].iter_rows(values_only=True))
     assert rows[0][:3] == ("ROME", "Métier", "Formations")
     assert len(rows) - 1 == len(dialog.view.metiers)
+    domains = list(book["Domaines"].iter_rows(values_only=True))
+    assert domains[0][:4] == (
+        "Domaine professionnel (ROME)",
+        "Métiers du domaine",
+        "Grand domaine",
+        "Métiers présents",
+    )
+    first = dialog.view.domains[0]
+    assert domains[1][0] == first.code and domains[1][6] == first.counts.formations
+    assert len(domains) - 1 == len(dialog.view.domains)
 
 
 def test_the_accent_of_a_capital_is_drawn_on_a_tab(qtbot: Any, app: Any):

@@ -63,6 +63,100 @@ def test_every_rome_of_a_departement_counts_what_the_search_finds(demo_home, sto
         assert metier["employeurs"] == len(sirets), metier["rome"]
 
 
+def test_every_domain_of_a_departement_counts_what_the_search_of_its_metiers_finds(
+    demo_home, store, capsys
+):
+    doc = _territory_json(capsys, "--departement", "15")
+    service = TerritoryService(store)
+    cantal = service.place_of(service.territory(departement="15"))
+    here = {m["rome"] for m in doc["metiers"]}
+    assert {d["domaine"] for d in doc["domaines"]} == {rome[:3] for rome in here}
+    assert len(doc["domaines"]) > 20
+    several = 0
+    for domain in doc["domaines"]:
+        romes = domain["romes"]
+        assert romes == sorted(r for r in here if r[:3] == domain["domaine"]) and romes
+        assert domain["metiers"] == len(romes) <= 20 and domain["grand_domaine_libelle"]
+        service_ = SearchService(store)
+        criteria = service_.build_criteria(lieu=cantal, romes=romes, rayon=30)
+        result = service_.search(replace(criteria, limits=EVERYTHING))
+        found = {kind.value + "s": n for kind, n in result.counts.items()}
+        for key in ("formations", "offres", "partenariats", "entreprises"):
+            assert domain[key] == found[key], (domain["domaine"], key)
+        sirets = {h.item.siret or h.item.id for h in result.hits if h.item.kind in EMPLOYERS}
+        assert domain["employeurs"] == len(sirets), domain["domaine"]
+        # An item of two métiers of the domain counts once, not once per métier.
+        per_metier = sum(
+            m["formations"] + m["offres"] for m in doc["metiers"] if m["rome"] in romes
+        )
+        several += per_metier > domain["formations"] + domain["offres"]
+    assert several, "some demo items carry two métiers of one domain"
+
+
+def test_an_item_listed_under_two_metiers_of_a_domain_is_one_isolated_item(tmp_path: Path):
+    path = tmp_path / "c.sqlite"
+    writer = CatalogueWriter(path, today=date(2026, 11, 1))
+    writer.add_items(
+        [
+            Item(
+                kind=Kind.FORMATION,
+                id="f1",
+                title="CAP boulanger pâtissier",
+                romes=("D1102", "D1104", "G1602"),
+                departement="15",
+                lat=44.93,
+                lon=2.44,
+                details={"places": 12, "sessions": [{"start": "2027-01-10"}]},
+            )
+        ]
+    )
+    writer.finish()
+    service = TerritoryService(CatalogueStore(path))
+    view = service.view(service.territory(departement="15"))
+    assert [m.counts.formations_sans_employeur for m in view.metiers] == [1, 1, 1]
+    by_code = {d.code: d for d in view.domains}
+    assert set(by_code) == {"D11", "G16"}
+    d11 = by_code["D11"].counts
+    assert (d11.metiers, d11.formations, d11.places, d11.sessions_12_mois) == (2, 1, 12, 1)
+    assert d11.formations_sans_employeur == 1
+    assert by_code["D11"].romes == ("D1102", "D1104")
+    assert by_code["D11"].grand_domaine_label.startswith("Commerce")
+    assert by_code["D11"].label == "Boucher, Boulanger et 16 autres métiers"
+    # Asked for one métier: its domain is shown whole.
+    (only,) = service.view(service.territory(departement="15"), ["D1104"]).domains
+    assert only.code == "D11" and only.romes == ("D1102", "D1104")
+
+
+def test_a_catalogue_of_schema_10_gets_its_domain_figures_when_opened(tmp_path: Path):
+    path = tmp_path / "v9.sqlite"
+    writer = CatalogueWriter(path, schema_version=10)
+    writer.add_items(
+        [
+            Item(
+                kind=Kind.OFFRE,
+                id="o1",
+                title="Boulanger",
+                romes=("D1102",),
+                departement="15",
+                lat=44.93,
+                lon=2.44,
+            )
+        ]
+    )
+    writer.finish()
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE territory_domains")  # as version 10 wrote it
+    conn.commit()
+    conn.close()
+    service = TerritoryService(CatalogueStore(path))
+    (domain,) = service.view(service.territory(departement="15")).domains
+    assert (domain.code, domain.counts.offres, domain.counts.offres_sans_formation) == (
+        "D11",
+        1,
+        1,
+    )
+
+
 def test_a_region_and_france_add_up_their_departements(demo_home, capsys):
     region = _territory_json(capsys, "--region", "84")
     assert region["territoire"]["libelle"] == "Auvergne-Rhône-Alpes"
