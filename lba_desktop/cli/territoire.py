@@ -44,16 +44,16 @@ def render_table(view: Any) -> str:
         return "\n".join(lines)
     header = (
         f"{'ROME':<6} {'Métier':<40} {'Form.':>6} {'Offres':>6} {'Part.':>6} "
-        f"{'Entr.':>6} {'Empl./form.':>11}"
+        f"{'Entr.':>6} {'Empl./form.':>11} {'Empl./place':>11}"
     )
     lines += ["", header, "-" * len(header)]
     top = sorted(view.metiers, key=lambda m: (-(m.counts.offres + m.counts.formations), m.rome))
     for m in top[:TABLE_ROWS]:
         c = m.counts
-        ratio = "—" if m.employers_per_training is None else f"{m.employers_per_training:.2f}"
         lines.append(
             f"{c.rome:<6} {terminal_text(m.label, 40):<40} {c.formations:>6} {c.offres:>6} "
-            f"{c.partenariats:>6} {c.entreprises:>6} {ratio:>11}"
+            f"{c.partenariats:>6} {c.entreprises:>6} {_ratio(m.employers_per_training):>11} "
+            f"{_ratio(m.employers_per_place):>11}"
         )
     if len(top) > TABLE_ROWS:
         lines.append(f"… {len(top) - TABLE_ROWS} autres métiers (--json pour tout voir).")
@@ -87,17 +87,21 @@ def render_domains(domains: Any) -> list[str]:
         return lines
     header = (
         f"{'Dom.':<4} {'Métiers du domaine':<46} {'Mét.':>4} {'Form.':>6} {'Offres':>6} "
-        f"{'Part.':>6} {'Entr.':>6} {'Empl./form.':>11}"
+        f"{'Part.':>6} {'Entr.':>6} {'Empl./form.':>11} {'Empl./place':>11}"
     )
     lines += [header, "-" * len(header)]
     top = sorted(domains, key=lambda d: (-(d.counts.offres + d.counts.formations), d.code))
     for d in top[:TABLE_ROWS]:
         c = d.counts
-        ratio = "—" if d.employers_per_training is None else f"{d.employers_per_training:.2f}"
         lines.append(
             f"{d.code:<4} {terminal_text(d.label, 46):<46} {c.metiers:>4} {c.formations:>6} "
-            f"{c.offres:>6} {c.partenariats:>6} {c.entreprises:>6} {ratio:>11}"
+            f"{c.offres:>6} {c.partenariats:>6} {c.entreprises:>6} "
+            f"{_ratio(d.employers_per_training):>11} {_ratio(d.employers_per_place):>11}"
         )
     if len(top) > TABLE_ROWS:
         lines.append(f"… {len(top) - TABLE_ROWS} autres domaines (--json pour tout voir).")
     return lines
+
+
+def _ratio(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"

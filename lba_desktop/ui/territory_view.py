@@ -72,6 +72,10 @@ METIER_HEADERS = (
     ("Part.", "Partenariats"),
     ("Entr.", "Entreprises susceptibles de recruter"),
     ("Empl./form.", "Employeurs distincts (SIRET) par formation"),
+    (
+        "Empl./place",
+        "Employeurs distincts (SIRET) par place de formation (où elle est dite)",
+    ),
     ("Form. isolées", "Formations sans employeur du métier à moins de 30 km"),
     ("Offres isolées", "Offres sans formation du métier à moins de 60 km"),
 )
@@ -86,6 +90,10 @@ DOMAIN_HEADERS = (
     ("Part.", "Partenariats"),
     ("Entr.", "Entreprises susceptibles de recruter"),
     ("Empl./form.", "Employeurs distincts (SIRET) par formation"),
+    (
+        "Empl./place",
+        "Employeurs distincts (SIRET) par place de formation (où elle est dite)",
+    ),
     ("Form. isolées", "Formations sans employeur de leur métier à moins de 30 km"),
     ("Offres isolées", "Offres sans formation de leur métier à moins de 60 km"),
 )
@@ -346,6 +354,7 @@ class TerritoryDialog(QDialog):
                 c.partenariats,
                 c.entreprises,
                 d.employers_per_training,
+                d.employers_per_place,
                 c.formations_sans_employeur,
                 c.offres_sans_formation,
             ]
@@ -371,6 +380,7 @@ class TerritoryDialog(QDialog):
                 c.partenariats,
                 c.entreprises,
                 ratio,
+                m.employers_per_place,
                 c.formations_sans_employeur,
                 c.offres_sans_formation,
             ]

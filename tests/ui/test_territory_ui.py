@@ -146,7 +146,7 @@ def test_action_lists_and_exports(qtbot: Any, window: Any, tmp_path: Path):
         "Métiers présents",
     )
     first = dialog.view.domains[0]
-    assert domains[1][0] == first.code and domains[1][6] == first.counts.formations
+    assert domains[1][0] == first.code and domains[1][5] == first.counts.formations
     assert len(domains) - 1 == len(dialog.view.domains)
 
 
