@@ -7,12 +7,19 @@ catalogue of that scale (the demo writes fictitious rates for its CFAs); the cat
 CPU time (what a sync spends writing the same catalogue, its network time aside) and the join's
 share of it (the budget: ≤ 5 %); a naive join — three primary-key queries per training instead
 of the tables read once — and the ratio; the peak memory of the process.
+
+Since catalogue schema 10 a write no longer runs that join: the rates stay in their table and
+a training's block is computed when its details are read. So the document also gives what a
+sync now spends on them (writing the rates table: its share of the build) and the read side:
+the CPU time to complete the details of 500 trainings (a results page sorted on « Emploi 6
+mois »), p50/p95, beside the same 500 decoded without rates.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import sqlite3
@@ -28,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 import orjson  # noqa: E402
 
+from lba_desktop.data.catalogue import CatalogueStore  # noqa: E402
 from lba_desktop.data.demo import build_demo_catalogue  # noqa: E402
 from lba_desktop.data.insertion_store import TABLE, join_insertion  # noqa: E402
 from lba_desktop.data.referentials import load_departements  # noqa: E402
@@ -74,6 +82,42 @@ def naive_join(conn: sqlite3.Connection) -> int:
     return own
 
 
+def rewrite_rates(conn: sqlite3.Connection) -> None:
+    """What a sync with the source writes now: the rates table, emptied and filled again."""
+    rows = conn.execute(f"SELECT * FROM {TABLE}").fetchall()
+    conn.execute(f"DELETE FROM {TABLE}")
+    marks = ", ".join("?" for _ in rows[0]) if rows else ""
+    if rows:
+        conn.executemany(f"INSERT INTO {TABLE} VALUES ({marks})", rows)
+
+
+def read_side(path: Path, rounds: int) -> dict[str, object]:
+    """500 trainings' details decoded with their rates, and without (the store's own reader)."""
+    store = CatalogueStore(path)
+    with store.lock:
+        rows = store.conn.execute(
+            "SELECT details, diploma_level, departement FROM items "
+            "WHERE kind = 'formation' AND details IS NOT NULL LIMIT 500"
+        ).fetchall()
+    reader = store.insertion
+    with_rates, without = [], []
+    for _ in range(rounds):
+        started = time.process_time()
+        for raw, level, dep in rows:
+            reader.complete(orjson.loads(raw), level, dep or "")
+        with_rates.append((time.process_time() - started) * 1000)
+        started = time.process_time()
+        for raw, _level, _dep in rows:
+            orjson.loads(raw)
+        without.append((time.process_time() - started) * 1000)
+    store.close()
+    return {
+        "trainings": len(rows),
+        "complete_with_rates_cpu": percentiles(with_rates),
+        "decode_without_rates_cpu": percentiles(without),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", default="france")
@@ -100,6 +144,15 @@ def main() -> None:
                 conn.execute("ROLLBACK")
                 conn.close()
                 copy.unlink()
+        rewrites = []
+        for _ in range(args.rounds):
+            conn = sqlite3.connect(built)
+            conn.execute("BEGIN")
+            rewrites.append(cpu_ms(rewrite_rates, conn))
+            conn.execute("ROLLBACK")
+            conn.close()
+        rewrite_p = percentiles(rewrites)
+        reads = read_side(built, args.rounds)
         join_p = percentiles(joins)
         naive_p = percentiles(naive)
         print(
@@ -114,6 +167,12 @@ def main() -> None:
                     "join_share_of_build_pct": round(100 * join_p["p50_ms"] / build_ms, 2),
                     "naive_join_cpu": naive_p,
                     "naive_over_join": round(naive_p["p50_ms"] / join_p["p50_ms"], 2),
+                    "schema_10_sync_writes_rates_table_cpu": rewrite_p,
+                    "rates_table_share_of_build_pct": round(
+                        100 * rewrite_p["p50_ms"] / build_ms, 2
+                    ),
+                    "schema_10_read_side": reads,
+                    "load_average": [round(x, 1) for x in os.getloadavg()],
                     "peak_rss_mb": round(
                         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
                     ),
