@@ -123,29 +123,33 @@ def make_companies(
         if rnd() < 0.7:
             number = int(rnd() * 10_000)
             phone = f"{place.phone} {number // 100:02d} {number % 100:02d}"
+        # Positional, in the field order of `Item` (by keyword its 24 fields cost 2.4 µs an
+        # item instead of 0.5); the draws keep their order, so the output is unchanged.
         item = Item(
-            kind=Kind.ENTREPRISE,
-            id=siret,
-            title=name,
-            organisation=legal,
-            address=address,
-            commune=place.name,
-            insee=place.insee,
-            postcode=postcode,
-            departement=place.departement,
-            lat=lat,
-            lon=lon,
-            romes=romes,
-            source=SOURCE_ENTREPRISES,
-            created=days_ago[60 + int(rnd() * 2941)],
-            updated=days_ago[int(rnd() * 46)],
-            phone=phone,
-            email=f"contact.{slug(name)}@exemple.fr" if rnd() < 0.5 else "",
-            siret=siret,
-            opco=opco,
-            handi_friendly=rnd() < 0.08,
-            fictitious=True,
-            details={
+            Kind.ENTREPRISE,
+            siret,  # id
+            name,  # title
+            legal,  # organisation
+            address,
+            place.name,  # commune
+            place.insee,
+            postcode,
+            place.departement,
+            lat,
+            lon,
+            romes,
+            None,  # diploma level
+            SOURCE_ENTREPRISES,
+            days_ago[60 + int(rnd() * 2941)],  # created
+            days_ago[int(rnd() * 46)],  # updated
+            phone,
+            f"contact.{slug(name)}@exemple.fr" if rnd() < 0.5 else "",  # email
+            "",  # url
+            siret,
+            opco,
+            rnd() < 0.08,  # handi-friendly
+            True,  # fictitious
+            {
                 "naf_code": naf[0],
                 "naf_label": naf[1],
                 "company_size": size,
