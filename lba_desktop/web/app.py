@@ -38,8 +38,8 @@ from lba_desktop.web.ratelimit import DEFAULT_RATES, RateLimiter, parse_rates
 
 class _AnyText(Convertor[str]):
     """A path parameter of any characters, slashes and newlines included: Starlette's `path`
-    stops at a newline (`.` in a regular expression), so a formation id holding one got an
-    undocumented 404 instead of the empty list an unknown id gets (found by the fuzzer)."""
+    stops at a newline (`.` in a regular expression), so an id holding one got the router's
+    undocumented 404 instead of the route's answer to an unknown id (found by the fuzzer)."""
 
     regex = "(?s:.*)"
 
@@ -192,19 +192,19 @@ def create_app(
     async def jobs_min(request: Request) -> Response:
         return cached("jobs_min", request, service.jobs_min)
 
-    @app.get("/api/V1/jobs/job/{job_id:path}")
+    @app.get("/api/V1/jobs/job/{job_id:any_text}")
     async def jobs_job(job_id: str, request: Request) -> Response:
         return json_response(v1_lookups.job(service, job_id, _params(request)))
 
-    @app.get("/api/V1/jobs/matcha/{job_id:path}")
+    @app.get("/api/V1/jobs/matcha/{job_id:any_text}")
     async def jobs_matcha(job_id: str, request: Request) -> Response:
         return json_response(v1_lookups.matcha(service, job_id, _params(request)))
 
-    @app.get("/api/V1/jobs/partnerJob/{job_id:path}")
+    @app.get("/api/V1/jobs/partnerJob/{job_id:any_text}")
     async def jobs_partner_job(job_id: str, request: Request) -> Response:
         return json_response(v1_lookups.partner_job(service, job_id, _params(request)))
 
-    @app.get("/api/V1/jobs/company/{siret:path}")
+    @app.get("/api/V1/jobs/company/{siret:any_text}")
     async def jobs_company(siret: str, request: Request) -> Response:
         return json_response(v1_lookups.company(service, siret, _params(request)))
 
@@ -222,7 +222,7 @@ def create_app(
             "metiers_intitule", request, lambda p, **_: v1_lookups.metiers_by_label(service, p)
         )
 
-    @app.get("/api/V1/metiers/metiersParFormation/{cfd:path}")
+    @app.get("/api/V1/metiers/metiersParFormation/{cfd:any_text}")
     async def metiers_par_formation(cfd: str) -> Response:
         return json_response(v1_lookups.metiers_of_training(service, cfd))
 

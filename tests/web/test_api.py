@@ -338,9 +338,9 @@ def test_token_bucket_refills_at_the_configured_rate() -> None:
     assert limiter.take("1.2.3.4", "metiers", now=100.0) is None  # no limit configured
 
 
-def test_a_formation_id_may_hold_any_character(api_service: ApiService) -> None:
+def test_an_id_may_hold_any_character(api_service: ApiService) -> None:
     # Called in process as the fuzzer does (the path reaches the router decoded): an id with
-    # a newline answered an undocumented 404 instead of the empty list of an unknown id.
+    # a newline got the router's undocumented 404 instead of the route's own answer.
     app = create_app(api_service, rates={}, hosts=("testserver",))
 
     def get(raw_path: str) -> tuple[int, bytes]:
@@ -371,3 +371,9 @@ def test_a_formation_id_may_hold_any_character(api_service: ApiService) -> None:
 
     for odd in ("A%0AB", "A%C2%A3p%C2%B3z%0A%F1%8B%BF%85%5B", "X%0A%0A"):
         assert get(f"/api/V1/formations/formation/{odd}") == (200, b'{"results":[]}'), odd
+    routes = ("jobs/job", "jobs/matcha", "jobs/partnerJob", "jobs/company")
+    for route in (*routes, "metiers/metiersParFormation"):
+        unknown = get(f"/api/V1/{route}/X-unknown")
+        assert unknown[1] != b'{"error":"not_found","error_messages":["Not Found"]}', route
+        for odd in ("%0A%F3%A7%A6%83", "X%0AY"):
+            assert get(f"/api/V1/{route}/{odd}")[0] == unknown[0], (route, odd)
