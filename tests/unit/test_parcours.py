@@ -290,3 +290,73 @@ def test_cli_json_gives_pairs_in_the_documented_shape(demo_home: Path, capsys) -
 def test_cli_without_home_says_so_in_french(demo_home: Path, capsys) -> None:
     assert main(["parcours", "--metier", "boulanger"]) == 2
     assert "commune de domicile" in capsys.readouterr().err
+
+
+def test_cli_json_on_a_catalogue_written_here(isolated_home: Path, capsys) -> None:
+    """The documented shape, field by field: the delegated offers first (by trajet_km), each
+    with the training it comes with (or « Formation incluse » and its CFA's name), then the
+    other pairs by trajet_km; mobility and level taken from the options; a training with no
+    employer flagged; the same pairs as text."""
+    _service(
+        isolated_home,
+        [
+            _item(Kind.FORMATION, "cap-nord", 4, diploma_level=3, organisation="CFA des Métiers"),
+            _item(Kind.FORMATION, "cap-sud", -9, diploma_level=3, organisation="CFA Sud"),
+            _item(Kind.FORMATION, "cap-seul", 0, 35, diploma_level=3, romes=("D1104",)),
+            _item(Kind.FORMATION, "bts-nord", 3, diploma_level=5),
+            _item(Kind.OFFRE, "offre-cap", 0, 2, diploma_level=3),
+            _item(Kind.ENTREPRISE, "fournil", -6),
+            _item(Kind.PARTENARIAT, "mandat", 5, details={"cfa": "CFA DES METIERS"}),
+            _item(Kind.PARTENARIAT, "orphelin", 0, -7, details={"cfa": "CFA Absent"}),
+            _item(Kind.ENTREPRISE, "trop-loin", 45),
+        ],
+    ).search.store.close()
+    (isolated_home / "c.sqlite").replace(isolated_home / "catalogue.sqlite")
+    argv = ["parcours", "--metier", "D1102", "--domicile", "Aurillac"]
+    assert main([*argv, "--mobilite", "40", "--niveau", "3", "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["criteres"]["mobilite_km"] == 40 and answer["criteres"]["niveau"] == 3
+    assert answer["criteres"]["domicile"]["libelle"].startswith("Aurillac")
+    got = [(p["formation"]["id"], p["employeur"]["id"]) for p in answer["parcours"]]
+    assert got == [
+        (None, "orphelin"),  # 7 km of travel
+        ("cap-nord", "mandat"),  # 4 + 5 km
+        ("cap-nord", "offre-cap"),  # 4 + 2
+        ("cap-nord", "fournil"),  # 4 + 6
+        ("cap-sud", "offre-cap"),  # 9 + 2
+        ("cap-sud", "fournil"),  # 9 + 6
+    ]
+    assert answer["nombre_de_parcours"] == 6
+    orphan, first = answer["parcours"][:2]
+    assert first["formation_incluse"] and first["employeur"]["type"] == "partenariat"
+    assert first["employeur"]["que_faire"].startswith("Postuler à l'offre : le CFA gère")
+    assert first["employeur"]["distance_formation_km"] == pytest.approx(1.0, abs=0.05)
+    assert orphan["formation"] == {
+        "id": None,
+        "intitule": "Formation incluse",
+        "distance_domicile_km": None,
+        "organisme": "CFA Absent",
+    }
+    assert orphan["trajet_km"] == pytest.approx(7.0, abs=0.05)
+    assert orphan["employeur"]["distance_formation_km"] is None
+    others = [p["trajet_km"] for p in answer["parcours"] if not p["formation_incluse"]]
+    assert others == sorted(others)
+    company = answer["parcours"][3]["employeur"]
+    assert company["type"] == "entreprise" and company["niveau"] is None
+    assert company["libelle_type"] == "Entreprise susceptible de recruter"
+    assert company["que_faire"] == "Candidature spontanée auprès de l'entreprise"
+    reach = {t["id"]: (t["employeurs_a_portee"], t["alerte"]) for t in answer["formations"]}
+    # The BTS is for another level; the pâtissier's CAP teaches another métier.
+    assert reach == {"cap-nord": (3, None), "cap-sud": (2, None)}
+
+    assert main([*argv, "--metier", "D1104", "--mobilite", "40"]) == 0
+    text = capsys.readouterr().out
+    assert "1 formation(s) sans aucun employeur à portée" in text
+    assert "Aucun parcours complet à portée" in text
+
+    assert main([*argv, "--mobilite", "40", "--niveau", "3", "--limit", "2"]) == 0
+    text = capsys.readouterr().out
+    assert "6 parcours, 2 formation(s) à portée" in text
+    assert "Formation incluse CFA Absent" in text and "… 4 autres" in text
+    assert main([*argv, "--mobilite", "0"]) == 2
+    assert "mobilité" in capsys.readouterr().err
