@@ -100,6 +100,16 @@ def is_delegated(item: Item) -> bool:
     return item.kind is Kind.PARTENARIAT
 
 
+def what_to_do(employer: Item) -> str:
+    """The step a counsellor proposes for this employer (the CLI's que_faire, the panel's
+    line under the pairs)."""
+    if employer.kind is Kind.ENTREPRISE:
+        return "Candidature spontanée auprès de l'entreprise"
+    if is_delegated(employer) or (employer.details or {}).get("delegated"):
+        return "Postuler à l'offre : le CFA gère le contrat et la formation"
+    return "Postuler à l'offre"
+
+
 def levels_match(training: Item, employer: Item) -> bool:
     """An offer for a BTS is not a CAP apprentice's; a level left open fits any training."""
     if employer.kind is Kind.ENTREPRISE:

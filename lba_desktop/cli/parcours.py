@@ -14,6 +14,7 @@ from lba_desktop.parcours import (
     Pair,
     ParcoursResult,
     ReachableTraining,
+    what_to_do,
 )
 from lba_desktop.safe_text import terminal_text
 
@@ -92,15 +93,6 @@ def training_json(training: Item | None, from_home_km: float | None) -> dict[str
         "distance_domicile_km": _km(from_home_km),
         "fictif": training.fictitious,
     }
-
-
-def what_to_do(employer: Item) -> str:
-    """The step a counsellor proposes for this employer."""
-    if employer.kind is Kind.ENTREPRISE:
-        return "Candidature spontanée auprès de l'entreprise"
-    if employer.kind is Kind.PARTENARIAT or (employer.details or {}).get("delegated"):
-        return "Postuler à l'offre : le CFA gère le contrat et la formation"
-    return "Postuler à l'offre"
 
 
 def pair_json(pair: Pair) -> dict[str, Any]:

@@ -10,8 +10,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget
 
 from lba_desktop.errors import LbaError
+from lba_desktop.map_page import marker_key
 from lba_desktop.map_parcours import parcours_payload, set_links_js, training_links
-from lba_desktop.models import Item, Kind, Place, PlaceKind
+from lba_desktop.models import Hit, Item, Kind, Place, PlaceKind
 from lba_desktop.parcours import Pair, ParcoursResult, ParcoursService
 from lba_desktop.people.news import News, NewsReport
 from lba_desktop.people.profiles import Profile, Profiles, search_for
@@ -137,6 +138,7 @@ class ParcoursActions(QObject):
         box.pairsRequested.connect(self.pairs_for_person)
         self.panel.pairAddRequested.connect(self.add_pair)
         self.panel.trainingChosen.connect(self.show_links)
+        self.panel.pairActivated.connect(self.show_employer)
         window.map.markerClicked.connect(self._on_marker)
         window.searchFinished.connect(self._on_search)
         self.map_shows_parcours = False
@@ -439,6 +441,14 @@ class ParcoursActions(QObject):
         if self.result is None or not self.map_shows_parcours:
             return
         self.window.map.set_links(set_links_js(training_links(self.result, training.id)))
+
+    @Slot(object)
+    def show_employer(self, pair: Pair) -> None:
+        """A pair double-clicked: its employer in the details (contact, link to apply), and
+        its marker on the map when the map shows the parcours."""
+        self.window.details.show_hit(Hit(pair.employer, pair.employer_from_home_km))
+        if self.map_shows_parcours:
+            self.window.map.select(marker_key(pair.employer.kind, pair.employer.id))
 
     @Slot(str)
     def _on_marker(self, key: str) -> None:

@@ -28,7 +28,13 @@ from PySide6.QtWidgets import (
 
 from lba_desktop.errors import LbaError
 from lba_desktop.models import DIPLOMA_LABELS_FR, MAX_RADIUS_KM, Metier
-from lba_desktop.parcours import NO_EMPLOYER_WARNING, Pair, ParcoursResult, ReachableTraining
+from lba_desktop.parcours import (
+    NO_EMPLOYER_WARNING,
+    Pair,
+    ParcoursResult,
+    ReachableTraining,
+    what_to_do,
+)
 from lba_desktop.people.profiles import Profile
 from lba_desktop.ui.table_model import Index, ListTableModel
 
@@ -360,10 +366,17 @@ class ParcoursPanel(QWidget):
         )
         self.add_button.setEnabled(False)
         self.add_button.clicked.connect(self._add)
+        # What to do with the chosen pair's employer, and how to reach them (upstream text:
+        # shown as plain text).
+        self.todo = QLabel("")
+        self.todo.setTextFormat(Qt.TextFormat.PlainText)
+        self.todo.setWordWrap(True)
+        self.todo.setAccessibleName("Que faire pour ce parcours")
         pairs_column = QWidget()
         pairs_layout = QVBoxLayout(pairs_column)
         pairs_layout.setContentsMargins(0, 0, 0, 0)
         pairs_layout.addWidget(self.pairs, 1)
+        pairs_layout.addWidget(self.todo)
         add_row = QHBoxLayout()
         add_row.addWidget(self.add_button)
         add_row.addStretch(1)
@@ -395,6 +408,7 @@ class ParcoursPanel(QWidget):
 
     def show_result(self, result: ParcoursResult) -> None:
         self.pairs_model.set_rows(result.pairs)
+        self.todo.clear()
         self.trainings_model.at_least = bool(result.capped)
         self.trainings_model.set_rows(result.trainings)
         for view, widths in (
@@ -407,6 +421,7 @@ class ParcoursPanel(QWidget):
 
     def show_message(self, text: str) -> None:
         self.pairs_model.set_rows([])
+        self.todo.clear()
         self.trainings_model.set_rows([])
         self.summary.setText(text)
 
@@ -418,6 +433,7 @@ class ParcoursPanel(QWidget):
     def _update_add(self) -> None:
         pair = self.selected_pair()
         self.add_button.setEnabled(pair is not None)
+        self.todo.setText(todo_text(pair) if pair is not None else "")
         if pair is not None and pair.training is not None:
             self.trainingChosen.emit(pair.training)
 
@@ -448,6 +464,18 @@ class ParcoursPanel(QWidget):
         pair = index.data(ItemRole)
         if pair is not None:
             self.pairActivated.emit(pair)
+
+
+def todo_text(pair: Pair) -> str:
+    """« Que faire : Candidature spontanée auprès de l'entreprise — Boulangerie X, 04 71 …,
+    contact@… (double-clic : sa fiche) »."""
+    e = pair.employer
+    who = e.organisation or e.title
+    reach = [part for part in (e.phone, e.email) if part]
+    if not reach and e.url:
+        reach = ["lien pour postuler dans sa fiche"]
+    said = ", ".join([who, *reach]) if who else ", ".join(reach)
+    return f"Que faire : {what_to_do(e)} — {said} (double-clic : sa fiche)."
 
 
 def summary_text(result: ParcoursResult) -> str:

@@ -118,3 +118,25 @@ def test_employers_within_reach_from_a_training_in_one_click(qtbot: Any, window:
     assert all(p.employer_to_training_km <= 30 for p in result.pairs)
     assert "employeur(s) à portée" in parcours.panel.summary.text()
     assert isinstance(parcours.profile, Profile)
+
+    # What to do is said for the pair chosen: a spontaneous application to a company, with
+    # its contact; applying to an offer. A double-click shows the employer's details.
+    panel = parcours.panel
+    model = panel.pairs_model
+    for kind, step in (
+        (Kind.ENTREPRISE, "Que faire : Candidature spontanée auprès de l'entreprise — "),
+        (Kind.OFFRE, "Que faire : Postuler à l'offre — "),
+    ):
+        row = next(r for r in range(model.rowCount()) if result.pairs[r].employer.kind is kind)
+        panel.pairs.selectRow(row)
+        employer = result.pairs[row].employer
+        said = panel.todo.text()
+        assert said.startswith(step) and (employer.organisation or employer.title) in said
+        if kind is Kind.ENTREPRISE and employer.phone:
+            assert employer.phone in said
+        panel.pairs.doubleClicked.emit(model.index(row, 1))
+        assert details.hit().item.id == employer.id
+    window.resize(1366, 768)
+    qtbot.wait(300)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(SHOTS / "parcours_from_training.png"))
