@@ -7,6 +7,7 @@ import json
 import logging
 import re
 import sqlite3
+import threading
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,7 @@ def _keyring_set(value: str) -> bool:
 # --- Reading and writing --------------------------------------------------------------------
 
 
-def _coerce(name: str, default: Any, value: Any) -> Any:
+def coerce(name: str, default: Any, value: Any) -> Any:
     """The stored value if it has the default's type (and a sensible range), else the default
     with a warning naming the key only: the value might be something private."""
     ok: bool
@@ -149,7 +150,7 @@ def load_settings(db_path: Path | None = None) -> Settings:
         except ValueError:
             log.warning("Réglage « %s » illisible : valeur par défaut utilisée.", f.name)
             continue
-        values[f.name] = _coerce(f.name, getattr(DEFAULTS, f.name), raw)
+        values[f.name] = coerce(f.name, getattr(DEFAULTS, f.name), raw)
     settings = Settings(**values)
     key = _keyring_get()
     if not key and settings.api_key_in_file and "api_key" in rows:
@@ -161,6 +162,23 @@ def load_settings(db_path: Path | None = None) -> Settings:
     settings = replace(settings, api_key=key)
     _register_secrets(settings)
     return settings
+
+
+def save_fields(settings: Settings, names: tuple[str, ...], db_path: Path | None = None) -> None:
+    """Store only the settings `names` (no secret among them): the structure's, followed
+    from its shared server, leave this computer's own settings as they are."""
+    if SECRET_FIELDS & set(names):
+        raise ValueError("secrets have their own storage")
+    conn = userdb.connect(db_path)
+    try:
+        with userdb.transaction(conn, threading.RLock()):
+            conn.executemany(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [(n, json.dumps(getattr(settings, n), ensure_ascii=False)) for n in names],
+            )
+    finally:
+        conn.close()
 
 
 def save_settings(settings: Settings, db_path: Path | None = None) -> None:

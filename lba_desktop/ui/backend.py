@@ -3,6 +3,7 @@ No Qt here: these are the plain functions the task runner executes."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from lba_desktop import paths
 from lba_desktop.catalogue_facets import opco_values
 from lba_desktop.certifications import CertificationIndex, certification_index
 from lba_desktop.datapack import export_datapack, import_datapack
+from lba_desktop.errors import LbaError
 from lba_desktop.geocoding import Geocoder, kept_geocoder
 from lba_desktop.local_catalogue import describe, open_catalogue, swap_in
 from lba_desktop.metiers import MetierIndex, default_metier_index
@@ -19,6 +21,8 @@ from lba_desktop.search import SearchService
 from lba_desktop.sync import Cancelled, Report, SyncReport, SyncScope, SyncService
 
 DEMO_SUFFIX = ".demo-building"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -118,9 +122,40 @@ def open_user_services(*, store: Any, geocoder: Geocoder | None) -> UserServices
     from lba_desktop.people import PeopleService
 
     people = PeopleService(geocoder=geocoder)
+    _follow_structure(people)
     return UserServices(
         people=people, appointments=AppointmentService(people=people, catalogue=store)
     )
+
+
+def _follow_structure(people: Any) -> None:
+    """On a shared server: its structure settings (name, commune, retention) become this
+    computer's. A failure here leaves this computer's own: the follow-up opens all the same."""
+    from lba_desktop.people.structure import follow_structure
+
+    try:
+        follow_structure(people)
+    except LbaError as exc:
+        log.warning("Réglages de la structure non lus sur le serveur (%s)", type(exc).__name__)
+
+
+def share_structure_settings(window: Any, settings: Any) -> str:
+    """After the settings were saved here: the structure's, for the structure's other
+    computers when the follow-up is on its server; what to tell ("" when nothing to say)."""
+    from lba_desktop.people.offline import is_offline
+    from lba_desktop.people.structure import share_structure
+
+    people = getattr(getattr(window, "followup", None), "people", None)
+    if people is None or is_offline(people):
+        return ""
+    try:
+        return (
+            "Réglages de la structure partagés avec vos collègues."
+            if share_structure(people, settings)
+            else ""
+        )
+    except LbaError as exc:
+        return f"Réglages de la structure gardés sur cet ordinateur seulement : {exc.message}"
 
 
 def export_shortlist_file(people: Any, person_id: int, fmt: str, output: str) -> str:

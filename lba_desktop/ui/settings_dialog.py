@@ -45,6 +45,7 @@ from lba_desktop.settings import (
     set_data_folder,
     validate,
 )
+from lba_desktop.ui.backend import share_structure_settings
 from lba_desktop.ui.messages import plain_message
 from lba_desktop.ui.settings_shared import SharedTab, save_password
 
@@ -385,6 +386,10 @@ class SettingsDialog(QDialog):
         said = save_password(settings.user_db, self.shared.password.text())
         if said:
             QMessageBox.information(self, "Mot de passe du suivi partagé", said)
+        shared = share_structure_settings(self.parent(), settings)
+        status = getattr(self.parent(), "statusBar", None)
+        if shared and status is not None:
+            status().showMessage(shared, 8000)
         self.saved = settings
         super().accept()
 

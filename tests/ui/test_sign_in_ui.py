@@ -18,6 +18,7 @@ from lba_desktop import paths
 from lba_desktop.data import user_pg
 from lba_desktop.settings import Settings, load_settings
 from lba_desktop.ui.settings_dialog import SettingsDialog
+from tests.ui.test_shared_followup_ui import opened, shared  # noqa: F401 (fixture)
 
 SHOTS = Path(os.environ.get("LBA_UI_SHOTS") or tempfile.gettempdir()) / "lba-ui-shots"
 
@@ -63,3 +64,19 @@ def test_the_shared_server_is_chosen_in_the_settings(
     )
     assert told and "trousseau" in told[0] and "jamais en clair" in told[0]
     assert b"mot-de-passe-9" not in paths.user_db_path().read_bytes()
+
+
+def test_the_structures_name_saved_on_one_computer_goes_to_the_shared_server(
+    qtbot: Any,
+    shared: str,  # noqa: F811
+    make_window: Any,
+) -> None:
+    window = make_window()
+    follow = opened(qtbot, window)
+    dialog = SettingsDialog(load_settings(), window)
+    dialog.structure_name.setText("Mission Locale du Cantal")
+    dialog.accept()
+    assert dialog.saved is not None
+    assert "partagés avec vos collègues" in window.statusBar().currentMessage()
+    rows = follow.people.store.read("SELECT value FROM settings WHERE key = 'structure_name'")
+    assert [r[0] for r in rows] == ['"Mission Locale du Cantal"']
