@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import html
 import json
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox
+from pypdf import PdfReader
+from PySide6.QtWidgets import QComboBox, QFileDialog
 
 from lba_desktop.models import Hit
 from lba_desktop.people import PeopleService, ShortlistStatus
@@ -42,7 +44,9 @@ def _pairs_shown(qtbot: Any, window: Any) -> Any:
     return parcours
 
 
-def test_a_pair_goes_into_the_shortlist_as_one_row(qtbot: Any, window: Any) -> None:
+def test_a_pair_goes_into_the_shortlist_as_one_row(
+    qtbot: Any, window: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
     parcours = _pairs_shown(qtbot, window)
     panel = parcours.panel
     assert not panel.add_button.isEnabled()  # nothing chosen yet
@@ -93,6 +97,33 @@ def test_a_pair_goes_into_the_shortlist_as_one_row(qtbot: Any, window: Any) -> N
     qtbot.wait(200)
     SHOTS.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(SHOTS / "shortlist_pair.png"))
+
+    # Exported from the window: the pair as a pair, with both addresses and the distances.
+    files: list[Path] = []
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(files[-1]), ""))
+    )
+    texts = {}
+    for fmt in ("pdf", "html", "csv"):
+        files.append(tmp_path / f"selection.{fmt}")
+        with qtbot.waitSignal(shortlist.exported, timeout=30_000):
+            shortlist.export(fmt)
+        if fmt == "pdf":
+            pages = PdfReader(files[-1]).pages
+            texts[fmt] = " ".join(" ".join(page.extract_text().split()) for page in pages)
+        else:
+            texts[fmt] = files[-1].read_text("utf-8-sig")
+    training, employer = pair.training, pair.employer
+    for fmt in ("pdf", "html"):
+        text = texts[fmt]
+        assert "1 parcours (formation + employeur)" in text
+        assert f"Parcours avec n° 2 « {html.escape(employer.title, quote=False)}" in text or (
+            f"Parcours avec n° 2 « {employer.title}" in text
+        )
+        assert f"Parcours avec n° 1 « {training.title} »" in text
+        assert training.address in text and employer.address in text
+        assert "trajets depuis le domicile" in text
+    assert "formation de n° 2" in texts["csv"] and "employeur de n° 1" in texts["csv"]
 
     # Removed as one: both sides go.
     shortlist.remove_button.click()
