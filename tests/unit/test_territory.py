@@ -274,3 +274,14 @@ def test_an_older_catalogue_gets_its_figures_when_opened(tmp_path: Path):
 def test_bad_territory_or_metier_is_refused_in_french(demo_home, capsys, argv, words):
     assert main(argv) == 2
     assert words in capsys.readouterr().err
+
+
+def test_the_table_shows_the_domains_and_employers_per_place(demo_home, capsys):
+    assert main(["territoire", "--departement", "15"]) == 0
+    out = capsys.readouterr().out
+    assert "Empl./place" in out.splitlines()[2]
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Domaines professionnels"))
+    assert int(lines[start].rsplit(":", 1)[1]) > 20
+    # The biggest domain first, named by its métiers: D11 holds the boulangers.
+    assert lines[start + 3].startswith("D11  Boucher, Boulanger et 16 autres métiers")
