@@ -4,14 +4,16 @@ Usage: python bench/bench_parcours.py [--catalogue FILE] [--profiles 200] [--rou
 Prints one JSON document: p50/p95/max of `ParcoursService.for_profile` for young people drawn
 across France (home communes drawn by population, métiers where apprenticeship is common plus
 the long tail, mobility 10–60 km, a level or none), each profile's figure being its median
-over `--rounds` passes; the same profiles paired naively (the same search, then every
-(training, employer) pair built, scored and sorted) with the ratio; and the CPU time of both.
+over `--rounds` passes, in wall and in CPU time; the same profiles paired naively (the same
+search, then every (training, employer) pair built, scored and sorted) with the ratios; the
+CPU time of both, and the machine's load.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -97,14 +99,17 @@ def naive_pairs(search: SearchService, profile: dict) -> int:
     return len(pairs)
 
 
-def timed(fn, profiles: list[dict]) -> tuple[list[float], float]:
-    timings = []
+def timed(fn, profiles: list[dict]) -> tuple[list[float], float, list[float]]:
+    """Wall ms per profile, the round's CPU seconds, and CPU ms per profile (this thread's:
+    SQLite runs in it), which six developers on two cores do not inflate."""
+    timings, cpu = [], []
     cpu_started = time.process_time()
     for profile in profiles:
-        started = time.perf_counter()
+        started, thread_started = time.perf_counter(), time.thread_time()
         fn(profile)
         timings.append((time.perf_counter() - started) * 1000)
-    return timings, time.process_time() - cpu_started
+        cpu.append((time.thread_time() - thread_started) * 1000)
+    return timings, time.process_time() - cpu_started, cpu
 
 
 def main() -> None:
@@ -137,6 +142,7 @@ def main() -> None:
         pairing(profile)
     rounds = [timed(pairing, profiles) for _ in range(args.rounds)]
     per_profile = [statistics.median(r[0][i] for r in rounds) for i in range(len(profiles))]
+    cpu_per_profile = [statistics.median(r[2][i] for r in rounds) for i in range(len(profiles))]
     sizes = [
         service.for_profile(
             domicile=p["home"], romes=p["romes"], mobilite=p["mobilite"], niveau=p["niveau"]
@@ -148,7 +154,9 @@ def main() -> None:
         timed(lambda p: naive_pairs(search, p), baseline_set) for _ in range(args.rounds)
     ]
     naive = [statistics.median(r[0][i] for r in naive_rounds) for i in range(len(baseline_set))]
+    naive_cpu = [statistics.median(r[2][i] for r in naive_rounds) for i in range(len(baseline_set))]
     ours_same = per_profile[: len(baseline_set)]
+    ours_same_cpu = cpu_per_profile[: len(baseline_set)]
     print(
         json.dumps(
             {
@@ -156,6 +164,8 @@ def main() -> None:
                 "profiles": len(profiles),
                 "rounds": args.rounds,
                 "parcours": figures(per_profile),
+                "parcours_cpu": figures(cpu_per_profile),
+                "load_average": [round(x, 2) for x in os.getloadavg()],
                 "parcours_cpu_s_per_round": round(statistics.median(r[1] for r in rounds), 3),
                 "pairs_per_profile": {
                     "p50": statistics.median(sizes),
@@ -169,6 +179,11 @@ def main() -> None:
                 ),
                 "ratio_p95_naive_over_ours": round(
                     figures(naive)["p95_ms"] / figures(ours_same)["p95_ms"], 2
+                ),
+                "naive_same_profiles_cpu": figures(naive_cpu),
+                "parcours_same_profiles_cpu": figures(ours_same_cpu),
+                "ratio_cpu_p95_naive_over_ours": round(
+                    figures(naive_cpu)["p95_ms"] / figures(ours_same_cpu)["p95_ms"], 2
                 ),
             },
             indent=2,
