@@ -190,6 +190,7 @@ def render_html(handout: Handout) -> str:
 # side, this far apart.
 PIN_NEAR = 22
 PIN_STEP = 26
+MERCATOR_MAX_LAT = 85.0511287798
 
 
 def _side_by_side(numbered: list[tuple[int, ShortlistEntry]], zoom: float) -> dict[int, int]:
@@ -201,7 +202,8 @@ def _side_by_side(numbered: list[tuple[int, ShortlistEntry]], zoom: float) -> di
         if not entry.has_position or entry.lat is None or entry.lon is None:
             continue
         x = (entry.lon + 180) / 360 * scale
-        sin = math.sin(math.radians(entry.lat))
+        # Web Mercator stops at ±85.05° (a pole would divide by zero): as Leaflet does.
+        sin = math.sin(math.radians(max(-MERCATOR_MAX_LAT, min(MERCATOR_MAX_LAT, entry.lat))))
         y = (0.5 - math.log((1 + sin) / (1 - sin)) / (4 * math.pi)) * scale
         for gx, gy, numbers in groups:
             if abs(gx - x) < PIN_NEAR and abs(gy - y) < PIN_NEAR:

@@ -250,3 +250,14 @@ def test_a_counsellors_file_moved_in_keeps_its_pairs(people: PeopleService, tmp_
     (lea,) = [p for p in people.search_people() if p.first_name == "Léa"]
     (line,) = people.shortlist_lines(lea.id)
     assert (line.entry.title, line.employer.title) == ("CAP Boulanger", "Fournil du Lac")
+
+
+def test_the_html_map_is_written_with_a_point_at_the_pole(
+    people: PeopleService, tmp_path: Path
+) -> None:
+    """An upstream point at 90° N (a data error) beside a real one: the page is written."""
+    who = _person(people)
+    people.add_to_shortlist(who, item=Item(Kind.ENTREPRISE, "POLE", "Au pôle", lat=90.0, lon=0.0))
+    people.add_to_shortlist(who, item=TRAINING)
+    html = export_shortlist(people, who, fmt="html", output=tmp_path / "s.html", today=TODAY)
+    assert "Au pôle" in html.read_text("utf-8")
