@@ -22,8 +22,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from lba_desktop.ui.chromium_flags import prepare_chromium
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
+prepare_chromium()  # the flags the window starts with (lba_desktop.ui.app)
 
 
 def _naive_load_backend() -> Any:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 from lba_desktop import paths
 from lba_desktop.errors import LbaError
 from lba_desktop.settings import Settings, load_settings
+from lba_desktop.ui.chromium_flags import prepare_chromium
 
 if TYPE_CHECKING:
     from lba_desktop.ui.main_window import MainWindow
@@ -69,15 +70,7 @@ def _prepare_environment(screenshot: bool) -> None:
     """Must run before Qt starts: platform and Chromium flags cannot change afterwards."""
     if screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
-    wanted = []
-    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--no-sandbox" not in flags:
-        wanted.append("--no-sandbox")  # Chromium refuses to start as root otherwise
-    offscreen = os.environ.get("QT_QPA_PLATFORM", "").startswith("offscreen")
-    if offscreen and "--disable-gpu" not in flags:
-        wanted.append("--disable-gpu")
-    if wanted:
-        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join([flags, *wanted]).strip()
+    prepare_chromium()
 
 
 def setup_application(app: QApplication) -> None:
