@@ -55,13 +55,16 @@ class MetierRow:
 
     @property
     def employers_per_training(self) -> float | None:
-        c = self.counts
-        return round(c.employeurs / c.formations, 2) if c.formations else None
+        return _per(self.counts.employeurs, self.counts.formations)
 
     @property
     def employers_per_place(self) -> float | None:
-        c = self.counts
-        return round(c.employeurs / c.places, 2) if c.places else None
+        return _per(self.counts.employeurs, self.counts.places)
+
+
+def _per(employers: int, of: int | None) -> float | None:
+    """Employers per training (or per place), to two decimals; None when there is none."""
+    return round(employers / of, 2) if of else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +90,11 @@ class DomainRow:
 
     @property
     def employers_per_training(self) -> float | None:
-        c = self.counts
-        return round(c.employeurs / c.formations, 2) if c.formations else None
+        return _per(self.counts.employeurs, self.counts.formations)
 
     @property
     def employers_per_place(self) -> float | None:
-        c = self.counts
-        return round(c.employeurs / c.places, 2) if c.places else None
+        return _per(self.counts.employeurs, self.counts.places)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import orjson
 
@@ -371,27 +372,45 @@ def _cell(lat: float, lon: float) -> tuple[int, int]:
 # --- Reading -----------------------------------------------------------------------------
 
 
-def has_territory(conn: sqlite3.Connection) -> bool:
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
     found = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'territory_metiers'"
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
     ).fetchone()
     return found is not None
+
+
+def _territory_rows(
+    conn: sqlite3.Connection,
+    table: str,
+    key: str,
+    columns: str,
+    scope: str,
+    code: str,
+    only: Sequence[str],
+) -> list[tuple[Any, ...]]:
+    """The rows of one territory in an aggregate table, all of them or those whose `key` is
+    in `only` (table and column names are this module's own, never typed by anyone)."""
+    where = ["scope = ? AND code = ?"]
+    params: list[object] = [scope, code]
+    if only:
+        where.append(f"{key} IN ({', '.join('?' for _ in only)})")
+        params += list(only)
+    return conn.execute(
+        f"SELECT {key}, {columns} FROM {table} WHERE {' AND '.join(where)} ORDER BY {key}",
+        params,
+    ).fetchall()
+
+
+def has_territory(conn: sqlite3.Connection) -> bool:
+    return _has_table(conn, "territory_metiers")
 
 
 def metier_counts(
     conn: sqlite3.Connection, scope: str, code: str, romes: Sequence[str] = ()
 ) -> list[MetierCounts]:
     """Per ROME, the counts of one territory (all its métiers, or those of `romes`)."""
-    where = ["scope = ? AND code = ?"]
-    params: list[object] = [scope, code]
-    if romes:
-        where.append(f"rome IN ({', '.join('?' for _ in romes)})")
-        params += list(romes)
-    rows = conn.execute(
-        f"SELECT rome, {', '.join(METIER_COLUMNS)} FROM territory_metiers "
-        f"WHERE {' AND '.join(where)} ORDER BY rome",
-        params,
-    ).fetchall()
+    columns = ", ".join(METIER_COLUMNS)
+    rows = _territory_rows(conn, "territory_metiers", "rome", columns, scope, code, romes)
     return [MetierCounts(*row) for row in rows]
 
 
@@ -414,26 +433,15 @@ class DomainCounts:
 
 
 def has_domains(conn: sqlite3.Connection) -> bool:
-    found = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'territory_domains'"
-    ).fetchone()
-    return found is not None
+    return _has_table(conn, "territory_domains")
 
 
 def domain_counts(
     conn: sqlite3.Connection, scope: str, code: str, domains: Sequence[str] = ()
 ) -> list[DomainCounts]:
     """Per professional domain, the counts of one territory (all, or those of `domains`)."""
-    where = ["scope = ? AND code = ?"]
-    params: list[object] = [scope, code]
-    if domains:
-        where.append(f"domaine IN ({', '.join('?' for _ in domains)})")
-        params += list(domains)
-    rows = conn.execute(
-        f"SELECT domaine, metiers, {', '.join(METIER_COLUMNS)} FROM territory_domains "
-        f"WHERE {' AND '.join(where)} ORDER BY domaine",
-        params,
-    ).fetchall()
+    columns = "metiers, " + ", ".join(METIER_COLUMNS)
+    rows = _territory_rows(conn, "territory_domains", "domaine", columns, scope, code, domains)
     return [DomainCounts(*row) for row in rows]
 
 
