@@ -294,6 +294,10 @@ class ParcoursActions(QObject):
     def _on_profile(self, profile: Profile) -> None:
         if self.person is None or profile.person_id != self.person.id:
             return  # another person was chosen meanwhile
+        if self.profile is not None and self.profile.person_id == profile.person_id:
+            # A second read of the same profile (the record came back while the first was on
+            # its way), landing after the counsellor started typing: what is typed stays.
+            return
         self.profile = profile
         home = self.person.home_label if self.person.has_home else ""
         self.panel.profile_box.show_profile(self.person.id, home, profile)

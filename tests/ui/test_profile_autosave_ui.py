@@ -28,6 +28,10 @@ def test_an_unsaved_profile_is_flagged_and_saved_on_leaving(qtbot: Any, window: 
     box.metier_edit.setText("boulanger")  # typed, not added: still counts as typed
     box._complete()
     assert _stored(ines.id).mobility_km == 30  # nothing written yet
+    # A late second read of her profile (asked when her record came back during the first,
+    # on a loaded machine) does not undo what is typed.
+    parcours._on_profile(_stored(ines.id))
+    assert box.mobility.value() == 45 and box.unsaved.isVisible()
     window.resize(1366, 768)
     qtbot.wait(100)
     SHOTS.mkdir(parents=True, exist_ok=True)
