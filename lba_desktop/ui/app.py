@@ -149,7 +149,10 @@ def run(argv: list[str]) -> int:
         if instance is not None:
             instance.set_window(window)
         window.show()
+        from lba_desktop.ui.stop_signals import CloseOnStopSignal
         from lba_desktop.ui.welcome import maybe_show_welcome
+
+        CloseOnStopSignal(app, window)  # a logout or `kill` closes it as a click would
 
         # Once the window is on screen, so the welcome opens over it.
         QTimer.singleShot(0, window, lambda: maybe_show_welcome(window))
