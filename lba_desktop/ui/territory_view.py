@@ -7,39 +7,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCharts import (
-    QBarCategoryAxis,
-    QBarSet,
-    QChart,
-    QChartView,
-    QHorizontalBarSeries,
-    QValueAxis,
-)
-from PySide6.QtCore import QMarginsF, QModelIndex, QPoint, QRectF, Qt, Signal, Slot
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontMetricsF,
-    QImage,
-    QPageLayout,
-    QPageSize,
-    QPainter,
-    QPdfWriter,
-    QStandardItem,
-    QStandardItemModel,
-)
+from PySide6.QtCharts import QBarSet, QChartView
+from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QPainter, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -51,12 +30,19 @@ from lba_desktop.territory import DomainRow, MetierRow, Territory, TerritoryServ
 from lba_desktop.ui.messages import plain_message
 from lba_desktop.ui.saved_files import remember_folder, suggested_path, tell_saved
 from lba_desktop.ui.territory_map import DepartementMap
+from lba_desktop.ui.territory_pdf import write_tabs_pdf
+from lba_desktop.ui.territory_widgets import (
+    DomainRole,
+    GapRole,
+    RomeRole,
+    SortRole,
+    bar_chart,
+    new_chart,
+    table_cell,
+    table_view,
+)
 
 TOP_METIERS = 10
-PDF_DPI = 300
-PDF_GRAB_RATIO = 3
-SERIES = (("formations", "Formations", "#1f77b4"), ("offres", "Offres", "#ff7f0e"))
-SERIES += (("partenariats", "Partenariats", "#2ca02c"),)
 MAP_MEASURES = (
     ("offres", "Offres"),
     ("formations", "Formations"),
@@ -97,10 +83,6 @@ DOMAIN_HEADERS = (
     ("Form. isolées", "Formations sans employeur de leur métier à moins de 30 km"),
     ("Offres isolées", "Offres sans formation de leur métier à moins de 60 km"),
 )
-RomeRole = Qt.ItemDataRole.UserRole + 1
-SortRole = Qt.ItemDataRole.UserRole + 2
-GapRole = Qt.ItemDataRole.UserRole + 3
-DomainRole = Qt.ItemDataRole.UserRole + 4
 
 
 class TerritoryDialog(QDialog):
@@ -168,7 +150,7 @@ class TerritoryDialog(QDialog):
     # -- tabs
 
     def _metiers_tab(self) -> QWidget:
-        self.chart = _new_chart()
+        self.chart = new_chart()
         self.chart_view = QChartView(self.chart)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setMinimumWidth(520)
@@ -178,7 +160,7 @@ class TerritoryDialog(QDialog):
             header.setToolTip(tip)
             self.metier_model.setHorizontalHeaderItem(column, header)
         self.metier_model.setSortRole(SortRole)
-        self.metier_table = _table(self.metier_model, {1: 230})
+        self.metier_table = table_view(self.metier_model, {1: 230})
         self.metier_table.selectionModel().currentRowChanged.connect(self._on_metier_row)
         self.metier_table.doubleClicked.connect(self._open_metier_row)
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -196,7 +178,7 @@ class TerritoryDialog(QDialog):
         return box
 
     def _domains_tab(self) -> QWidget:
-        self.domain_chart = _new_chart()
+        self.domain_chart = new_chart()
         self.domain_chart_view = QChartView(self.domain_chart)
         self.domain_chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.domain_chart_view.setMinimumWidth(520)
@@ -206,7 +188,7 @@ class TerritoryDialog(QDialog):
             header.setToolTip(tip)
             self.domain_model.setHorizontalHeaderItem(column, header)
         self.domain_model.setSortRole(SortRole)
-        self.domain_table = _table(self.domain_model, {0: 44, 1: 230, 2: 150})
+        self.domain_table = table_view(self.domain_model, {0: 44, 1: 230, 2: 150})
         self.domain_table.doubleClicked.connect(self._open_domain_row)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.domain_chart_view)
@@ -250,14 +232,14 @@ class TerritoryDialog(QDialog):
         )
         self.alone_model.setSortRole(SortRole)
         # Narrow enough that the last header is read whole at 1366 px.
-        self.alone_table = _table(self.alone_model, {1: 175, 2: 135, 3: 110})
+        self.alone_table = table_view(self.alone_model, {1: 175, 2: 135, 3: 110})
         self.alone_table.doubleClicked.connect(self._open_gap)
         self.missing_model = QStandardItemModel(0, 4)
         self.missing_model.setHorizontalHeaderLabels(
             ["ROME", "Métier", "Offres", "Offres sans formation à moins de 60 km"]
         )
         self.missing_model.setSortRole(SortRole)
-        self.missing_table = _table(self.missing_model, {1: 250})
+        self.missing_table = table_view(self.missing_model, {1: 250})
         self.missing_table.doubleClicked.connect(self._open_missing)
         self.alone_title = QLabel()
         self.missing_title = QLabel()
@@ -321,7 +303,7 @@ class TerritoryDialog(QDialog):
         self._draw_map()
 
     def _fill_chart(self, top: list[MetierRow]) -> None:
-        self.chart = _bar_chart(
+        self.chart = bar_chart(
             self.chart_view,
             f"Les {len(top)} premiers métiers (formations + offres)",
             [(m.label, m.counts) for m in top],
@@ -332,7 +314,7 @@ class TerritoryDialog(QDialog):
     def _fill_domains(self, domains: tuple[DomainRow, ...]) -> None:
         top = sorted(domains, key=lambda d: (-(d.counts.formations + d.counts.offres), d.code))
         top = top[:TOP_METIERS]
-        self.domain_chart = _bar_chart(
+        self.domain_chart = bar_chart(
             self.domain_chart_view,
             f"Les {len(top)} premiers domaines professionnels (formations + offres)",
             [(f"{d.code} {d.label}", d.counts) for d in top],
@@ -358,7 +340,7 @@ class TerritoryDialog(QDialog):
                 c.formations_sans_employeur,
                 c.offres_sans_formation,
             ]
-            cells = [_cell(v, "") for v in values]
+            cells = [table_cell(v, "") for v in values]
             for cell in cells:
                 cell.setData(d.code, DomainRole)
             cells[1].setToolTip(", ".join(f"{r} {self.service.label_of(r)}" for r in d.romes))
@@ -384,7 +366,7 @@ class TerritoryDialog(QDialog):
                 c.formations_sans_employeur,
                 c.offres_sans_formation,
             ]
-            model.appendRow([_cell(v, c.rome) for v in values])
+            model.appendRow([table_cell(v, c.rome) for v in values])
         self.metier_table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
 
     def _fill_actions(self, view: TerritoryView) -> None:
@@ -401,7 +383,9 @@ class TerritoryDialog(QDialog):
         model.removeRows(0, model.rowCount())
         for g in view.trainings_alone:
             far = "aucun" if g.nearest_km is None else f"{g.nearest_km:.0f} km"
-            cells = [_cell(v, g.rome) for v in (g.rome, g.title, g.organisation, g.commune, far)]
+            cells = [
+                table_cell(v, g.rome) for v in (g.rome, g.title, g.organisation, g.commune, far)
+            ]
             cells[4].setData(g.nearest_km if g.nearest_km is not None else 1e9, SortRole)
             cells[0].setData(g, GapRole)
             model.appendRow(cells)
@@ -415,7 +399,10 @@ class TerritoryDialog(QDialog):
         for m in missing:
             c = m.counts
             model.appendRow(
-                [_cell(v, c.rome) for v in (c.rome, m.label, c.offres, c.offres_sans_formation)]
+                [
+                    table_cell(v, c.rome)
+                    for v in (c.rome, m.label, c.offres, c.offres_sans_formation)
+                ]
             )
 
     @Slot()
@@ -567,150 +554,10 @@ class TerritoryDialog(QDialog):
             raise LbaError(f"L'image n'a pas pu être écrite dans {target}.")
 
     def save_pdf(self, target: Path) -> None:
-        """Each tab on its own landscape A4 page under a heading in text (the tab and the
-        territory), the tab drawn as on screen, sharp enough to print."""
-        writer = QPdfWriter(str(target))
-        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        writer.setPageOrientation(QPageLayout.Orientation.Landscape)
-        writer.setPageMargins(QMarginsF(10, 10, 10, 10), QPageLayout.Unit.Millimeter)
-        writer.setResolution(PDF_DPI)
         label = self.view.territory.label if self.view else ""
-        writer.setTitle(f"Territoire : {label}")
-        painter = QPainter()
-        if not painter.begin(writer):
-            raise LbaError(f"Le PDF n'a pas pu être écrit dans {target}.")
-        shown = self.tabs.currentIndex()
-        try:
-            for i in range(self.tabs.count()):
-                if i:
-                    writer.newPage()
-                self.tabs.setCurrentIndex(i)
-                page = painter.viewport()
-                top = _pdf_heading(painter, page.width(), f"{self.tabs.tabText(i)} — {label}")
-                top += _pdf_line(painter, page.width(), top, self.summary.text())
-                image = _sharp_grab(self.tabs.currentWidget())
-                size = image.deviceIndependentSize()
-                # Screen pixels to the page: as wide as the page, or as tall as what is left.
-                scale = min(page.width() / size.width(), (page.height() - top) / size.height())
-                painter.drawImage(
-                    QRectF(0, top, size.width() * scale, size.height() * scale), image
-                )
-        finally:
-            painter.end()
-            self.tabs.setCurrentIndex(shown)
-
-
-def _sharp_grab(widget: QWidget) -> QImage:
-    """The widget drawn at three times the screen's density (about 300 dpi on the page).
-    Not drawn straight into the PDF: Qt's PDF engine refuses the style's gradients."""
-    ratio = PDF_GRAB_RATIO
-    image = QImage(widget.size() * ratio, QImage.Format.Format_RGB32)
-    image.setDevicePixelRatio(ratio)
-    image.fill(widget.palette().window().color())
-    painter = QPainter(image)
-    try:
-        widget.render(painter, QPoint(0, 0))
-    finally:
-        painter.end()
-    return image
-
-
-def _pdf_heading(painter: QPainter, width: int, text: str) -> int:
-    """A page's title in bold (its capitals' accents kept: the box is the font's full
-    height and nothing is clipped); returns the height it took."""
-    font = QFont(painter.font())
-    font.setPointSizeF(15)
-    font.setBold(True)
-    painter.setFont(font)
-    height = round(QFontMetricsF(font, painter.device()).height() * 1.4)
-    flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextDontClip
-    painter.drawText(QRectF(0, 0, width, height), flags, text)
-    return height
-
-
-def _pdf_line(painter: QPainter, width: int, top: int, text: str) -> int:
-    font = QFont(painter.font())
-    font.setPointSizeF(9)
-    font.setBold(False)
-    painter.setFont(font)
-    box = painter.boundingRect(QRectF(0, top, width, 10_000), Qt.TextFlag.TextWordWrap, text)
-    painter.drawText(box, Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextDontClip, text)
-    return round(box.height() * 1.5)
-
-
-def _bar_chart(view: QChartView, title: str, rows: list[tuple[str, Any]], clicked: Any) -> QChart:
-    """Horizontal bars of formations, offers and partenariats, the first row on top; a new
-    chart each time, so that the previous one's axes and labels never linger."""
-    old, chart = view.chart(), _new_chart()
-    view.setChart(chart)
-    old.deleteLater()
-    chart.setTitle(title)
-    series = QHorizontalBarSeries()
-    for key, label, colour in SERIES:
-        bars = QBarSet(label)
-        bars.setColor(QColor(colour))
-        for _, counts in reversed(rows):
-            bars.append(getattr(counts, key))
-        series.append(bars)
-    series.clicked.connect(clicked)
-    chart.addSeries(series)
-    categories = QBarCategoryAxis()
-    categories.append([_cut(label, 30) for label, _ in reversed(rows)] or [""])
-    values = QValueAxis()
-    values.setLabelFormat("%d")
-    highest = max((getattr(c, k) for _, c in rows for k, _, _ in SERIES), default=0)
-    values.setRange(0, max(highest, 1))
-    values.applyNiceNumbers()
-    chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
-    chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
-    series.attachAxis(categories)
-    series.attachAxis(values)
-    return chart
-
-
-def _new_chart() -> QChart:
-    chart = QChart()
-    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-    return chart
+        write_tabs_pdf(self.tabs, label, self.summary.text(), target)
 
 
 def _top(rows: tuple[MetierRow, ...]) -> list[MetierRow]:
     ranked = sorted(rows, key=lambda m: (-(m.counts.formations + m.counts.offres), m.rome))
     return ranked[:TOP_METIERS]
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _cell(value: Any, rome: str) -> QStandardItem:
-    item = QStandardItem(
-        "—"
-        if value is None
-        else (f"{value:.2f}".replace(".", ",") if isinstance(value, float) else str(value))
-    )
-    item.setEditable(False)
-    item.setData(rome, RomeRole)
-    item.setData(value if value is not None else -1, SortRole)
-    if isinstance(value, (int, float)):
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return item
-
-
-def _table(model: QStandardItemModel, widths: dict[int, int]) -> QTableView:
-    """A sortable read-only table; `widths` for its text columns, the rest fit their header."""
-    table = QTableView()
-    table.setModel(model)
-    table.setSortingEnabled(True)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.setWordWrap(False)
-    header = table.horizontalHeader()
-    for column in range(model.columnCount()):
-        header.resizeSection(column, widths.get(column, 64 if column else 58))
-    return table

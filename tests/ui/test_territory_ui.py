@@ -15,7 +15,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from lba_desktop.models import Kind, PlaceKind
-from lba_desktop.ui.territory_view import RomeRole
+from lba_desktop.ui.territory_widgets import RomeRole
 
 SHOTS = Path(os.environ.get("LBA_UI_SHOTS") or tempfile.gettempdir()) / "lba-ui-shots"
 
